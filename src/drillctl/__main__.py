@@ -1,0 +1,3 @@
+from drillctl.cli.app import main
+
+main()

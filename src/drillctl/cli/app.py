@@ -1,0 +1,121 @@
+"""The typer application: global options, the context object, and one register() per verb module.
+
+Each verb lives in its own module under ``drillctl/cli/`` and exposes ``register(app)``. This module
+only wires them and turns ``DrillError`` into a message and an exit code (never a traceback).
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from drillctl import __version__
+from drillctl.cli import (
+    doctor_cmd,
+    gate_cmd,
+    gm_cmd,
+    history_cmd,
+    init_cmd,
+    lab_cmd,
+    recover_cmd,
+    report_cmd,
+    run_cmd,
+    scenario_cmds,
+    suite_cmd,
+    watch_cmd,
+)
+from drillctl.config import load_settings
+from drillctl.context import Context
+from drillctl.errors import DrillError
+
+app = typer.Typer(
+    name="drillctl",
+    help="Chaos drills for docker compose stacks: inject a fault, watch, time the responder, put it back.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+
+VERB_MODULES = [
+    scenario_cmds,  # list, show, validate, schema
+    run_cmd,
+    suite_cmd,
+    recover_cmd,
+    report_cmd,
+    history_cmd,
+    watch_cmd,
+    doctor_cmd,
+    gm_cmd,
+    lab_cmd,
+    gate_cmd,  # runbook, recurrence, escalation, gate
+    init_cmd,
+]
+for _module in VERB_MODULES:
+    _module.register(app)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"drillctl {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    config: Annotated[Path | None, typer.Option("--config", help="drillctl.toml to use")] = None,
+    project_dir: Annotated[Path | None, typer.Option("--project-dir", help="compose project directory")] = None,
+    compose_file: Annotated[list[Path] | None, typer.Option("-f", "--file", help="compose file(s)")] = None,
+    project_name: Annotated[str | None, typer.Option("-p", "--project-name", help="compose project name")] = None,
+    state_dir: Annotated[Path | None, typer.Option("--state-dir", help="where runs, lock and history live")] = None,
+    scenarios_dir: Annotated[Path | None, typer.Option("--scenarios-dir", help="team scenario folder")] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="print the version")
+    ] = False,
+) -> None:
+    overrides: dict[str, Any] = {
+        "project": {"dir": project_dir, "files": compose_file or None, "name": project_name},
+        "drill": {"state_dir": state_dir, "scenarios_dir": scenarios_dir},
+    }
+    ctx.obj = Context(settings=load_settings(config_path=config, overrides=overrides))
+
+
+def run_guarded(func: Callable[[], Any], console: Console | None = None) -> int:
+    """Run a command body; map drillctl's own errors to their exit codes with a clear message."""
+    err = console or Console(stderr=True)
+    try:
+        func()
+    except DrillError as exc:
+        err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False, soft_wrap=True)
+        return int(exc.exit_code)
+    except typer.Exit as exc:
+        return int(exc.exit_code)
+    return 0
+
+
+def _crash_report(exc: BaseException) -> int:
+    log = Path.home() / ".cache" / "drillctl" / "crash.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    log.write_text("".join(traceback.format_exception(exc)), encoding="utf-8")
+    sys.stderr.write(
+        f"drillctl: internal error: {type(exc).__name__}: {exc}\n"
+        f"  a report was written to {log}; please attach it to a bug report\n"
+    )
+    return 70
+
+
+def main() -> None:
+    """Console entry point: typer handles usage errors (exit 2); drillctl's own errors are mapped here."""
+    try:
+        app()  # standalone: click prints usage errors and exits 2 by itself
+    except DrillError as exc:
+        Console(stderr=True).print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        sys.exit(int(exc.exit_code))
+    except Exception as exc:  # anything else is a bug in drillctl: keep the user's terminal clean
+        sys.exit(_crash_report(exc))

@@ -1,0 +1,44 @@
+"""Observer sources: small modules behind one interface.
+
+A ``Source`` answers ``read(signal, at)`` with a number (or None for "no data") and may collect
+``Evidence`` for a window. Sources that are not configured or do not answer raise
+``SourceUnavailable``; the observer journals that and retries with backoff. It never stops a drill.
+All HTTP sources share one injected ``httpx.AsyncClient`` so a fake transport or a local server can
+stand in for all of them in tests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from drillctl.scenario.model import EvidenceQuery, Signal
+
+
+@dataclass(frozen=True)
+class Sample:
+    signal: str
+    at: datetime
+    value: float | None  # None: the source answered but had no data for this query
+
+
+@dataclass(frozen=True)
+class Evidence:
+    kind: str  # log | trace | dashboard | runbook | probe | alert
+    source: str
+    summary: str
+    items: list[dict[str, Any]] = field(default_factory=list)
+
+
+class Source(Protocol):
+    name: str  # prometheus, alertmanager, loki, logs, jaeger, grafana, http, redis, sql, tcp
+
+    async def check(self) -> dict[str, Any]:
+        """Reachability and version for `doctor`; raises SourceUnavailable."""
+
+    async def read(self, signal: Signal, at: datetime) -> float | None:
+        """Current value of a signal; raises SourceUnavailable."""
+
+    async def evidence(self, query: EvidenceQuery, start: datetime, end: datetime) -> Evidence:
+        """Evidence items for the window; raises SourceUnavailable."""

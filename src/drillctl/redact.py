@@ -1,0 +1,69 @@
+"""Secrets never reach the journal, a report or the terminal.
+
+A ``Redactor`` knows the secret values resolved for this run (``${env:NAME}`` values, tokens,
+webhook URLs) and also recognises secrets by shape (a ``redis-cli -a PASSWORD`` argument, a Slack
+webhook URL, ``password=...``). Every writer of user-visible text passes it through ``redact``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+MASK = "***"
+
+# argv flags whose next element is a secret (redis-cli -a, mysql -p, curl -u user:pass, ...)
+SECRET_FLAGS = frozenset({"-a", "--pass", "--password", "-p", "-u", "--user", "--token"})
+_SHAPES = [
+    re.compile(r"https://hooks\.slack\.com/[^\s\"'>|]+"),
+    re.compile(r"(?i)\b(password|passwd|pwd|secret|token|api[_-]?key)=([^\s&\"']+)"),
+    re.compile(r"(?i)(authorization:\s*(?:bearer|token|basic)\s+)(\S+)"),
+    re.compile(r"(?i)(redis|postgres(?:ql)?|amqp|mysql)://([^:/@\s]*):([^@\s]+)@"),
+]
+
+
+class Redactor:
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
+        self._secrets: set[str] = {s for s in secrets if s and len(s) >= 3}
+
+    def add(self, *secrets: str) -> None:
+        self._secrets.update(s for s in secrets if s and len(s) >= 3)
+
+    def redact(self, text: str) -> str:
+        for secret in sorted(self._secrets, key=len, reverse=True):
+            text = text.replace(secret, MASK)
+        text = _SHAPES[0].sub("https://hooks.slack.com/" + MASK, text)
+        text = _SHAPES[1].sub(lambda m: f"{m.group(1)}={MASK}", text)
+        text = _SHAPES[2].sub(lambda m: f"{m.group(1)}{MASK}", text)
+        return _SHAPES[3].sub(lambda m: f"{m.group(1)}://{m.group(2)}:{MASK}@", text)
+
+    def redact_argv(self, argv: Iterable[str]) -> list[str]:
+        """Mask the value that follows a secret flag, and any known secret inside an argument."""
+        out: list[str] = []
+        hide_next = False
+        for arg in argv:
+            if hide_next:
+                out.append(MASK)
+                hide_next = False
+                continue
+            if arg in SECRET_FLAGS:
+                hide_next = True
+            out.append(self.redact(arg))
+        return out
+
+    def redact_obj(self, value: Any) -> Any:
+        """Redact every string inside a JSON-like value; argv-like lists get flag-aware masking."""
+        if isinstance(value, str):
+            return self.redact(value)
+        if isinstance(value, dict):
+            return {k: (MASK if _secret_key(k) and value[k] else self.redact_obj(v)) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            if value and all(isinstance(v, str) for v in value):
+                return self.redact_argv(value)
+            return [self.redact_obj(v) for v in value]
+        return value
+
+
+def _secret_key(key: object) -> bool:
+    return isinstance(key, str) and bool(re.search(r"(?i)(password|secret|token|webhook)", key))

@@ -1,0 +1,199 @@
+"""The scenario model: one frozen pydantic tree, the JSON Schema is generated from it.
+
+``faults`` is a discriminated union on ``type`` over every registered fault type (built-ins and
+``drillctl.faults`` plugins), built by ``scenario_model()``; each type's parameters are owned by
+its module under ``drillctl/faults/``.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
+
+from drillctl.faults.base import FaultParams
+from drillctl.faults.registry import all_params
+from drillctl.scenario.durations import Duration
+
+SourceName = Literal[
+    "prometheus", "alertmanager", "loki", "logs", "jaeger", "grafana", "http", "redis", "sql", "tcp"
+]
+Severity = Literal["P0", "P1", "P2", "P3", "P4"]
+SLUG = r"^[a-z0-9][a-z0-9-]*$"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class HttpTraffic(Strict):
+    url: str
+    method: Literal["GET", "POST", "PUT", "DELETE", "HEAD"] = "GET"
+    rate: float = Field(10.0, gt=0, le=100_000, description="requests per second")
+    concurrency: int = Field(8, ge=1, le=1000)
+    json_body: dict[str, Any] | None = Field(None, alias="json")
+    headers: dict[str, str] = {}
+
+
+class SocketIoTraffic(Strict):
+    url: str
+    clients: int = Field(5, ge=1, le=1000, description="long-lived clients kept connected")
+    path: str = "/socket.io"
+
+
+class Traffic(Strict):
+    profile: str | None = Field(None, description="compose profile to enable, e.g. smoke")
+    http: list[HttpTraffic] = []
+    socketio: SocketIoTraffic | None = None
+
+
+class SymptomRule(Strict):
+    """When a signal is symptomatic. Absolute (above/below) or relative to the baseline centre
+    (factor, delta). Several conditions: any of them breaking is a breach."""
+
+    above: float | None = None
+    below: float | None = None
+    factor: float | None = Field(None, gt=0, description="value >= centre*factor (direction up)")
+    delta: float | None = Field(None, description="value >= centre+delta (direction up)")
+    direction: Literal["up", "down"] = "up"
+    for_: Duration = Field(timedelta(0), alias="for")
+    tolerance: float | None = Field(
+        None, ge=0, description="recovered when |value - centre| <= tolerance (default: rule no longer breaks)"
+    )
+
+    @model_validator(mode="after")
+    def _one_condition(self) -> SymptomRule:
+        if all(v is None for v in (self.above, self.below, self.factor, self.delta)):
+            raise ValueError("a symptom rule needs at least one of above, below, factor, delta")
+        return self
+
+
+class Signal(Strict):
+    name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
+    source: SourceName
+    query: str = Field(description="PromQL, LogQL, log regex, alert name, URL, SQL, redis argv...")
+    service: str | None = Field(None, description="compose service (logs, jaeger)")
+    dsn: str | None = Field(None, description="connection string for sql/redis; use ${env:...}")
+    unit: str | None = None
+    description: str | None = None
+    symptom: SymptomRule
+    primary: bool = Field(True, description="counts for symptom detection and recovery")
+
+
+class EvidenceQuery(Strict):
+    name: str
+    source: Literal["loki", "logs", "jaeger", "prometheus", "grafana"]
+    query: str | None = None
+    service: str | None = None
+    pattern: str | None = Field(None, description="regex filter for log lines")
+    limit: int = Field(20, ge=1, le=5000)
+
+
+class Recovery(Strict):
+    until: Literal["signals-normal"] = "signals-normal"
+    timeout: Duration = timedelta(minutes=5)
+
+
+class AlertExpectation(Strict):
+    name: str
+    within: Duration = timedelta(minutes=2)
+
+
+class Invariant(Strict):
+    name: str
+    source: Literal["prometheus", "sql", "redis"]
+    query: str
+    dsn: str | None = None
+    equals: float | None = None
+    above: float | None = None
+    below: float | None = None
+    at: Literal["end", "always"] = "end"
+
+
+class Expect(Strict):
+    symptom_within: Duration | None = None
+    alerts: list[AlertExpectation] = []
+    recovered_within: Duration | None = None
+    invariants: list[Invariant] = []
+
+
+class AbortCondition(Strict):
+    signal: str
+    above: float | None = None
+    below: float | None = None
+
+
+class Guardrails(Strict):
+    max_fault_duration: Duration = timedelta(minutes=10)
+    abort_if: list[AbortCondition] = []
+
+
+class RootCause(Strict):
+    summary: str
+    keywords: list[str] = Field(min_length=1)
+    min_keywords: int = Field(1, ge=1)
+
+
+class ScenarioBase(Strict):
+    name: str = Field(pattern=SLUG)
+    title: str
+    severity: Severity
+    description: str
+    objective: str = Field(description="what the responder should learn or practise")
+    difficulty: Literal["easy", "medium", "hard"] | None = None
+    tags: list[str] = []
+    vars: dict[str, str] = Field({}, description="variables with their defaults: ${var:name}")
+    traffic: Traffic | None = None
+    baseline: Duration = timedelta(seconds=30)
+    signals: list[Signal] = Field(min_length=1)
+    evidence: list[EvidenceQuery] = []
+    recovery: Recovery = Recovery()
+    expect: Expect = Expect()
+    guardrails: Guardrails = Guardrails()
+    root_cause: RootCause
+    runbook: Path | None = None
+    dashboards: list[str] = ["ebit-perf-test", "perf-system"]
+    decisions: list[str] = Field([], description="judgement calls the responder must make")
+
+    @model_validator(mode="after")
+    def _references(self) -> ScenarioBase:
+        names = [s.name for s in self.signals]
+        dupes = {n for n in names if names.count(n) > 1}
+        if dupes:
+            raise ValueError(f"signal names must be unique: {', '.join(sorted(dupes))}")
+        for cond in self.guardrails.abort_if:
+            if cond.signal not in names:
+                raise ValueError(f"guardrails.abort_if names unknown signal {cond.signal!r}")
+        for fault in getattr(self, "faults", []):
+            hold = fault.hold_for()
+            if hold is not None and hold > self.guardrails.max_fault_duration:
+                raise ValueError(
+                    f"fault {fault.name or fault.type} lasts {hold}, over guardrails.max_fault_duration"
+                )
+        return self
+
+
+def _fault_union(params: dict[str, type[FaultParams]]) -> Any:
+    models = tuple(params.values())
+    return Annotated[Union[models], Field(discriminator="type")]  # noqa: UP007 - runtime union
+
+
+@cache
+def scenario_model() -> type[ScenarioBase]:
+    """The Scenario class for the installed fault types."""
+    fault = _fault_union(all_params())
+    return create_model(
+        "Scenario",
+        __base__=ScenarioBase,
+        faults=(list[fault], Field(min_length=1)),  # type: ignore[valid-type]
+    )
+
+
+def json_schema() -> dict[str, Any]:
+    schema = scenario_model().model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "drillctl scenario"
+    return schema

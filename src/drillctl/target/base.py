@@ -1,0 +1,113 @@
+"""The target driver: everything that touches Docker goes through this one interface.
+
+The compose driver implements it with python-on-whales (compose verbs) and the docker SDK (event
+stream, container state). A Kubernetes driver can implement it later; nothing above this layer
+knows which one it talks to. Blocking calls are wrapped by callers with ``asyncio.to_thread``.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class ServiceState:
+    service: str
+    containers: int  # how many containers the service has now
+    running: int
+    state: str  # running | exited | paused | restarting | missing | mixed
+    health: str | None  # healthy | unhealthy | starting | None (no healthcheck)
+
+
+@dataclass(frozen=True)
+class ExecResult:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+@dataclass(frozen=True)
+class ContainerEvent:
+    service: str
+    action: str  # die, start, stop, kill, pause, unpause, health_status: healthy, ...
+    at: datetime  # the engine's own timestamp, UTC
+    container_id: str
+
+
+@dataclass(frozen=True)
+class LogLine:
+    service: str
+    at: datetime | None
+    text: str
+
+
+class TargetDriver(ABC):
+    """One stack under drill (a compose project)."""
+
+    name: str  # "compose"
+
+    @abstractmethod
+    def describe(self) -> dict[str, object]:
+        """Project identity for the journal: driver, project name, directory, files."""
+
+    @abstractmethod
+    def services(self) -> list[str]:
+        """Every service the project defines (whether running or not)."""
+
+    @abstractmethod
+    def state(self, service: str) -> ServiceState: ...
+
+    @abstractmethod
+    def stop(self, service: str, timeout: float | None = None) -> None: ...
+
+    @abstractmethod
+    def start(self, service: str) -> None: ...
+
+    @abstractmethod
+    def kill(self, service: str, signal: str = "SIGKILL") -> None: ...
+
+    @abstractmethod
+    def pause(self, service: str) -> None: ...
+
+    @abstractmethod
+    def unpause(self, service: str) -> None: ...
+
+    @abstractmethod
+    def restart(self, service: str, timeout: float | None = None) -> None: ...
+
+    @abstractmethod
+    def exec(self, service: str, argv: list[str], *, user: str | None = None) -> ExecResult:
+        """Run argv in the service's container, no shell. Never raises on a non-zero exit."""
+
+    @abstractmethod
+    def environment(self, service: str) -> dict[str, str]:
+        """The environment the project's own definition gives the service (not the live one)."""
+
+    @abstractmethod
+    def recreate_with_env(self, service: str, env: Mapping[str, str], override_file: Path) -> None:
+        """Write an override file setting env on service, recreate the service with it."""
+
+    @abstractmethod
+    def recreate(self, service: str) -> None:
+        """Recreate the service from the project's own definition (no override)."""
+
+    @abstractmethod
+    def enable_profile(self, profile: str) -> list[str]:
+        """Start the services of a compose profile; returns the services it started."""
+
+    @abstractmethod
+    def disable_profile(self, profile: str, services: list[str]) -> None: ...
+
+    @abstractmethod
+    def logs(self, services: list[str], since: datetime, until: datetime | None = None) -> list[LogLine]: ...
+
+    @abstractmethod
+    def events(self, since: datetime) -> Iterator[ContainerEvent]:
+        """Container events of this project from ``since`` on; blocks; stops when closed."""
+
+    @abstractmethod
+    def wait_healthy(self, services: list[str] | None, timeout: float) -> bool: ...

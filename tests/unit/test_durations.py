@@ -1,0 +1,24 @@
+from datetime import timedelta
+
+import pytest
+
+from drillctl.scenario.durations import format_duration, parse_duration
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [("500ms", 0.5), ("60s", 60), ("5m", 300), ("1h30m", 5400), ("1.5s", 1.5)],
+)
+def test_parses_durations_with_units(text: str, seconds: float) -> None:
+    assert parse_duration(text) == timedelta(seconds=seconds)
+
+
+@pytest.mark.parametrize(("text", "reason"), [("60", "unit"), ("-5s", "negative"), ("1y", "unit"), ("", "unit")])
+def test_refuses_bad_durations(text: str, reason: str) -> None:
+    with pytest.raises(ValueError, match=reason):
+        parse_duration(text)
+
+
+def test_format_round_trips() -> None:
+    for text in ("500ms", "60s", "5m", "2h"):
+        assert format_duration(parse_duration(text)) == text
