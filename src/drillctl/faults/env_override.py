@@ -1,16 +1,22 @@
 """env-override: recreate a service with changed environment through a generated override file.
 
-The user's compose files are never edited: the override lives in the run directory, and the revert
-recreates the service from the project's own definition without it.
+The user's compose files are never edited: the override lives in the run directory (0600: its
+values may be secrets), and the revert recreates the service from the project's own definition
+without it, then deletes the file. The undo is a reference (service + file name), so the journal
+holds no value, and a later ``drillctl recover`` can revert from the journal alone.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+import asyncio
+import secrets
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 
-from drillctl.faults.base import FaultParams
+from drillctl.errors import TargetError
+from drillctl.faults._service import REVERT_WAIT_S, require_service, state_dict
+from drillctl.faults.base import FaultEnv, FaultParams, FaultPlan
 from drillctl.scenario.durations import Duration
 
 
@@ -19,3 +25,51 @@ class EnvOverrideParams(FaultParams):
     service: str
     environment: dict[str, str] = Field(min_length=1)
     duration: Duration | None = None
+
+
+class EnvOverride:
+    type_name: ClassVar[str] = "env-override"
+    params_model: ClassVar[type[FaultParams]] = EnvOverrideParams
+
+    def __init__(self, params: EnvOverrideParams) -> None:
+        self.params = params
+        self._file = f"overrides/env-override-{params.service}-{secrets.token_hex(4)}.yaml"
+
+    def plan(self) -> FaultPlan:
+        p = self.params
+        names = ", ".join(sorted(p.environment))
+        return FaultPlan(
+            action=f"recreate service {p.service} with {names} overridden",
+            targets=[p.service],
+            duration=p.duration,
+            revert=f"recreate service {p.service} from the project's own definition",
+        )
+
+    async def check(self, env: FaultEnv) -> None:
+        await require_service(env, self.params.service)
+
+    def undo(self) -> dict[str, Any]:
+        return {
+            "service": self.params.service,
+            "override_file": self._file,
+            "variables": sorted(self.params.environment),
+        }
+
+    async def inject(self, env: FaultEnv) -> dict[str, Any]:
+        p = self.params
+        path = env.run_dir / self._file
+        await asyncio.to_thread(env.target.recreate_with_env, p.service, p.environment, path)
+        return state_dict(await asyncio.to_thread(env.target.state, p.service))
+
+    @classmethod
+    async def revert(
+        cls, env: FaultEnv, undo: dict[str, Any], result: dict[str, Any]
+    ) -> dict[str, Any]:
+        service = undo["service"]
+        await asyncio.to_thread(env.target.recreate, service)
+        await asyncio.to_thread(env.target.wait_healthy, [service], REVERT_WAIT_S)
+        (env.run_dir / undo["override_file"]).unlink(missing_ok=True)
+        state = await asyncio.to_thread(env.target.state, service)
+        if state.running == 0:
+            raise TargetError(f"service {service} was recreated but is {state.state}")
+        return state_dict(state)

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Literal
+import asyncio
+import signal
+from typing import Any, ClassVar, Literal
 
-from drillctl.faults.base import FaultParams
+from pydantic import field_validator
+
+from drillctl.faults._service import ServiceFault, for_duration, state_dict
+from drillctl.faults.base import FaultEnv, FaultParams, FaultPlan
 from drillctl.scenario.durations import Duration
 
 
@@ -13,3 +18,39 @@ class KillServiceParams(FaultParams):
     service: str
     signal: str = "SIGKILL"
     duration: Duration | None = None  # how long it stays down before the revert starts it
+
+    @field_validator("signal")
+    @classmethod
+    def _known_signal(cls, value: str) -> str:
+        name = value.upper() if value.upper().startswith("SIG") else f"SIG{value.upper()}"
+        if name not in signal.Signals.__members__:
+            raise ValueError(f"{value!r} is not a signal name such as SIGKILL, SIGTERM, SIGHUP")
+        return name
+
+
+class KillService(ServiceFault):
+    type_name: ClassVar[str] = "kill-service"
+    params_model: ClassVar[type[FaultParams]] = KillServiceParams
+    params: KillServiceParams
+
+    def plan(self) -> FaultPlan:
+        p = self.params
+        return FaultPlan(
+            action=f"send {p.signal} to service {p.service}{for_duration(p.duration)}",
+            targets=[p.service],
+            duration=p.duration,
+            revert=f"start service {p.service} if it is not running",
+        )
+
+    async def inject(self, env: FaultEnv) -> dict[str, Any]:
+        await asyncio.to_thread(env.target.kill, self.service, self.params.signal)
+        return {
+            "signal": self.params.signal,
+            **state_dict(await asyncio.to_thread(env.target.state, self.service)),
+        }
+
+    @classmethod
+    async def revert(
+        cls, env: FaultEnv, undo: dict[str, Any], result: dict[str, Any]
+    ) -> dict[str, Any]:
+        return await cls.ensure_running(env, undo)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal
+import asyncio
+from typing import Any, ClassVar, Literal
 
-from drillctl.faults.base import FaultParams
+from drillctl.faults._service import ServiceFault, for_duration, state_dict
+from drillctl.faults.base import FaultEnv, FaultParams, FaultPlan
 from drillctl.scenario.durations import Duration
 
 
@@ -12,3 +14,32 @@ class PauseServiceParams(FaultParams):
     type: Literal["pause-service"]
     service: str
     duration: Duration
+
+
+class PauseService(ServiceFault):
+    type_name: ClassVar[str] = "pause-service"
+    params_model: ClassVar[type[FaultParams]] = PauseServiceParams
+    params: PauseServiceParams
+
+    def plan(self) -> FaultPlan:
+        p = self.params
+        return FaultPlan(
+            action=f"pause service {p.service}{for_duration(p.duration)}",
+            targets=[p.service],
+            duration=p.duration,
+            revert=f"unpause service {p.service}",
+        )
+
+    async def inject(self, env: FaultEnv) -> dict[str, Any]:
+        await asyncio.to_thread(env.target.pause, self.service)
+        return state_dict(await asyncio.to_thread(env.target.state, self.service))
+
+    @classmethod
+    async def revert(
+        cls, env: FaultEnv, undo: dict[str, Any], result: dict[str, Any]
+    ) -> dict[str, Any]:
+        service = undo["service"]
+        state = await asyncio.to_thread(env.target.state, service)
+        if state.state in ("paused", "mixed"):
+            await asyncio.to_thread(env.target.unpause, service)
+        return state_dict(await asyncio.to_thread(env.target.state, service))

@@ -1,14 +1,17 @@
-"""The fault types drillctl knows: the built-ins, listed here, plus ``drillctl.faults`` entry points.
+"""The fault types drillctl knows: the built-ins listed here, plus ``drillctl.faults`` entry points.
 
 A plugin package registers ``[project.entry-points."drillctl.faults"] my-type = "pkg.mod:MyFault"``
-where ``MyFault`` implements ``FaultPlugin`` (its ``params_model`` has ``type: Literal["my-type"]``).
+where ``MyFault`` implements ``FaultPlugin`` (``params_model`` has ``type: Literal["my-type"]``).
+A built-in name cannot be taken over by a plugin.
 """
 
 from __future__ import annotations
 
 from functools import cache
 from importlib.metadata import entry_points
+from typing import Any
 
+from drillctl.errors import ConfigError, PreflightError
 from drillctl.faults import (
     env_override,
     exec,
@@ -19,34 +22,69 @@ from drillctl.faults import (
     stop_service,
     ws_storm,
 )
-from drillctl.faults.base import FaultParams
+from drillctl.faults.base import FaultParams, FaultPlugin
 
 ENTRY_POINT_GROUP = "drillctl.faults"
 
-# type name -> parameters model; the behaviour classes are bound in BUILTIN_FAULTS
-BUILTIN_PARAMS: dict[str, type[FaultParams]] = {
-    "stop-service": stop_service.StopServiceParams,
-    "kill-service": kill_service.KillServiceParams,
-    "pause-service": pause_service.PauseServiceParams,
-    "restart-service": restart_service.RestartServiceParams,
-    "exec": exec.ExecParams,
-    "env-override": env_override.EnvOverrideParams,
-    "ws-storm": ws_storm.WsStormParams,
-    "host-command": host_command.HostCommandParams,
+# type name -> behaviour class (its params_model is the parameters model)
+BUILTIN_FAULTS: dict[str, type[Any]] = {
+    "stop-service": stop_service.StopService,
+    "kill-service": kill_service.KillService,
+    "pause-service": pause_service.PauseService,
+    "restart-service": restart_service.RestartService,
+    "exec": exec.Exec,
+    "env-override": env_override.EnvOverride,
+    "ws-storm": ws_storm.WsStorm,
+    "host-command": host_command.HostCommand,
 }
+
+# type name -> parameters model
+BUILTIN_PARAMS: dict[str, type[FaultParams]] = {
+    name: cls.params_model for name, cls in BUILTIN_FAULTS.items()
+}
+
+_REQUIRED = ("type_name", "params_model", "plan", "check", "undo", "inject", "revert")
 
 
 @cache
+def plugin_classes() -> dict[str, type[Any]]:
+    """Behaviour classes of installed plugin fault types, by type name."""
+    found: dict[str, type[Any]] = {}
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        if ep.name in BUILTIN_FAULTS:
+            continue
+        try:
+            plugin = ep.load()
+        except Exception as exc:  # a broken plugin package must say which one it is
+            raise ConfigError(
+                f"fault plugin {ep.name!r} ({ep.value}) cannot be loaded: {exc}"
+            ) from exc
+        missing = [attr for attr in _REQUIRED if not hasattr(plugin, attr)]
+        if missing:
+            raise ConfigError(f"fault plugin {ep.name!r} ({ep.value}) lacks {', '.join(missing)}")
+        found[ep.name] = plugin
+    return found
+
+
 def plugin_params() -> dict[str, type[FaultParams]]:
     """Parameters models of installed plugin fault types, by type name."""
-    found: dict[str, type[FaultParams]] = {}
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
-        if ep.name in BUILTIN_PARAMS:
-            continue
-        plugin = ep.load()
-        found[ep.name] = plugin.params_model
-    return found
+    return {name: cls.params_model for name, cls in plugin_classes().items()}
 
 
 def all_params() -> dict[str, type[FaultParams]]:
     return {**BUILTIN_PARAMS, **plugin_params()}
+
+
+def plugin_class(type_name: str) -> type[FaultPlugin]:
+    """The behaviour class of a fault type, built-in or from a plugin package."""
+    cls = BUILTIN_FAULTS.get(type_name) or plugin_classes().get(type_name)
+    if cls is None:
+        known = ", ".join(sorted({**BUILTIN_FAULTS, **plugin_classes()}))
+        raise PreflightError(f"unknown fault type {type_name!r}; known types: {known}")
+    return cls  # type: ignore[no-any-return]
+
+
+def plugin_for(params: FaultParams) -> FaultPlugin:
+    """A ready-to-use fault for these parameters (``plan()`` works at once, for --dry-run)."""
+    type_name = str(getattr(params, "type", ""))
+    return plugin_class(type_name)(params)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal
+import asyncio
+from typing import Any, ClassVar, Literal
 
-from drillctl.faults.base import FaultParams
+from drillctl.faults._service import ServiceFault, for_duration, state_dict
+from drillctl.faults.base import FaultEnv, FaultParams, FaultPlan
 from drillctl.scenario.durations import Duration
 
 
@@ -12,3 +14,28 @@ class StopServiceParams(FaultParams):
     type: Literal["stop-service"]
     service: str
     duration: Duration
+
+
+class StopService(ServiceFault):
+    type_name: ClassVar[str] = "stop-service"
+    params_model: ClassVar[type[FaultParams]] = StopServiceParams
+    params: StopServiceParams
+
+    def plan(self) -> FaultPlan:
+        p = self.params
+        return FaultPlan(
+            action=f"stop service {p.service}{for_duration(p.duration)}",
+            targets=[p.service],
+            duration=p.duration,
+            revert=f"start service {p.service}",
+        )
+
+    async def inject(self, env: FaultEnv) -> dict[str, Any]:
+        await asyncio.to_thread(env.target.stop, self.service)
+        return state_dict(await asyncio.to_thread(env.target.state, self.service))
+
+    @classmethod
+    async def revert(
+        cls, env: FaultEnv, undo: dict[str, Any], result: dict[str, Any]
+    ) -> dict[str, Any]:
+        return await cls.ensure_running(env, undo)

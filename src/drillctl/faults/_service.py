@@ -1,0 +1,86 @@
+"""What the faults on one compose service share: the live check, the recorded state, the revert.
+
+Every service fault validates its service against the live project before anything is injected
+(an unknown service is a ``PreflightError`` that lists the services that exist) and records the
+service's state before the fault, so the revert can put back exactly that and nothing more.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from typing import Any, ClassVar
+
+from drillctl.errors import PreflightError, TargetError
+from drillctl.faults.base import FaultEnv, FaultParams, FaultPlan
+from drillctl.scenario.durations import format_duration
+from drillctl.target.base import ServiceState
+
+# how long a revert waits for the service to be running (and healthy, if it has a healthcheck)
+REVERT_WAIT_S = 60.0
+
+
+async def require_service(env: FaultEnv, service: str) -> ServiceState:
+    """The live state of ``service``; if unknown, a ``PreflightError`` naming the services."""
+    services = await asyncio.to_thread(env.target.services)
+    if service not in services:
+        known = ", ".join(sorted(services)) or "(none)"
+        raise PreflightError(
+            f"service {service!r} is not defined in the project; services: {known}",
+            hint="check the scenario's fault 'service' (or --set the variable that names it)",
+        )
+    return await asyncio.to_thread(env.target.state, service)
+
+
+def for_duration(duration: timedelta | None) -> str:
+    return f" for {format_duration(duration)}" if duration else ""
+
+
+def state_dict(state: ServiceState) -> dict[str, Any]:
+    return {
+        "state": state.state,
+        "running": state.running,
+        "containers": state.containers,
+        "health": state.health,
+    }
+
+
+class ServiceFault:
+    """Base of the faults on one service; subclasses set ``type_name`` and ``params_model``."""
+
+    type_name: ClassVar[str]
+    params_model: ClassVar[type[FaultParams]]
+
+    def __init__(self, params: Any) -> None:
+        self.params = params
+        self._before: ServiceState | None = None
+
+    @property
+    def service(self) -> str:
+        return str(self.params.service)
+
+    def plan(self) -> FaultPlan:
+        raise NotImplementedError
+
+    async def check(self, env: FaultEnv) -> None:
+        self._before = await require_service(env, self.service)
+
+    def undo(self) -> dict[str, Any]:
+        before = self._before
+        return {
+            "service": self.service,
+            "running_before": None if before is None else before.running,
+        }
+
+    @classmethod
+    async def ensure_running(cls, env: FaultEnv, undo: dict[str, Any]) -> dict[str, Any]:
+        """Start the service again unless it was not running before the fault (idempotent)."""
+        service = undo["service"]
+        if undo.get("running_before") == 0:
+            return {"skipped": "the service was not running before the fault"}
+        await asyncio.to_thread(env.target.start, service)
+        await asyncio.to_thread(env.target.wait_healthy, [service], REVERT_WAIT_S)
+        state = await asyncio.to_thread(env.target.state, service)
+        if state.running == 0:
+            raise TargetError(f"service {service} did not start again: it is {state.state}")
+        return state_dict(state)
