@@ -90,11 +90,15 @@ def main() -> None:
         for proc in servers:
             proc.terminate()
     mode = f"paced at {args.rate:g}/s" if args.rate else "peak"
-    print(f"drillctl traffic generator ({mode}, {args.loop}, {args.concurrency} connections, "
-          f"{args.servers} server processes):")
+    print(
+        f"drillctl traffic generator ({mode}, {args.loop}, {args.concurrency} connections, "
+        f"{args.servers} server processes):"
+    )
     print(f"  sent {result['sent']:.0f} in {result['wall_s']:.1f}s, errors {result['errors']:.0f}")
-    print(f"  {result['req_per_s']:,.0f} req/s wall; generator CPU {result['cpu_s']:.2f}s "
-          f"-> {result['req_per_cpu_s']:,.0f} req/s per core")
+    print(
+        f"  {result['req_per_s']:,.0f} req/s wall; generator CPU {result['cpu_s']:.2f}s "
+        f"-> {result['req_per_cpu_s']:,.0f} req/s per core"
+    )
     print(f"  median per-second p95 latency {result['median_window_p95_ms']:.2f} ms")
 
 

@@ -1,0 +1,215 @@
+"""drillctl's own root-cause hypothesis, and the matcher that judges any hypothesis.
+
+The hypothesis of an unattended run is built ONLY from what a responder could see, i.e. the
+journal's observations: which signal moved first (and by how much against its baseline), which
+container event came just before it, which alerts fired, which log lines and error spans support
+it, which runbook matches. It never reads the scenario's expected root cause, nor the fault
+events (what drillctl did is the answer, not evidence): a scenario with a deliberately wrong
+expected cause must come out as a mismatch.
+
+The matcher compares a hypothesis text with the scenario's root-cause keywords: a keyword hits
+when each of its words starts a word of the text (so "throttl" hits "throttled", "flush" hits
+"FLUSHDB"), case-insensitively; the hypothesis matches with at least ``min_keywords`` hits.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from drillctl.drill.journal import Event
+from drillctl.timeconv import parse_rfc3339
+
+# container actions that change what runs (health probes and exec noise are not causes)
+CAUSAL_ACTIONS = (
+    "die",
+    "stop",
+    "kill",
+    "start",
+    "restart",
+    "pause",
+    "unpause",
+    "oom",
+    "create",
+    "destroy",
+)
+LOOKBACK = timedelta(minutes=2)  # how far before the symptom a container event still counts
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+@dataclass(frozen=True)
+class AutoHypothesis:
+    text: str
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    matched: bool
+    keywords_hit: list[str]
+
+
+def _when(event: Event, key: str) -> datetime:
+    raw = event.data.get(key)
+    parsed = parse_rfc3339(raw) if isinstance(raw, str) else None
+    return parsed or event.ts
+
+
+def first_symptom(events: Sequence[Event]) -> Event | None:
+    """The signal that moved first after the injection: earliest first breaching sample."""
+    injected = next((e.ts for e in events if e.type == "fault.injected"), None)
+    symptoms = [e for e in events if e.type == "symptom"]
+    if injected is not None:
+        symptoms = [e for e in symptoms if _when(e, "confirmed_at") >= injected]
+    return min(symptoms, key=lambda e: _when(e, "first_breach_at"), default=None)
+
+
+def preceding_container_event(events: Sequence[Event], before: datetime) -> Event | None:
+    """The last container change no more than LOOKBACK before ``before``."""
+    candidates = [
+        e
+        for e in events
+        if e.type == "container"
+        and str(e.data.get("action", "")).split(":")[0] in CAUSAL_ACTIONS
+        and before - LOOKBACK <= _when(e, "at") <= before
+    ]
+    return max(candidates, key=lambda e: _when(e, "at"), default=None)
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{value:.3g}" if abs(value) < 1000 else f"{value:,.0f}"
+    return str(value)
+
+
+def _signal_clause(symptom: Event) -> tuple[str, dict[str, Any]]:
+    data = symptom.data
+    text = (
+        f"{data.get('signal')} moved first: {_fmt(data.get('value'))} against a baseline of "
+        f"{_fmt(data.get('baseline'))} ({data.get('rule', 'rule broken')})"
+    )
+    return text, {
+        "kind": "signal",
+        "signal": data.get("signal"),
+        "value": data.get("value"),
+        "baseline": data.get("baseline"),
+        "at": _when(symptom, "first_breach_at").isoformat(),
+    }
+
+
+def _container_clause(event: Event, symptom_at: datetime) -> tuple[str, dict[str, Any]]:
+    lead = (symptom_at - _when(event, "at")).total_seconds()
+    service, action = event.data.get("service"), event.data.get("action")
+    text = f"{lead:.1f}s before it, container {service} had '{action}'"
+    return text, {
+        "kind": "container",
+        "service": service,
+        "action": action,
+        "lead_s": round(lead, 1),
+    }
+
+
+def _alert_clause(events: Sequence[Event]) -> tuple[str, dict[str, Any]] | None:
+    names: list[str] = []
+    for event in events:
+        if event.type == "alert" and event.data.get("state") == "firing":
+            name = str(event.data.get("name"))
+            if name not in names:
+                names.append(name)
+    if not names:
+        return None
+    return f"alerts firing: {', '.join(names)}", {"kind": "alert", "names": names}
+
+
+def _evidence_clauses(events: Sequence[Event]) -> list[tuple[str, dict[str, Any]]]:
+    """Logs and traces that support it; the runbook that matches the symptom."""
+    out: list[tuple[str, dict[str, Any]]] = []
+    seen: set[str] = set()
+    for event in events:
+        kind = str(event.data.get("kind", ""))
+        if (
+            event.type != "evidence"
+            or kind not in ("log", "trace", "runbook")
+            or not event.data.get("items")
+        ):
+            continue
+        text = _evidence_text(kind, event.data)
+        if text and text not in seen:
+            seen.add(text)
+            out.append(
+                (
+                    text,
+                    {
+                        "kind": kind,
+                        "source": event.data.get("source"),
+                        "summary": event.data.get("summary"),
+                    },
+                )
+            )
+    return out
+
+
+def _evidence_text(kind: str, data: dict[str, Any]) -> str:
+    items = data.get("items") or []
+    first = items[0] if isinstance(items[0], dict) else {"text": str(items[0])}
+    if kind == "runbook":
+        where = first.get("path") or first.get("title") or first.get("name")
+        passage = str(first.get("passage") or first.get("snippet") or "")[:160]
+        return f"runbook {where} matches" + (f': "{passage}"' if passage else "")
+    sample = str(first.get("line") or first.get("text") or first.get("operation") or first)[:160]
+    label = "log lines" if kind == "log" else "error spans"
+    return f'{len(items)} {label} ({data.get("summary", "")}), e.g. "{sample}"'
+
+
+def build_hypothesis(events: Sequence[Event]) -> AutoHypothesis | None:
+    """An evidence-based hypothesis, or None while no signal has moved."""
+    symptom = first_symptom(events)
+    if symptom is None:
+        return None
+    symptom_at = _when(symptom, "first_breach_at")
+    clauses = [_signal_clause(symptom)]
+    container = preceding_container_event(events, symptom_at)
+    if container is not None:
+        clauses.append(_container_clause(container, symptom_at))
+    else:
+        clauses.append(("no container stopped, died or restarted before it", {"kind": "container"}))
+    alert = _alert_clause(events)
+    if alert:
+        clauses.append(alert)
+    clauses.extend(_evidence_clauses(events))
+    text = _sentence(symptom, container) + " Evidence: " + "; ".join(c[0] for c in clauses) + "."
+    return AutoHypothesis(text=text, evidence=[c[1] for c in clauses])
+
+
+def _sentence(symptom: Event, container: Event | None) -> str:
+    signal = symptom.data.get("signal")
+    if container is not None:
+        return (
+            f"Likely cause: {container.data.get('service')} ({container.data.get('action')}) "
+            f"drove {signal} away from its baseline."
+        )
+    return (
+        f"Likely cause: a change inside a running service, not a container event, drove {signal}."
+    )
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
+
+
+def keyword_hits(text: str, keywords: Sequence[str]) -> list[str]:
+    words = _words(text)
+    hits = []
+    for keyword in keywords:
+        parts = _words(keyword)
+        if parts and all(any(w.startswith(p) for w in words) for p in parts):
+            hits.append(keyword)
+    return hits
+
+
+def judge(text: str, keywords: Sequence[str], min_keywords: int = 1) -> Verdict:
+    hits = keyword_hits(text, keywords)
+    return Verdict(matched=len(hits) >= max(min_keywords, 1), keywords_hit=hits)
