@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from drillctl import __version__
 from drillctl.cli import (
@@ -92,7 +93,9 @@ def run_guarded(func: Callable[[], Any], console: Console | None = None) -> int:
     try:
         func()
     except DrillError as exc:
-        err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False, soft_wrap=True)
+        # escape: messages quote user input (argv lists, PromQL) that rich would read as markup
+        message = f"[bold red]error:[/] {escape(str(exc))}"
+        err.print(message, markup=True, highlight=False, soft_wrap=True)
         return int(exc.exit_code)
     except typer.Exit as exc:
         return int(exc.exit_code)
@@ -115,7 +118,8 @@ def main() -> None:
     try:
         app()  # standalone: click prints usage errors and exits 2 by itself
     except DrillError as exc:
-        Console(stderr=True).print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        message = f"[bold red]error:[/] {escape(str(exc))}"
+        Console(stderr=True).print(message, highlight=False, soft_wrap=True)
         sys.exit(int(exc.exit_code))
     except Exception as exc:  # anything else is a bug in drillctl: keep the user's terminal clean
         sys.exit(_crash_report(exc))
