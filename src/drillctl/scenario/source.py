@@ -1,0 +1,206 @@
+"""Read a scenario file into plain data plus an index of where each value sits in the file.
+
+PyYAML's composed node tree keeps a ``start_mark`` on every node; we build the Python data from it
+ourselves so that each value's path (``("faults", 0, "duration")``, the shape of a pydantic error
+location) maps to the line and column of its value and of its key. Anything that is not a clean
+mapping of string keys becomes a located ``Problem``, never an exception from the YAML library.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+
+from drillctl.errors import Problem
+
+MAX_BYTES = 1024 * 1024  # a scenario is a page of YAML; a megabyte is a mistake (or an attack)
+MAX_DEPTH = 64  # also stops recursive anchors (&a [*a])
+MAX_NODES = 100_000  # aliases can multiply a small file (billion laughs)
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Mark:
+    line: int  # 1-based
+    col: int  # 1-based
+
+
+@dataclass
+class Document:
+    """A parsed scenario file: its data and where every value (and key) came from."""
+
+    file: str
+    data: Any = None
+    values: dict[Path_, Mark] = field(default_factory=dict)
+    keys: dict[Path_, Mark] = field(default_factory=dict)
+
+    def problem(
+        self, path: Path_, message: str, *, at_key: bool = False, shown: str | None = None
+    ) -> Problem:
+        mark = self.mark_for(path, at_key=at_key)
+        return Problem(
+            self.file, mark.line, mark.col, format_path(path) if shown is None else shown, message
+        )
+
+    def mark_for(self, path: Path_, *, at_key: bool = False) -> Mark:
+        """The mark of ``path``, or of its deepest ancestor that is in the file."""
+        if at_key and path in self.keys:
+            return self.keys[path]
+        for end in range(len(path), -1, -1):
+            if path[:end] in self.values:
+                return self.values[path[:end]]
+        return Mark(1, 1)
+
+
+def format_path(path: Path_) -> str:
+    """``("faults", 0, "duration")`` -> ``faults[0].duration`` (the syntax ``--set`` accepts)."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _mark(node: yaml.Node) -> Mark:
+    return Mark(node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+class _Builder:
+    """Turns a composed node tree into data, recording marks and problems as it goes."""
+
+    def __init__(self, doc: Document, problems: list[Problem]) -> None:
+        self.doc = doc
+        self.problems = problems
+        self.nodes = 0
+        self.constructor = SafeConstructor()
+        self._own_key: dict[Path_, bool] = {}
+
+    def build(self, node: yaml.Node, path: Path_) -> Any:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise _TooBig(f"more than {MAX_NODES} values (are aliases expanding?)")
+        if len(path) > MAX_DEPTH:
+            raise _TooBig(f"nested deeper than {MAX_DEPTH} levels")
+        self.doc.values[path] = _mark(node)
+        handler: Callable[[Any, Path_], Any] = {
+            yaml.MappingNode: self._mapping,
+            yaml.SequenceNode: self._sequence,
+        }.get(type(node), self._scalar)
+        return handler(node, path)
+
+    def _scalar(self, node: yaml.ScalarNode, path: Path_) -> Any:
+        return self.constructor.construct_object(node, deep=True)
+
+    def _sequence(self, node: yaml.SequenceNode, path: Path_) -> list[Any]:
+        return [self.build(child, (*path, i)) for i, child in enumerate(node.value)]
+
+    def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict[str, Any]:
+        own = {id(key_node) for key_node, _ in node.value}
+        self.constructor.flatten_mapping(node)  # YAML merge keys (<<: *base); own keys win
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = self._key(key_node, path)
+            if key is None:
+                continue
+            if key in out and id(key_node) in own and self._own_key.get((*path, key)):
+                self._duplicate(key_node, (*path, key))
+                continue
+            self._own_key[(*path, key)] = id(key_node) in own
+            self.doc.keys[(*path, key)] = _mark(key_node)
+            out[key] = self.build(value_node, (*path, key))
+        return out
+
+    def _duplicate(self, key_node: yaml.Node, path: Path_) -> None:
+        first = self.doc.keys[path]
+        self.problems.append(
+            Problem(
+                self.doc.file,
+                *_astuple(_mark(key_node)),
+                format_path(path),
+                f"duplicate key {path[-1]!r} (first defined at line {first.line})",
+            )
+        )
+
+    def _key(self, key_node: yaml.Node, path: Path_) -> str | None:
+        key = self._scalar(key_node, path) if isinstance(key_node, yaml.ScalarNode) else None
+        if isinstance(key, str):
+            return key
+        shown = (
+            repr(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "a list or mapping"
+        )
+        self.problems.append(
+            Problem(
+                self.doc.file,
+                *_astuple(_mark(key_node)),
+                format_path(path),
+                f"keys must be strings, got {shown}",
+            )
+        )
+        return None
+
+
+def _astuple(mark: Mark) -> tuple[int, int]:
+    return mark.line, mark.col
+
+
+class _TooBig(Exception):
+    pass
+
+
+def parse_document(raw: bytes, file: str) -> tuple[Document, list[Problem]]:
+    """Parse bytes into a ``Document``; problems are returned, never raised."""
+    doc = Document(file)
+    if len(raw) > MAX_BYTES:
+        return doc, [
+            Problem(file, 1, 1, "", f"file is {len(raw)} bytes, over the {MAX_BYTES}-byte limit")
+        ]
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return doc, [Problem(file, *_offset_mark(raw, exc.start), "", "not UTF-8 text")]
+    return _compose(text, doc)
+
+
+def _compose(text: str, doc: Document) -> tuple[Document, list[Problem]]:
+    problems: list[Problem] = []
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        if node is None:
+            return doc, [Problem(doc.file, 1, 1, "", "empty file: expected a scenario mapping")]
+        doc.data = _Builder(doc, problems).build(node, ())
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        reason = ", ".join(part for part in (exc.context, exc.problem) if part) or "invalid YAML"
+        return doc, [Problem(doc.file, line, col, "", f"not valid YAML: {reason}")]
+    except yaml.reader.ReaderError as exc:  # control characters and the like
+        where = _offset_mark(text.encode("utf-8"), len(text[: exc.position].encode("utf-8")))
+        return doc, [
+            Problem(
+                doc.file,
+                *where,
+                "",
+                f"not valid YAML: character #x{exc.character:04x} is not allowed",
+            )
+        ]
+    except yaml.YAMLError as exc:
+        return doc, [Problem(doc.file, 1, 1, "", f"not valid YAML: {exc}")]
+    except (_TooBig, RecursionError) as exc:
+        reason = str(exc) if isinstance(exc, _TooBig) else f"nested deeper than {MAX_DEPTH} levels"
+        return doc, [Problem(doc.file, 1, 1, "", f"file too complex: {reason}")]
+    if not isinstance(doc.data, dict):
+        kind = "a list" if isinstance(doc.data, list) else f"a single value ({doc.data!r:.40})"
+        problems.append(
+            Problem(doc.file, 1, 1, "", f"expected a mapping of scenario fields, got {kind}")
+        )
+    return doc, problems
+
+
+def _offset_mark(raw: bytes, offset: int) -> tuple[int, int]:
+    before = raw[:offset]
+    line = before.count(b"\n") + 1
+    return line, offset - (before.rfind(b"\n") + 1) + 1
