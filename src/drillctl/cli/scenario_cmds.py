@@ -1,9 +1,128 @@
-"""(placeholder: filled in by the issue that owns this verb)"""
+"""``drillctl list | show | validate | schema``: the scenario verbs. Parsing only; the work is in
+``drillctl.scenario``."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
+from rich.console import Console
+from rich.table import Table
+
+from drillctl.context import Context
+from drillctl.errors import Problem, ScenarioError
+from drillctl.scenario.catalog import SUFFIXES, Catalog, check_unique_names, scenario_files
+from drillctl.scenario.loader import faults_of, load_path
+from drillctl.scenario.model import json_schema
+from drillctl.scenario.overrides import parse_assignments
+from drillctl.scenario.render import to_yaml
+
+SetOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set",
+        metavar="KEY=VALUE",
+        help="a variable (queue=bets) or a field path (faults[0].duration=20s); repeatable",
+    ),
+]
 
 
 def register(app: typer.Typer) -> None:
-    del app
+    app.command("list")(list_cmd)
+    app.command("show")(show_cmd)
+    app.command("validate")(validate_cmd)
+    app.command("schema")(schema_cmd)
+
+
+def guarded(body: Callable[[], Any]) -> None:
+    """Run a command body; drillctl's errors become a message and their exit code."""
+    from drillctl.cli.app import run_guarded  # app imports this module: import at call time
+
+    code = run_guarded(body)
+    if code:
+        raise typer.Exit(code)
+
+
+def catalog(ctx: typer.Context) -> Catalog:
+    context: Context = ctx.obj
+    return Catalog(context.settings.drill.scenarios_dir, context.settings.vars)
+
+
+def list_cmd(ctx: typer.Context) -> None:
+    """List the built-in and custom scenarios (a custom one replaces the built-in of its name)."""
+
+    def body() -> None:
+        listing = catalog(ctx).listing()
+        table = Table("name", "severity", "faults", "source", title="scenarios")
+        for item in listing.scenarios:
+            faults = ", ".join(str(getattr(f, "type", "?")) for f in faults_of(item.scenario))
+            table.add_row(item.scenario.name, item.scenario.severity, faults, item.source)
+        ctx.obj.console.print(table)
+        if listing.problems:
+            raise ScenarioError(listing.problems)
+
+    guarded(body)
+
+
+def show_cmd(
+    ctx: typer.Context,
+    scenario: Annotated[str, typer.Argument(help="scenario name or YAML file")],
+    set_: SetOption = None,
+    full: Annotated[bool, typer.Option("--full", help="also print every default value")] = False,
+) -> None:
+    """Print the resolved scenario as YAML: variables filled in, ${env:...} secrets as written."""
+
+    def body() -> None:
+        loaded = catalog(ctx).load(scenario, parse_assignments(set_ or []))
+        typer.echo(f"# {loaded.scenario.name} from {loaded.source}")
+        typer.echo(to_yaml(loaded.scenario, full=full), nl=False)
+
+    guarded(body)
+
+
+def validate_cmd(
+    ctx: typer.Context,
+    files: Annotated[list[Path], typer.Argument(help="scenario files or folders of them")],
+    set_: SetOption = None,
+) -> None:
+    """Check scenario files; print each problem as FILE:LINE:COL: field.path: message (exit 2)."""
+
+    def body() -> None:
+        problems = _validate(ctx, _expand(files), set_ or [])
+        if problems:
+            err = Console(stderr=True, soft_wrap=True, highlight=False)
+            for problem in problems:
+                err.print(str(problem), markup=False)
+            raise typer.Exit(2)
+
+    guarded(body)
+
+
+def _expand(paths: list[Path]) -> list[Path]:
+    out: list[Path] = []
+    for path in paths:
+        out += scenario_files(path) if path.is_dir() else [path]
+    return out
+
+
+def _validate(ctx: typer.Context, paths: list[Path], sets: list[str]) -> list[Problem]:
+    assignments = parse_assignments(sets)
+    variables = ctx.obj.settings.vars
+    problems: list[Problem] = []
+    for path in paths:
+        try:
+            scenario, _ = load_path(path, variables=variables, sets=assignments)
+        except ScenarioError as exc:
+            problems += exc.problems
+            continue
+        typer.echo(f"ok  {path}  ({scenario.name})")
+    problems += check_unique_names(p for p in paths if p.suffix in SUFFIXES)
+    return problems
+
+
+def schema_cmd() -> None:
+    """Print the JSON Schema of scenario files (for editors: yaml-language-server, VS Code)."""
+    typer.echo(json.dumps(json_schema(), indent=2))
