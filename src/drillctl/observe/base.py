@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
+from drillctl.errors import SourceUnavailable
 from drillctl.scenario.model import EvidenceQuery, Signal
 
 
@@ -29,6 +30,33 @@ class Evidence:
     source: str
     summary: str
     items: list[dict[str, Any]] = field(default_factory=list)
+
+
+class QueryError(SourceUnavailable):
+    """The source answered but refused this query (bad PromQL/LogQL, unknown table...).
+
+    The reason is the server's own error text; ``subject`` names the signal or evidence query."""
+
+    def __init__(self, source: str, reason: str, subject: str | None = None) -> None:
+        super().__init__(source, f"{subject}: {reason}" if subject else reason)
+        self.subject = subject
+
+
+@dataclass(frozen=True)
+class ActiveAlert:
+    """An alert as a source reports it now: Prometheus (pending|firing) or Alertmanager (firing)."""
+
+    name: str
+    state: str  # pending | firing
+    source: str  # prometheus | alertmanager
+    active_at: datetime | None  # Prometheus activeAt, Alertmanager startsAt
+    labels: dict[str, str] = field(default_factory=dict)
+
+
+@runtime_checkable
+class AlertSource(Protocol):
+    async def active_alerts(self) -> list[ActiveAlert]:
+        """Alerts active now; raises SourceUnavailable."""
 
 
 class Source(Protocol):

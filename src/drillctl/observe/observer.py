@@ -1,0 +1,378 @@
+"""The Observer: reads every signal, detects symptom and recovery, tracks alerts, gathers evidence.
+
+The engine drives it; it never raises for a source failure (a source that errors or times out is
+journalled ``source.unavailable`` with the reason, retried with exponential backoff, and
+``source.available`` when it answers again). Build it with ``build_sources`` (observe/factory.py).
+
+    observer = Observer(scenario, sources, journal, clock, poll_interval=1.0)
+    problems = await observer.preflight()            # before anything is injected; [] = go
+    report = await observer.collect_baseline(scenario.baseline)
+    if report.not_steady: ...                        # exit 5, nothing injected
+    ... inject ...
+    while ...:                                       # or: await observer.run_for(duration, stop)
+        await observer.poll_once()                   # journals sample/symptom/recovered/alert
+        await clock.sleep(observer.poll_interval)
+    observer.first_symptom_at(); observer.symptomatic(); observer.all_recovered()
+    observer.recovered_at(); observer.alerts_seen()["BetSettledQueueBacklog"].first_firing_at
+    await observer.gather_evidence(start, end)       # journals `evidence`: logs, traces, dashboards
+    await observer.invariant(inv)                    # Expect.invariants -> InvariantResult
+    await observer.aclose()
+
+State queries are cheap and synchronous; detection happens inside ``poll_once``. Only ``primary``
+signals count for ``symptomatic``/``first_symptom_at``/``all_recovered``; the others are watched
+and journalled all the same. Journal events and their data: see drill/journal.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from drillctl.clock import Clock
+from drillctl.drill.journal import Journal
+from drillctl.errors import SourceUnavailable
+from drillctl.observe import evidence
+from drillctl.observe.alerts import AlertSeen, AlertTracker
+from drillctl.observe.base import AlertSource, Evidence, QueryError, Sample, Source
+from drillctl.observe.detect import Baseline, Detector, compute_baseline, describe_rule
+from drillctl.observe.health import SourceHealth
+from drillctl.observe.invariants import InvariantResult, check_invariant
+from drillctl.scenario.model import Invariant, ScenarioBase, Signal
+
+ALERT_SOURCES = ("prometheus", "alertmanager")
+
+
+@dataclass(frozen=True)
+class BaselineReport:
+    baselines: dict[str, Baseline]
+    not_steady: list[str]  # one line per signal whose rule already broke during the baseline
+    no_data: list[str]  # signals without a single numeric sample (baseline taken as 0)
+    firing: list[str]  # alerts firing at the end of the baseline
+
+    @property
+    def steady(self) -> bool:
+        return not self.not_steady
+
+
+@dataclass
+class SignalView:
+    """What a live panel shows for one signal."""
+
+    signal: Signal
+    baseline: Baseline | None = None
+    value: float | None = None
+    at: datetime | None = None
+    state: str = "normal"  # normal | breaching | symptomatic | recovering
+    available: bool = True
+    history: list[float | None] = field(default_factory=list)
+
+
+class Observer:
+    def __init__(
+        self,
+        scenario: ScenarioBase,
+        sources: Mapping[str, Source],
+        journal: Journal,
+        clock: Clock,
+        *,
+        poll_interval: float = 1.0,
+        read_timeout: float = 10.0,
+        max_backoff: float = 30.0,
+    ) -> None:
+        self.scenario = scenario
+        self.sources = dict(sources)
+        self.journal = journal
+        self.clock = clock
+        self.poll_interval = poll_interval
+        self.read_timeout = read_timeout
+        self.health = SourceHealth(journal, clock, base=poll_interval, cap=max_backoff)
+        self.alerts = AlertTracker()
+        self.views = {s.name: SignalView(s) for s in scenario.signals}
+        self.detectors: dict[str, Detector] = {}
+
+    # -- preflight and baseline -------------------------------------------------------------
+
+    def required_sources(self) -> set[str]:
+        """Sources the scenario's signals or expect use: a drill cannot run without them."""
+        needed: set[str] = {s.source for s in self.scenario.signals}
+        needed |= {inv.source for inv in self.scenario.expect.invariants}
+        if self.scenario.expect.alerts:
+            needed.add("prometheus")
+        return needed
+
+    async def preflight(self) -> list[str]:
+        """Problems that must stop a drill before injection: a required source missing or not
+        answering, a query the source refuses (with the source's own error text)."""
+        problems = [
+            f"source {n}: not configured"
+            for n in sorted(self.required_sources())
+            if n not in self.sources
+        ]
+        for name in sorted(self.required_sources() & self.sources.keys()):
+            try:
+                await asyncio.wait_for(self.sources[name].check(), self.read_timeout)
+            except (SourceUnavailable, TimeoutError) as exc:
+                problems.append(f"source {name}: {getattr(exc, 'reason', 'no answer in time')}")
+        if not problems:
+            problems += await self._query_problems()
+        return problems
+
+    async def _query_problems(self) -> list[str]:
+        problems = []
+        prometheus = self.sources.get("prometheus")
+        if prometheus is not None and hasattr(prometheus, "validate_queries"):
+            problems += await prometheus.validate_queries(self.scenario.signals)
+        for signal in self.scenario.signals:
+            if signal.source == "prometheus":
+                continue
+            try:
+                await self._read(signal, self.clock.now())
+            except QueryError as exc:
+                problems.append(
+                    f"signal {signal.name}: {signal.source} refused the query: {exc.reason}"
+                )
+            except (SourceUnavailable, TimeoutError):
+                continue  # reachability was checked above; a flaky read is not a bad query
+        return problems
+
+    async def collect_baseline(self, duration: timedelta) -> BaselineReport:
+        """Poll for ``duration``; journal a ``baseline`` per signal; say if already symptomatic."""
+        samples: dict[str, list[tuple[datetime, float | None]]] = {
+            s.name: [] for s in self.scenario.signals
+        }
+        end = self.clock.monotonic() + duration.total_seconds()
+        while True:
+            for sample in await self._poll_signals_and_alerts():
+                samples[sample.signal].append((sample.at, sample.value))
+            if self.clock.monotonic() >= end:
+                break
+            await self.clock.sleep(min(self.poll_interval, max(0.0, end - self.clock.monotonic())))
+        return self._set_baselines(samples)
+
+    def _set_baselines(
+        self, samples: dict[str, list[tuple[datetime, float | None]]]
+    ) -> BaselineReport:
+        not_steady, no_data, baselines = [], [], {}
+        for signal in self.scenario.signals:
+            baseline = compute_baseline(v for _, v in samples[signal.name])
+            baselines[signal.name] = baseline
+            self.journal.append(
+                "baseline",
+                signal=signal.name,
+                centre=baseline.centre,
+                spread=baseline.spread,
+                samples=baseline.samples,
+                unit=signal.unit,
+            )
+            if baseline.samples == 0:
+                no_data.append(signal.name)
+            replay = Detector(signal.symptom, baseline)
+            marks = [m for at, v in samples[signal.name] if (m := replay.feed(at, v))]
+            if replay.state == "symptomatic" or marks:
+                not_steady.append(
+                    f"{signal.name}: {describe_rule(signal.symptom, baseline)} broke during "
+                    f"the baseline from {marks[0].first_at.isoformat()}"
+                )
+            self.detectors[signal.name] = Detector(signal.symptom, baseline)
+            self.views[signal.name].baseline = baseline
+        return BaselineReport(baselines, not_steady, no_data, self.alerts.firing())
+
+    # -- polling -----------------------------------------------------------------------------
+
+    async def poll_once(self) -> list[Sample]:
+        """Read every signal and alert source once; journal samples and transitions. Never raises
+        for a source failure."""
+        samples = await self._poll_signals_and_alerts()
+        for sample in samples:
+            self._detect(sample)
+        return samples
+
+    async def run_for(self, duration: timedelta, stop: Callable[[], bool] | None = None) -> None:
+        """Poll every ``poll_interval`` for ``duration`` or until ``stop()`` is true."""
+        end = self.clock.monotonic() + duration.total_seconds()
+        while self.clock.monotonic() < end and not (stop and stop()):
+            started = self.clock.monotonic()
+            await self.poll_once()
+            pause = self.poll_interval - (self.clock.monotonic() - started)
+            await self.clock.sleep(max(0.0, min(pause, end - self.clock.monotonic())))
+
+    async def _poll_signals_and_alerts(self) -> list[Sample]:
+        at = self.clock.now()
+        self.health.new_round()
+        reads = [self._sample(signal, at) for signal in self.scenario.signals]
+        alerts = [self._poll_alerts(name) for name in ALERT_SOURCES if name in self.sources]
+        results = await asyncio.gather(*reads, *alerts)
+        samples = [r for r in results[: len(reads)] if r is not None]
+        for sample in samples:
+            self.journal.append(
+                "sample", signal=sample.signal, value=sample.value, at=sample.at.isoformat()
+            )
+        return samples
+
+    async def _sample(self, signal: Signal, at: datetime) -> Sample | None:
+        view = self.views[signal.name]
+        key = self.health.key(signal.source, signal.name)
+        if signal.source not in self.sources:
+            view.available = False
+            self.health.missing(signal.source)
+            return None
+        if not self.health.due(key):
+            return None
+        try:
+            value = await self._read(signal, at)
+        except SourceUnavailable as exc:
+            view.available = False
+            self.health.failed(key, exc, signal=signal.name)
+            return None
+        except TimeoutError:
+            view.available = False
+            self.health.failed(
+                key, SourceUnavailable(signal.source, "no answer in time"), signal=signal.name
+            )
+            return None
+        view.available = True
+        self.health.succeeded(key)
+        return Sample(signal.name, at, value)
+
+    async def _read(self, signal: Signal, at: datetime) -> float | None:
+        return await asyncio.wait_for(
+            self.sources[signal.source].read(signal, at), self.read_timeout
+        )
+
+    async def _poll_alerts(self, name: str) -> None:
+        source = self.sources[name]
+        key = self.health.key(name)
+        if not isinstance(source, AlertSource) or not self.health.due(key):
+            return
+        try:
+            alerts = await asyncio.wait_for(source.active_alerts(), self.read_timeout)
+        except (SourceUnavailable, TimeoutError) as exc:
+            self.health.failed(
+                key,
+                exc
+                if isinstance(exc, SourceUnavailable)
+                else SourceUnavailable(name, "no answer in time"),
+            )
+            return
+        self.health.succeeded(key)
+        for change in self.alerts.feed(name, alerts, self.clock.now()):
+            alert = change.alert
+            self.journal.append(
+                "alert",
+                name=alert.name,
+                state=change.state,
+                source=alert.source,
+                active_at=alert.active_at.isoformat() if alert.active_at else None,
+                labels=alert.labels,
+            )
+
+    def _detect(self, sample: Sample) -> None:
+        view = self.views[sample.signal]
+        view.value, view.at = sample.value, sample.at
+        view.history = [*view.history[-59:], sample.value]
+        detector = self.detectors.get(sample.signal)
+        if detector is None:
+            return
+        mark = detector.feed(sample.at, sample.value)
+        view.state = _state(detector)
+        if mark is None:
+            return
+        signal, baseline = view.signal, detector.baseline
+        if mark.kind == "symptom":
+            self.journal.append(
+                "symptom",
+                signal=signal.name,
+                value=mark.value,
+                baseline=baseline.centre,
+                rule=describe_rule(signal.symptom, baseline),
+                first_breach_at=mark.first_at.isoformat(),
+                confirmed_at=mark.confirmed_at.isoformat(),
+            )
+        else:
+            self.journal.append(
+                "recovered",
+                signal=signal.name,
+                value=mark.value,
+                baseline=baseline.centre,
+                first_normal_at=mark.first_at.isoformat(),
+                confirmed_at=mark.confirmed_at.isoformat(),
+            )
+
+    # -- state queries ---------------------------------------------------------------------------
+
+    def _primary(self) -> list[Detector]:
+        return [
+            self.detectors[s.name]
+            for s in self.scenario.signals
+            if s.primary and s.name in self.detectors
+        ]
+
+    def symptomatic(self) -> list[str]:
+        """Names of the signals symptomatic now (all signals, primary or not)."""
+        return [name for name, d in self.detectors.items() if d.state == "symptomatic"]
+
+    def first_symptom_at(self) -> datetime | None:
+        """First breach of the earliest confirmed symptom of a primary signal."""
+        onsets = [m.first_at for d in self._primary() for m in d.marks if m.kind == "symptom"]
+        return min(onsets, default=None)
+
+    def ever_symptomatic(self) -> bool:
+        return self.first_symptom_at() is not None
+
+    def all_recovered(self) -> bool:
+        """Every primary signal that went symptomatic is back to normal (True if none did)."""
+        return all(d.state == "normal" for d in self._primary())
+
+    def recovered_at(self) -> datetime | None:
+        """When the last primary signal recovered (first normal sample); None until all have."""
+        if not self.ever_symptomatic() or not self.all_recovered():
+            return None
+        ends = [
+            d.marks[-1].first_at
+            for d in self._primary()
+            if d.marks and d.marks[-1].kind == "recovered"
+        ]
+        return max(ends, default=None)
+
+    def alerts_seen(self) -> dict[str, AlertSeen]:
+        return dict(self.alerts.seen)
+
+    def firing_alerts(self) -> list[str]:
+        return self.alerts.firing()
+
+    def unavailable_sources(self) -> dict[str, str]:
+        return self.health.down()
+
+    # -- evidence, invariants, annotations --------------------------------------------------
+
+    async def gather_evidence(self, start: datetime, end: datetime) -> list[Evidence]:
+        """Run the scenario's evidence queries, link its dashboards; journal each ``evidence``."""
+        return await evidence.gather(
+            self.scenario, self.sources, self.journal, start, end, timeout=self.read_timeout * 3
+        )
+
+    async def invariant(self, inv: Invariant) -> InvariantResult:
+        """Read an invariant's value now and compare (equals/above/below); never raises."""
+        return await check_invariant(inv, self.sources, self.clock.now(), timeout=self.read_timeout)
+
+    async def annotate(
+        self, text: str, at: datetime, *, end: datetime | None = None, tags: list[str] | None = None
+    ) -> None:
+        """Grafana annotation of a drill phase on each dashboard; a no-op without a token."""
+        await evidence.annotate(
+            self.scenario, self.sources, self.journal, text, at, end=end, tags=tags
+        )
+
+    async def aclose(self) -> None:
+        for source in self.sources.values():
+            closer = getattr(source, "aclose", None)
+            if closer is not None:
+                await closer()
+
+
+def _state(detector: Detector) -> str:
+    if detector.pending_since is None:
+        return detector.state
+    return "breaching" if detector.state == "normal" else "recovering"
