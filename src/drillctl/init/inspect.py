@@ -61,7 +61,7 @@ def detect_tool(name: str, image: str | None) -> Tool | None:
 
 
 _SHORT_PORT = re.compile(
-    r"^(?:(?P<ip>\[[^\]]+\]|[0-9.]+):)?(?:(?P<pub>[0-9]+(?:-[0-9]+)?)?:)?(?P<target>[0-9]+(?:-[0-9]+)?)"
+    r"^(?:(?P<ip>\[[^\]]+\]|[0-9]+(?:\.[0-9]+){3}):)?(?:(?P<pub>[0-9]+(?:-[0-9]+)?)?:)?(?P<target>[0-9]+(?:-[0-9]+)?)"
     r"(?:/(?P<proto>tcp|udp|sctp))?$"
 )
 
