@@ -6,6 +6,7 @@ unit silently queries 1970. These helpers are the only place that knows the unit
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime
 
 
@@ -64,7 +65,7 @@ def parse_rfc3339(text: str) -> datetime | None:
     cleaned = text.replace("Z", "+00:00")
     if "." in cleaned:  # Go prints up to 9 fractional digits; Python takes 6
         head, rest = cleaned.split(".", 1)
-        digits = "".join(ch for ch in rest if ch.isdigit())
+        digits = "".join(itertools.takewhile(str.isdigit, rest))  # stop at the offset's sign
         tail = rest[len(digits):]
         cleaned = f"{head}.{digits[:6].ljust(6, '0')}{tail}"
     return datetime.fromisoformat(cleaned).astimezone(UTC)
