@@ -1,0 +1,86 @@
+"""The chart (``chart.png``): the main signals over the drill window, with phase markers.
+
+One panel per signal (those that turned symptomatic first, at most four), the baseline as a
+dashed line, and vertical markers at inject, symptom, first revert and recovered. Rendered with
+matplotlib's Agg canvas directly (no pyplot, so no global backend state and no display needed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.dates import DateFormatter
+from matplotlib.figure import Figure
+
+from drillctl.drill.journal import Event
+from drillctl.report import facts
+from drillctl.report.model import DrillSummary, SignalSummary
+from drillctl.report.slack import header_text
+
+MAX_PANELS = 4
+Series = dict[str, list[tuple[datetime, float]]]
+_MARKERS = (
+    ("injected", "inject", "tab:red"),
+    ("symptom", "symptom", "tab:orange"),
+    ("first_revert", "revert", "tab:blue"),
+    ("recovered", "recovered", "tab:green"),
+)
+
+
+def signal_series(events: Iterable[Event]) -> Series:
+    series: Series = {}
+    for event in events:
+        if event.type == "sample" and event.data.get("signal"):
+            value = facts.as_float(event.data.get("value"))
+            if value is not None:
+                series.setdefault(str(event.data["signal"]), []).append(
+                    (facts.when(event, "at"), value)
+                )
+    return series
+
+
+def main_signals(summary: DrillSummary, series: Series) -> list[SignalSummary]:
+    """Symptomatic signals first, then the others, keeping the journal's order; at most four."""
+    charted = [s for s in summary.signals if series.get(s.name)]
+    ranked = sorted(charted, key=lambda s: s.symptom_at is None)
+    return ranked[:MAX_PANELS]
+
+
+def render_chart(summary: DrillSummary, events: Sequence[Event], path: Path) -> Path | None:
+    """Write the PNG; ``None`` (and no file) when the journal has no samples to draw."""
+    series = signal_series(events)
+    signals = main_signals(summary, series)
+    if not signals:
+        return None
+    figure = Figure(figsize=(10, 2.4 * len(signals) + 0.8), dpi=100, layout="constrained")
+    FigureCanvasAgg(figure)
+    axes = figure.subplots(len(signals), 1, sharex=True, squeeze=False)[:, 0]
+    for ax, signal in zip(axes, signals, strict=True):
+        _panel(ax, signal, series[signal.name], summary)
+    axes[0].legend(loc="upper right", fontsize=7, ncols=3)
+    axes[-1].xaxis.set_major_formatter(DateFormatter("%H:%M:%S", tz=UTC))
+    axes[-1].set_xlabel("UTC")
+    figure.suptitle(header_text(summary))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path, format="png")
+    return path
+
+
+def _panel(
+    ax: Axes, signal: SignalSummary, points: list[tuple[datetime, float]], summary: DrillSummary
+) -> None:
+    times, values = zip(*sorted(points), strict=True)
+    ax.plot(times, values, color="black", linewidth=1.2, label=signal.name)
+    if signal.baseline is not None:
+        ax.axhline(signal.baseline, color="grey", linestyle="--", linewidth=0.8, label="baseline")
+    for attr, label, colour in _MARKERS:
+        at = getattr(summary.at, attr)
+        if at is not None:
+            ax.axvline(at, color=colour, linewidth=1.0, alpha=0.8, label=label)
+    ax.set_ylabel(signal.unit or "")
+    ax.set_title(signal.name, loc="left", fontsize=10)
+    ax.grid(True, alpha=0.3)

@@ -1,0 +1,67 @@
+"""Small text helpers shared by the renderers: clock times, durations, numbers, truncation."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+
+def clock(at: datetime | None) -> str:
+    """``HH:MM:SS`` in UTC (the timeline's column), or ``--:--:--``."""
+    return at.astimezone(UTC).strftime("%H:%M:%S") if at else "--:--:--"
+
+
+def stamp(at: datetime | None) -> str:
+    """``YYYY-MM-DD HH:MM:SS UTC`` for headers."""
+    return at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC") if at else "n/a"
+
+
+def seconds(value: float | None) -> str:
+    """A duration for people: ``850ms``, ``12s``, ``2m15s``, ``1h02m``; ``n/a`` when unknown."""
+    if value is None:
+        return "n/a"
+    if value < 0:
+        return "-" + seconds(-value)
+    if value < 1:
+        return f"{round(value * 1000)}ms"
+    if value < 10 and round(value, 1) != round(value):
+        return f"{value:.1f}s"
+    whole = round(value)
+    if whole < 60:
+        return f"{whole}s"
+    if whole < 3600:
+        minutes, secs = divmod(whole, 60)
+        return f"{minutes}m{secs:02d}s" if secs else f"{minutes}m"
+    hours, rest = divmod(whole, 3600)
+    return f"{hours}h{rest // 60:02d}m"
+
+
+def number(value: float | None) -> str:
+    """A measured value: integers without a decimal point, others with 3 significant digits."""
+    if value is None:
+        return "n/a"
+    if float(value).is_integer():
+        return str(int(value))
+    if abs(value) >= 100:
+        return f"{value:.0f}"
+    return f"{value:.3g}"
+
+
+def with_unit(value: float | None, unit: str | None) -> str:
+    text = number(value)
+    return f"{text} {unit}" if unit and value is not None else text
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def truncate(text: str, limit: int) -> str:
+    """Cut ``text`` to at most ``limit`` characters, marking the cut with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    return text[: max(limit - 1, 0)].rstrip() + "…"
+
+
+def one_line(text: str) -> str:
+    """Collapse newlines and runs of spaces: a timeline entry is one line."""
+    return " ".join(str(text).split())

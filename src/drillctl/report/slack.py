@@ -1,0 +1,275 @@
+"""The Slack timeline: mrkdwn ready to paste, and a Block Kit payload for an incoming webhook.
+
+Every dynamic string goes through ``escape`` (``&`` → ``&amp;``, ``<`` → ``&lt;``, ``>`` → ``&gt;``,
+nothing else; api-contracts §6), so a hypothesis reading ``<!channel>`` cannot ping anyone. Link
+URLs have ``|``, ``<``, ``>`` percent-encoded and their labels escaped. The payload respects Slack's
+limits: header ≤ 150 characters (plain text), section text ≤ 3000, ≤ 50 blocks, fallback ``text``
+≤ 4000, and the whole payload is kept near 12,000 characters (the timeline is cut with a pointer to
+the full text in the run directory). Posting lives in ``slack_post.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from drillctl.report.fmt import clock, one_line, plural, seconds, stamp, truncate, with_unit
+from drillctl.report.model import DrillSummary, SignalSummary
+from drillctl.report.slack_post import WebhookResult, post_to_webhook
+
+__all__ = ["WebhookResult", "escape", "post_to_webhook", "render_slack", "slack_payload"]
+
+HEADER_LIMIT = 150
+SECTION_LIMIT = 3000
+MAX_BLOCKS = 50
+TEXT_LIMIT = 4000
+PAYLOAD_BUDGET = 12_000
+EVIDENCE_SUMMARY_LIMIT = 300
+EVIDENCE_ITEM_LIMIT = 200
+EVIDENCE_ITEMS = 3
+
+
+def escape(text: object) -> str:
+    """Escape the three characters mrkdwn gives meaning to, ``&`` first."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def link(url: str, label: str) -> str:
+    safe = url.replace("|", "%7C").replace("<", "%3C").replace(">", "%3E").replace(" ", "%20")
+    return f"<{safe}|{escape(label)}>"
+
+
+def render_slack(summary: DrillSummary, links: Mapping[str, str] | None = None) -> str:
+    """The paste-ready mrkdwn text: header line, then each section separated by a blank line."""
+    parts = [f"*{escape(header_text(summary))}*"]
+    parts += ["\n".join(lines) for _, lines in sections(summary, links or {})]
+    return "\n\n".join(parts) + "\n"
+
+
+def header_text(summary: DrillSummary) -> str:
+    severity = f" ({summary.severity})" if summary.severity else ""
+    blind = "blind " if summary.blind else ""
+    return f"Chaos {blind}drill {summary.scenario}{severity}: {summary.result.upper()}"
+
+
+def sections(summary: DrillSummary, links: Mapping[str, str]) -> list[tuple[str, list[str]]]:
+    """Named groups of mrkdwn lines; the text and the blocks are both cut from these."""
+    found = [
+        ("overview", _overview(summary)),
+        ("durations", _durations(summary)),
+        ("dashboards", _dashboards(summary, links)),
+        ("signals", _signals(summary)),
+        ("alerts", _alerts(summary)),
+        ("hypothesis", _hypothesis(summary)),
+        ("blind", _blind(summary)),
+        ("timeline", _timeline(summary)),
+        ("evidence", _evidence(summary)),
+    ]
+    return [(name, lines) for name, lines in found if lines]
+
+
+def _overview(s: DrillSummary) -> list[str]:
+    lines = [f"_{escape(s.title)}_"] if s.title else []
+    target = (
+        f" · target {escape(s.project)}" + (f" ({escape(s.driver)})" if s.driver else "")
+        if s.project
+        else ""
+    )
+    lines.append(
+        f"Run `{escape(s.run_id)}` · {escape(s.mode or '?')}"
+        f" · operator {escape(s.operator)}{target}"
+    )
+    end = f" → {clock(s.at.ended)} ({seconds(s.durations.drill_s)})" if s.at.ended else ""
+    lines.append(f"{stamp(s.at.started)}{end}")
+    if s.reason:
+        lines.append(f"Result: *{escape(s.result)}* (exit {s.exit_code}): {escape(s.reason)}")
+    lines += [f":warning: {escape(issue)}" for issue in s.issues]
+    if s.unavailable_sources:
+        names = ", ".join(escape(name) for name in s.unavailable_sources)
+        lines.append(f"Sources unavailable: {names}")
+    return lines
+
+
+def _durations(s: DrillSummary) -> list[str]:
+    d = s.durations
+    ack = (
+        "n/a (unattended)"
+        if s.mode != "interactive"
+        else _or(d.acknowledge_s, "never acknowledged")
+    )
+    return [
+        "*Key durations*",
+        f"• Time to detect: {seconds(d.detect_s)} (inject → symptom)",
+        f"• Time to acknowledge: {ack}",
+        f"• Time to hypothesis: {_hypothesis_time(s)}",
+        f"• Time to mitigate: {_or(d.mitigate_s, 'no revert')}"
+        + (
+            f" (first revert by {escape(s.first_revert_by)})"
+            if s.first_revert_by and d.mitigate_s is not None
+            else ""
+        ),
+        f"• Time to recover: {_or(d.recover_s, 'not recovered')} (revert → recovered)",
+    ]
+
+
+def _or(value: float | None, missing: str) -> str:
+    return seconds(value) if value is not None else missing
+
+
+def _hypothesis_time(s: DrillSummary) -> str:
+    d = s.durations
+    if d.hypothesis_s is None:
+        return "none stated"
+    target = seconds(d.hypothesis_target_s)
+    mark = (
+        f":white_check_mark: under the {target} target"
+        if d.hypothesis_within_target
+        else f":x: over the {target} target"
+    )
+    if d.hints_before_hypothesis:
+        hints = plural(d.hints_before_hypothesis, "hint")
+        mark += f"; after {hints}, {seconds(d.hypothesis_unaided_s)} unaided"
+    elif s.blind:
+        mark += "; without hints"
+    return f"{seconds(d.hypothesis_s)} {mark}"
+
+
+def _dashboards(s: DrillSummary, links: Mapping[str, str]) -> list[str]:
+    if not links:
+        return [
+            "*Dashboards:* links unavailable (no Grafana URL or dashboard uid known for this run)"
+        ]
+    window = s.window
+    span = f" ({clock(window[0])} to {clock(window[1])} UTC, ±5m)" if window else ""
+    return [f"*Dashboards*{span}: " + " · ".join(link(url, title) for title, url in links.items())]
+
+
+def _signals(s: DrillSummary) -> list[str]:
+    return ["*Signals*", *(_signal_line(sig) for sig in s.signals)] if s.signals else []
+
+
+def _signal_line(sig: SignalSummary) -> str:
+    line = f"• {escape(sig.name)}: baseline {escape(with_unit(sig.baseline, sig.unit))}"
+    if sig.peak is not None:
+        line += f" → peak {escape(with_unit(sig.peak, sig.unit))} at {clock(sig.peak_at)}"
+    marks = [
+        f"symptom {clock(sig.symptom_at)}" if sig.symptom_at else "",
+        f"recovered {clock(sig.recovered_at)}" if sig.recovered_at else "",
+    ]
+    marks = [m for m in marks if m]
+    return line + (f" ({', '.join(marks)})" if marks else "")
+
+
+def _alerts(s: DrillSummary) -> list[str]:
+    lines = ["*Alerts*"]
+    for alert in s.alerts:
+        if alert.fired_at is None:
+            lines.append(
+                f"• {escape(alert.name)}: pending at {clock(alert.pending_at)}, never fired"
+            )
+            continue
+        resolved = f", resolved {clock(alert.resolved_at)}" if alert.resolved_at else ""
+        lines.append(
+            f"• {escape(alert.name)} fired {seconds(alert.latency_s)} after the injection{resolved}"
+        )
+    return lines if len(lines) > 1 else ["*Alerts:* none fired"]
+
+
+def _hypothesis(s: DrillSummary) -> list[str]:
+    h = s.hypothesis
+    if h is None:
+        return ["*Hypothesis:* none stated"]
+    verdict = "no verdict"
+    if s.verdict:
+        word = ":white_check_mark: matches" if s.verdict.matched else ":x: does not match"
+        verdict = f"{word} the root cause (verdict by {escape(s.verdict.by)})"
+    lines = [
+        f"*Hypothesis* ({escape(h.by)}, {clock(h.at)}): {verdict}",
+        f"> {escape(one_line(h.text))}",
+    ]
+    if s.root_cause and (not s.blind or s.reveal):
+        lines.append(f"Expected root cause: {escape(s.root_cause)}")
+    return lines
+
+
+def _blind(s: DrillSummary) -> list[str]:
+    if not s.blind:
+        return []
+    if s.reveal:
+        name = escape(s.reveal.scenario)
+        head = f"*Blind drill:* scenario hidden until {clock(s.reveal.at)}, revealed as *{name}*"
+    else:
+        head = "*Blind drill:* scenario not revealed yet"
+    lines = [f"{head} (seed {s.seed}); hints: {len(s.hints)}"]
+    lines += [
+        f"• `{clock(h.at)}` {escape(h.by or '?')}: {escape(one_line(h.text))}" for h in s.hints
+    ]
+    return lines
+
+
+def _timeline(s: DrillSummary) -> list[str]:
+    return ["*Timeline (UTC)*", *(f"`{clock(e.at)}` {escape(e.text)}" for e in s.timeline)]
+
+
+def _evidence(s: DrillSummary) -> list[str]:
+    if not s.evidence:
+        return []
+    lines = ["*Evidence*"]
+    for ev in s.evidence:
+        source = f", {escape(ev.source)}" if ev.source else ""
+        summary = escape(truncate(one_line(ev.summary), EVIDENCE_SUMMARY_LIMIT))
+        lines.append(f"• `{clock(ev.at)}` {escape(ev.kind)}{source}: {summary}")
+        items = [
+            truncate(one_line(str(item)), EVIDENCE_ITEM_LIMIT) for item in ev.items[:EVIDENCE_ITEMS]
+        ]
+        lines += [f"    `{escape(item)}`" for item in items if item]
+        if len(ev.items) > EVIDENCE_ITEMS:
+            lines.append(f"    _… {len(ev.items) - EVIDENCE_ITEMS} more in report.json_")
+    return lines
+
+
+def slack_payload(summary: DrillSummary, links: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """``{"text", "blocks"}`` for an incoming webhook, within Slack's limits."""
+    blocks: list[dict[str, Any]] = [
+        {
+            "type": "header",
+            "text": {"type": "plain_text", "text": truncate(header_text(summary), HEADER_LIMIT)},
+        }
+    ]
+    budget = PAYLOAD_BUDGET
+    for _, lines in sections(summary, links or {}):
+        for text in _chunks(lines):
+            if len(blocks) >= MAX_BLOCKS - 1 or len(text) > budget:
+                return _finish(summary, blocks, cut=True)
+            budget -= len(text)
+            blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": text}})
+    return _finish(summary, blocks, cut=False)
+
+
+def _chunks(lines: list[str]) -> list[str]:
+    """Pack lines into texts of at most SECTION_LIMIT characters (a too-long line is cut)."""
+    chunks: list[str] = []
+    current = ""
+    for line in (truncate(line, SECTION_LIMIT) for line in lines):
+        if current and len(current) + 1 + len(line) > SECTION_LIMIT:
+            chunks.append(current)
+            current = ""
+        current = f"{current}\n{line}" if current else line
+    return [*chunks, current] if current else chunks
+
+
+def _finish(summary: DrillSummary, blocks: list[dict[str, Any]], *, cut: bool) -> dict[str, Any]:
+    note = f"drillctl · run {escape(summary.run_id)}"
+    if cut:
+        note += " · message cut to fit Slack's limits: the full timeline is in timeline.slack.txt"
+    blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": note}]})
+    return {"text": truncate(_fallback(summary), TEXT_LIMIT), "blocks": blocks}
+
+
+def _fallback(summary: DrillSummary) -> str:
+    d = summary.durations
+    return (
+        f"{escape(header_text(summary))}: detect {seconds(d.detect_s)},"
+        f" hypothesis {seconds(d.hypothesis_s)}, mitigate {seconds(d.mitigate_s)},"
+        f" recover {seconds(d.recover_s)}"
+    )
