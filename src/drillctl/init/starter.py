@@ -115,7 +115,7 @@ def _probe(name: str, source: str, query: str, description: str) -> dict[str, An
         "name": name,
         "source": source,
         "query": query,
-        "unit": "up",
+        "unit": "ok",
         "description": description + " (1 when the probe succeeds, 0 when it fails)",
         "symptom": _symptom_down(),
     }

@@ -8,6 +8,7 @@ import yaml
 from drillctl.config import load_settings
 from drillctl.init.command import init_project
 from drillctl.init.compose_source import Runner
+from drillctl.scenario.loader import load_path
 from drillctl.scenario.model import scenario_model
 
 
@@ -83,3 +84,11 @@ def test_yes_overwrites_without_asking(shop: Path, no_docker: Runner) -> None:
     result = init_project(shop, run=no_docker, yes=True, confirm=never)
     assert shop / "drillctl.toml" in result.written
     assert tomllib.loads((shop / "drillctl.toml").read_text())["project"]["dir"] == "."
+
+
+def test_the_scenario_loader_reads_the_starter_and_substitutes_its_variables(
+    shop: Path, no_docker: Runner
+) -> None:
+    result = init_project(shop, run=no_docker)
+    scenario, _doc = load_path(result.scenario_path)
+    assert scenario.signals[0].query == 'sum(up{job="shop-api"}) or vector(0)'
