@@ -87,7 +87,8 @@ class Journal:
         self._clock = clock or SystemClock()
         self._redactor = redactor or Redactor()
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._seq = sum(1 for _ in iter_events(path)) if path.exists() else 0
+        self._seq = max((e.seq for e in iter_events(path)), default=0) if path.exists() else 0
+        _end_torn_line(path)
         self._file = path.open("a", encoding="utf-8")
 
     def append(self, type_: str, **data: Any) -> Event:
@@ -114,9 +115,21 @@ class Journal:
         self.close()
 
 
+def _end_torn_line(path: Path) -> None:
+    """After a hard kill mid-write the file ends without a newline: end that line first, or the
+    next event would be glued to it and lost with it."""
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    with path.open("rb+") as handle:
+        handle.seek(-1, os.SEEK_END)
+        if handle.read(1) != b"\n":
+            handle.write(b"\n")
+
+
 def iter_events(path: Path) -> Iterator[Event]:
     """Read a journal; a torn last line (hard kill mid-write) is skipped, not fatal."""
-    with path.open(encoding="utf-8") as handle:
+    # errors="replace": a write torn inside a multi-byte character must not stop the reader
+    with path.open(encoding="utf-8", errors="replace") as handle:
         for line in handle:
             if not line.strip():
                 continue
