@@ -12,9 +12,9 @@ import os
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from drillctl.errors import ConfigError
 
@@ -66,13 +66,18 @@ class NotifyConfig(_Section):
     slack_token: str | None = None
 
 
+def _scalar_text(value: Any) -> Any:
+    return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
+
+
 class Settings(_Section):
     project: ProjectConfig = ProjectConfig()
     sources: SourcesConfig = SourcesConfig()
     drill: DrillConfig = DrillConfig()
     safety: SafetyConfig = SafetyConfig()
     notify: NotifyConfig = NotifyConfig()
-    vars: dict[str, str] = Field(default_factory=dict)
+    # numbers are accepted as in a scenario's own vars: ([vars] clients = 200)
+    vars: dict[str, Annotated[str, BeforeValidator(_scalar_text)]] = Field(default_factory=dict)
     config_path: Path | None = None
 
 
@@ -147,8 +152,8 @@ def load_settings(
     cwd = cwd or Path.cwd()
     path = find_config(config_path, env, cwd)
     data = _read_toml(path) if path else {}
-    data = _merge(data, _env_layer(env))
-    data = _merge(data, overrides or {})
+    data = _merge(data, _from_cwd(_env_layer(env), cwd))
+    data = _merge(data, _from_cwd(overrides or {}, cwd))
     try:
         settings = Settings.model_validate({**data, "config_path": path})
     except ValidationError as exc:
@@ -156,6 +161,25 @@ def load_settings(
         lines = [f"{where}: {'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()]
         raise ConfigError("\n".join(lines)) from exc
     return _relative_to(settings, path.parent if path else cwd)
+
+
+_PATH_FIELDS = {
+    ("project", "dir"),
+    ("drill", "runbooks_dir"),
+    ("drill", "scenarios_dir"),
+    ("drill", "state_dir"),
+}
+
+
+def _from_cwd(layer: Mapping[str, Any], cwd: Path) -> dict[str, Any]:
+    """Relative paths from the environment and from flags mean the current directory; only those
+    written in drillctl.toml are relative to the file (``_relative_to``)."""
+    out = {k: dict(v) if isinstance(v, Mapping) else v for k, v in layer.items()}
+    for section, field in _PATH_FIELDS:
+        value = out.get(section, {}).get(field)
+        if value is not None and not Path(value).is_absolute():
+            out[section][field] = cwd / value
+    return out
 
 
 def _relative_to(settings: Settings, base: Path) -> Settings:
