@@ -7,11 +7,11 @@ service's state before the fault, so the revert can put back exactly that and no
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 from typing import Any, ClassVar
 
 from drillctl.errors import PreflightError, TargetError
+from drillctl.faults._aio import blocking
 from drillctl.faults.base import FaultEnv, FaultParams, FaultPlan
 from drillctl.scenario.durations import format_duration
 from drillctl.target.base import ServiceState
@@ -22,14 +22,14 @@ REVERT_WAIT_S = 60.0
 
 async def require_service(env: FaultEnv, service: str) -> ServiceState:
     """The live state of ``service``; if unknown, a ``PreflightError`` naming the services."""
-    services = await asyncio.to_thread(env.target.services)
+    services = await blocking(env.target.services)
     if service not in services:
         known = ", ".join(sorted(services)) or "(none)"
         raise PreflightError(
             f"service {service!r} is not defined in the project; services: {known}",
             hint="check the scenario's fault 'service' (or --set the variable that names it)",
         )
-    return await asyncio.to_thread(env.target.state, service)
+    return await blocking(env.target.state, service)
 
 
 def for_duration(duration: timedelta | None) -> str:
@@ -78,9 +78,33 @@ class ServiceFault:
         service = undo["service"]
         if undo.get("running_before") == 0:
             return {"skipped": "the service was not running before the fault"}
-        await asyncio.to_thread(env.target.start, service)
-        await asyncio.to_thread(env.target.wait_healthy, [service], REVERT_WAIT_S)
-        state = await asyncio.to_thread(env.target.state, service)
-        if state.running == 0:
-            raise TargetError(f"service {service} did not start again: it is {state.state}")
-        return state_dict(state)
+        await blocking(env.target.start, service)
+        return state_dict(await wait_running(env, service))
+
+    @classmethod
+    def manual_revert(cls, env: FaultEnv, undo: dict[str, Any]) -> str:
+        """What a person runs when the revert failed: bring the service back from its definition."""
+        return f"bring {undo['service']} back: {compose_command(env, 'up', '-d', undo['service'])}"
+
+
+async def wait_running(env: FaultEnv, service: str, timeout: float = REVERT_WAIT_S) -> ServiceState:
+    """Wait until every container of the service runs (not for health: the engine observes that)."""
+    deadline = env.clock.monotonic() + timeout
+    while True:
+        state = await blocking(env.target.state, service)
+        if state.containers and state.running == state.containers:
+            return state
+        if env.clock.monotonic() >= deadline:
+            raise TargetError(
+                f"service {service} is {state.state} ({state.running}/{state.containers} running)"
+            )
+        await env.clock.sleep(0.25)
+
+
+def compose_command(env: FaultEnv, *args: str) -> str:
+    """The ``docker compose`` command line for this project, for messages."""
+    info = env.target.describe()
+    if info.get("driver") != "compose":
+        return f"`{' '.join(args)}` with the tools of the {info.get('driver')} target"
+    files = [f"-f {f}" for f in info.get("files", [])]  # type: ignore[attr-defined]
+    return "`" + " ".join(["docker compose -p", str(info.get("project")), *files, *args]) + "`"

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 
 class FaultParams(BaseModel):
-    """Base of every fault's parameters; subclasses add ``type: Literal["..."]`` and their fields."""
+    """Base of every fault's parameters; subclasses add ``type: Literal[...]`` and their fields."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -77,4 +77,6 @@ class FaultPlugin(Protocol):
     async def inject(self, env: FaultEnv) -> dict[str, Any]: ...
 
     @classmethod
-    async def revert(cls, env: FaultEnv, undo: dict[str, Any], result: dict[str, Any]) -> dict[str, Any]: ...
+    async def revert(
+        cls, env: FaultEnv, undo: dict[str, Any], result: dict[str, Any]
+    ) -> dict[str, Any]: ...

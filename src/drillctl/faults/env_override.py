@@ -8,14 +8,13 @@ holds no value, and a later ``drillctl recover`` can revert from the journal alo
 
 from __future__ import annotations
 
-import asyncio
 import secrets
 from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 
-from drillctl.errors import TargetError
-from drillctl.faults._service import REVERT_WAIT_S, require_service, state_dict
+from drillctl.faults._aio import blocking
+from drillctl.faults._service import compose_command, require_service, state_dict, wait_running
 from drillctl.faults.base import FaultEnv, FaultParams, FaultPlan
 from drillctl.scenario.durations import Duration
 
@@ -58,18 +57,19 @@ class EnvOverride:
     async def inject(self, env: FaultEnv) -> dict[str, Any]:
         p = self.params
         path = env.run_dir / self._file
-        await asyncio.to_thread(env.target.recreate_with_env, p.service, p.environment, path)
-        return state_dict(await asyncio.to_thread(env.target.state, p.service))
+        await blocking(env.target.recreate_with_env, p.service, p.environment, path)
+        return state_dict(await blocking(env.target.state, p.service))
 
     @classmethod
     async def revert(
         cls, env: FaultEnv, undo: dict[str, Any], result: dict[str, Any]
     ) -> dict[str, Any]:
         service = undo["service"]
-        await asyncio.to_thread(env.target.recreate, service)
-        await asyncio.to_thread(env.target.wait_healthy, [service], REVERT_WAIT_S)
+        await blocking(env.target.recreate, service)
         (env.run_dir / undo["override_file"]).unlink(missing_ok=True)
-        state = await asyncio.to_thread(env.target.state, service)
-        if state.running == 0:
-            raise TargetError(f"service {service} was recreated but is {state.state}")
-        return state_dict(state)
+        return state_dict(await wait_running(env, service))
+
+    @classmethod
+    def manual_revert(cls, env: FaultEnv, undo: dict[str, Any]) -> str:
+        command = compose_command(env, "up", "-d", "--force-recreate", "--no-deps", undo["service"])
+        return f"recreate {undo['service']} without the override: {command}"

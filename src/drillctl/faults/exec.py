@@ -7,7 +7,6 @@ an optional ``revert_argv`` is kept in a 0600 file in the run directory, never i
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import shlex
 from typing import Any, ClassVar, Literal
@@ -15,6 +14,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import model_validator
 
 from drillctl.errors import PreflightError, TargetError
+from drillctl.faults._aio import blocking
 from drillctl.faults._files import private_name, read_private, remove_private, write_private
 from drillctl.faults._service import require_service
 from drillctl.faults.base import FaultEnv, FaultParams, FaultPlan
@@ -117,7 +117,7 @@ class Exec:
         if self._private:
             write_private(env.run_dir, self._private, {"argv": p.revert_argv, "user": p.user})
         argv = p.full_argv()
-        done = await asyncio.to_thread(env.target.exec, p.service, argv, user=p.user)
+        done = await blocking(env.target.exec, p.service, argv, user=p.user)
         result = output_dict(done, env.redactor, argv)
         if p.expect_exit is not None and done.exit_code != p.expect_exit:
             tail = result["stderr"][-300:] or result["stdout"][-300:]
@@ -134,9 +134,7 @@ class Exec:
         if not saved:
             return {"skipped": "no revert command"}
         argv = saved["argv"]
-        done = await asyncio.to_thread(
-            env.target.exec, undo["service"], argv, user=saved.get("user")
-        )
+        done = await blocking(env.target.exec, undo["service"], argv, user=saved.get("user"))
         if done.exit_code != 0:
             out = output_dict(done, env.redactor, argv)
             raise TargetError(f"{show_argv(argv)} exited {done.exit_code}: {out['stderr'][-300:]}")

@@ -18,6 +18,7 @@ from pydantic import Field, field_validator
 
 from drillctl.errors import TargetError
 from drillctl.faults import _process
+from drillctl.faults._aio import blocking
 from drillctl.faults._files import private_name, read_private, remove_private, write_private
 from drillctl.faults._service import for_duration
 from drillctl.faults.base import FaultEnv, FaultParams, FaultPlan
@@ -92,7 +93,7 @@ class HostCommand:
         proc = read_private(env.run_dir, undo.get("private")) or result
         if not proc.get("pid"):
             return {"skipped": "the process was never started"}
-        stopped = await asyncio.to_thread(
+        stopped = await blocking(
             _process.stop,
             proc["pid"],
             proc.get("ticks"),

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import signal
 from typing import Any, ClassVar, Literal
 
 from pydantic import field_validator
 
+from drillctl.faults._aio import blocking
 from drillctl.faults._service import ServiceFault, for_duration, state_dict
 from drillctl.faults.base import FaultEnv, FaultParams, FaultPlan
 from drillctl.scenario.durations import Duration
@@ -43,10 +43,10 @@ class KillService(ServiceFault):
         )
 
     async def inject(self, env: FaultEnv) -> dict[str, Any]:
-        await asyncio.to_thread(env.target.kill, self.service, self.params.signal)
+        await blocking(env.target.kill, self.service, self.params.signal)
         return {
             "signal": self.params.signal,
-            **state_dict(await asyncio.to_thread(env.target.state, self.service)),
+            **state_dict(await blocking(env.target.state, self.service)),
         }
 
     @classmethod

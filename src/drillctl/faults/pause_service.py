@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any, ClassVar, Literal
 
-from drillctl.faults._service import ServiceFault, for_duration, state_dict
+from drillctl.faults._aio import blocking
+from drillctl.faults._service import ServiceFault, compose_command, for_duration, state_dict
 from drillctl.faults.base import FaultEnv, FaultParams, FaultPlan
 from drillctl.scenario.durations import Duration
 
@@ -31,15 +31,19 @@ class PauseService(ServiceFault):
         )
 
     async def inject(self, env: FaultEnv) -> dict[str, Any]:
-        await asyncio.to_thread(env.target.pause, self.service)
-        return state_dict(await asyncio.to_thread(env.target.state, self.service))
+        await blocking(env.target.pause, self.service)
+        return state_dict(await blocking(env.target.state, self.service))
 
     @classmethod
     async def revert(
         cls, env: FaultEnv, undo: dict[str, Any], result: dict[str, Any]
     ) -> dict[str, Any]:
         service = undo["service"]
-        state = await asyncio.to_thread(env.target.state, service)
+        state = await blocking(env.target.state, service)
         if state.state in ("paused", "mixed"):
-            await asyncio.to_thread(env.target.unpause, service)
-        return state_dict(await asyncio.to_thread(env.target.state, service))
+            await blocking(env.target.unpause, service)
+        return state_dict(await blocking(env.target.state, service))
+
+    @classmethod
+    def manual_revert(cls, env: FaultEnv, undo: dict[str, Any]) -> str:
+        return f"unpause {undo['service']}: {compose_command(env, 'unpause', undo['service'])}"

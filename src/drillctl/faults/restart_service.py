@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any, ClassVar, Literal
 
+from drillctl.faults._aio import blocking
 from drillctl.faults._service import ServiceFault, state_dict
 from drillctl.faults.base import FaultEnv, FaultParams, FaultPlan
 from drillctl.scenario.durations import Duration
@@ -32,8 +32,8 @@ class RestartService(ServiceFault):
 
     async def inject(self, env: FaultEnv) -> dict[str, Any]:
         timeout = self.params.timeout.total_seconds() if self.params.timeout else None
-        await asyncio.to_thread(env.target.restart, self.service, timeout)
-        return state_dict(await asyncio.to_thread(env.target.state, self.service))
+        await blocking(env.target.restart, self.service, timeout)
+        return state_dict(await blocking(env.target.state, self.service))
 
     @classmethod
     async def revert(

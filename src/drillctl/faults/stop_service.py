@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any, ClassVar, Literal
 
+from drillctl.faults._aio import blocking
 from drillctl.faults._service import ServiceFault, for_duration, state_dict
 from drillctl.faults.base import FaultEnv, FaultParams, FaultPlan
 from drillctl.scenario.durations import Duration
@@ -31,8 +31,8 @@ class StopService(ServiceFault):
         )
 
     async def inject(self, env: FaultEnv) -> dict[str, Any]:
-        await asyncio.to_thread(env.target.stop, self.service)
-        return state_dict(await asyncio.to_thread(env.target.state, self.service))
+        await blocking(env.target.stop, self.service)
+        return state_dict(await blocking(env.target.state, self.service))
 
     @classmethod
     async def revert(

@@ -23,6 +23,7 @@ from pydantic import Field, model_validator
 
 from drillctl.errors import PreflightError, TargetError
 from drillctl.faults import _process
+from drillctl.faults._aio import blocking
 from drillctl.faults._files import private_name, read_private, remove_private, write_private
 from drillctl.faults._service import for_duration
 from drillctl.faults.base import FaultEnv, FaultParams, FaultPlan
@@ -76,9 +77,7 @@ class WsStorm:
         parts = urlsplit(self.params.url)
         port = parts.port or (443 if parts.scheme in ("https", "wss") else 80)
         try:
-            await asyncio.to_thread(
-                socket.create_connection, (parts.hostname, port), PROBE_TIMEOUT_S
-            )
+            await blocking(socket.create_connection, (parts.hostname, port), PROBE_TIMEOUT_S)
         except OSError as exc:
             raise PreflightError(
                 f"ws-storm target {self.params.url} is not reachable: {exc}"
@@ -121,7 +120,7 @@ class WsStorm:
         proc = read_private(env.run_dir, undo.get("private"))
         if not proc:
             return result if "handshakes" in result else {"skipped": "the storm was never started"}
-        stopped = await asyncio.to_thread(
+        stopped = await blocking(
             _process.stop, proc["pid"], proc.get("ticks"), "SIGTERM", STOP_GRACE_S
         )
         try:
