@@ -49,7 +49,8 @@ class Redactor:
                 continue
             if arg in SECRET_FLAGS:
                 hide_next = True
-            out.append(self.redact(arg))
+            flag, eq, _ = arg.partition("=")
+            out.append(f"{flag}={MASK}" if eq and flag in SECRET_FLAGS else self.redact(arg))
         return out
 
     def redact_obj(self, value: Any) -> Any:
