@@ -1,8 +1,18 @@
-"""``drillctl run NAME|FILE``: run a drill; ``--dry-run`` prints the plan and touches nothing."""
+"""``drillctl run NAME|FILE``: run a drill; ``--dry-run`` prints the plan and touches nothing.
+
+Interactive (the live panel and the responder's keys) when stdin is a terminal, unattended
+(``--non-interactive``: the scenario's ``expect`` block judges) otherwise. The exit code is the
+drill's: 0 passed, 1 an expectation failed (or an interactive drill nobody acknowledged or
+explained), 2 nothing injected (invalid, locked, unrecovered run), 3 aborted, 4 revert failed,
+5 not in steady state.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+import getpass
+import os
+import sys
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -10,9 +20,13 @@ from drillctl.cli.scenario_cmds import SetOption, catalog, guarded
 from drillctl.config import Settings
 from drillctl.context import Context
 from drillctl.drill.plan import build_plan, render_plan
-from drillctl.errors import DrillError
+from drillctl.errors import ConfigError
 from drillctl.scenario.catalog import Loaded
+from drillctl.scenario.durations import parse_duration
 from drillctl.scenario.overrides import parse_assignments
+
+if TYPE_CHECKING:
+    from drillctl.drill.session import RunRequest
 
 
 def register(app: typer.Typer) -> None:
@@ -29,17 +43,93 @@ def run_cmd(
             "--dry-run", help="print the plan (faults, targets, durations, reverts) and exit"
         ),
     ] = False,
+    non_interactive: Annotated[
+        bool | None,
+        typer.Option(
+            "--non-interactive/--interactive",
+            help="unattended: the expect block judges [default: when stdin is not a tty]",
+            show_default=False,
+        ),
+    ] = None,
+    operator: Annotated[
+        str | None, typer.Option("--operator", help="who responds (default: config, then $USER)")
+    ] = None,
+    slack_webhook: Annotated[
+        str | None,
+        typer.Option(
+            "--slack-webhook",
+            envvar="DRILLCTL_SLACK_WEBHOOK",
+            help="post the timeline to this Slack incoming webhook",
+            show_default=False,
+        ),
+    ] = None,
+    max_duration: Annotated[
+        str | None,
+        typer.Option("--max-duration", help="cap on the drill after injection (default 15m)"),
+    ] = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="do not ask before injecting")] = False,
 ) -> None:
     """Run a chaos drill against the compose project."""
 
     def body() -> None:
+        context: Context = ctx.obj
         loaded = catalog(ctx).load(scenario, parse_assignments(set_ or []))
         if dry_run:
-            dry_run_plan(ctx.obj, loaded)
+            dry_run_plan(context, loaded)
             return
-        raise DrillError("the drill engine is not available yet; use --dry-run to see the plan")
+        interactive = sys.stdin.isatty() if non_interactive is None else not non_interactive
+        if interactive and not yes:
+            _confirm(context, loaded)
+        request = _request(context, loaded, interactive, operator, slack_webhook, max_duration)
+        from drillctl.drill.session import run_drill  # the engine's imports only for real runs
+
+        result = run_drill(context, request)
+        context.console.print(
+            f"run {result.run_id}: {result.outcome.result} (exit {result.outcome.exit_code}): "
+            f"{result.outcome.reason}\nreports in {result.run_dir}",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+        if result.outcome.exit_code:
+            raise typer.Exit(int(result.outcome.exit_code))
 
     guarded(body)
+
+
+def _request(
+    context: Context,
+    loaded: Loaded,
+    interactive: bool,
+    operator: str | None,
+    slack_webhook: str | None,
+    max_duration: str | None,
+) -> RunRequest:
+    from drillctl.drill.session import RunRequest
+
+    if slack_webhook:
+        context.redactor.add(slack_webhook)
+    cap = max_duration or context.settings.drill.max_duration
+    try:
+        limit = parse_duration(cap)
+    except (ValueError, TypeError) as exc:
+        raise ConfigError(f"--max-duration {cap!r}: {exc}") from exc
+    who = operator or context.settings.drill.operator or os.environ.get("USER") or getpass.getuser()
+    return RunRequest(
+        scenario=loaded.scenario,
+        scenario_file=loaded.source,
+        interactive=interactive,
+        operator=who,
+        max_duration=limit,
+        slack_webhook=slack_webhook,
+        key_fd=sys.stdin.fileno() if interactive else 0,
+    )
+
+
+def _confirm(context: Context, loaded: Loaded) -> None:
+    dry_run_plan(context, loaded)
+    if not typer.confirm("Inject these faults now?", default=False):
+        raise typer.Exit(2)
 
 
 def dry_run_plan(context: Context, loaded: Loaded) -> None:
