@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
 
 import httpx
 
@@ -83,3 +84,22 @@ def build_sources(
         grafana = api("grafana", config.grafana)
         sources["grafana"] = GrafanaSource(grafana, public_url=public, token=token)
     return sources
+
+
+@asynccontextmanager
+async def open_sources(
+    config: SourcesConfig,
+    *,
+    driver: TargetDriver | None = None,
+    env: Mapping[str, str] | None = None,
+) -> AsyncIterator[dict[str, Source]]:
+    """The sources on a shared client opened here; connections are closed on the way out."""
+    async with httpx.AsyncClient() as client:
+        sources = build_sources(config, client=client, driver=driver, env=env)
+        try:
+            yield sources
+        finally:
+            for source in sources.values():
+                closer = getattr(source, "aclose", None)
+                if closer is not None:
+                    await closer()

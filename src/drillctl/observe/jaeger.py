@@ -192,7 +192,7 @@ class TraceLogSource:
         self.logs = logs
 
     async def check(self) -> dict[str, Any]:
-        return {"version": f"fallback: error log lines with trace ids ({self.logs.name})"}
+        return {"fallback": f"no Jaeger: error log lines with trace ids, via {self.logs.name}"}
 
     async def error_spans(self, service: str, start: datetime, end: datetime) -> list[ErrorSpan]:
         lines = await self.logs.lines(service, start, end, pattern="trace_id", limit=5000)

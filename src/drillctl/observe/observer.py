@@ -96,11 +96,7 @@ class Observer:
 
     def required_sources(self) -> set[str]:
         """Sources the scenario's signals or expect use: a drill cannot run without them."""
-        needed: set[str] = {s.source for s in self.scenario.signals}
-        needed |= {inv.source for inv in self.scenario.expect.invariants}
-        if self.scenario.expect.alerts:
-            needed.add("prometheus")
-        return needed
+        return required_sources(self.scenario)
 
     async def preflight(self) -> list[str]:
         """Problems that must stop a drill before injection: a required source missing or not
@@ -206,6 +202,9 @@ class Observer:
         results = await asyncio.gather(*reads, *alerts)
         samples = [r for r in results[: len(reads)] if r is not None]
         for sample in samples:
+            view = self.views[sample.signal]
+            view.value, view.at = sample.value, sample.at
+            view.history = [*view.history[-59:], sample.value]
             self.journal.append(
                 "sample", signal=sample.signal, value=sample.value, at=sample.at.isoformat()
             )
@@ -270,8 +269,6 @@ class Observer:
 
     def _detect(self, sample: Sample) -> None:
         view = self.views[sample.signal]
-        view.value, view.at = sample.value, sample.at
-        view.history = [*view.history[-59:], sample.value]
         detector = self.detectors.get(sample.signal)
         if detector is None:
             return
@@ -370,6 +367,15 @@ class Observer:
             closer = getattr(source, "aclose", None)
             if closer is not None:
                 await closer()
+
+
+def required_sources(scenario: ScenarioBase) -> set[str]:
+    """Sources a scenario's signals or ``expect`` use (alerts are read from Prometheus)."""
+    needed: set[str] = {s.source for s in scenario.signals}
+    needed |= {inv.source for inv in scenario.expect.invariants}
+    if scenario.expect.alerts:
+        needed.add("prometheus")
+    return needed
 
 
 def _state(detector: Detector) -> str:

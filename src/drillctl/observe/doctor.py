@@ -1,0 +1,158 @@
+"""``drillctl doctor``: can a drill see what it needs? One row per check, rendered by the CLI.
+
+Checks: each configured source (reachable, version); the compose project (its services and how
+many run); with a scenario, each signal's query (refused is a failure, no data a warning), the
+alert rules its ``expect`` names, and each source it needs that nobody configured; the scenario's
+dashboards (or the two default ones) by exact title when Grafana is configured. A row is
+*required* when the scenario's signals or ``expect`` use its source (DESIGN.md), or when it is
+the compose project; ``failed_required`` decides the exit code.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+from drillctl.errors import DrillError, SourceUnavailable
+from drillctl.observe.base import QueryError, Source
+from drillctl.observe.observer import required_sources
+from drillctl.scenario.model import ScenarioBase, Signal
+from drillctl.target.base import TargetDriver
+
+Status = Literal["ok", "warn", "fail"]
+DEFAULT_DASHBOARDS = ["ebit-perf-test", "perf-system"]
+PROBES = {"http", "tcp", "redis", "sql"}
+
+
+@dataclass(frozen=True)
+class Check:
+    component: str  # source name, "compose", "signal", "alert rule", "dashboard"
+    item: str
+    status: Status
+    detail: str
+    required: bool
+
+
+def failed_required(checks: list[Check]) -> list[Check]:
+    return [c for c in checks if c.required and c.status == "fail"]
+
+
+class Doctor:
+    def __init__(
+        self,
+        sources: Mapping[str, Source],
+        *,
+        driver_factory: Callable[[], TargetDriver] | None,
+        now: Callable[[], datetime],
+        timeout: float = 10.0,
+    ) -> None:
+        self.sources = sources
+        self.driver_factory = driver_factory
+        self.now = now
+        self.timeout = timeout
+
+    async def run(self, scenario: ScenarioBase | None) -> list[Check]:
+        needed = required_sources(scenario) if scenario else set()
+        checks = [
+            c
+            for name in sorted(self.sources.keys() - PROBES)
+            for c in [await self.source(name, needed)]
+        ]
+        checks += [
+            Check(n, "-", "fail", "not configured", True)
+            for n in sorted(needed - self.sources.keys())
+        ]
+        checks.append(await self.compose())
+        if scenario is not None:
+            checks += [await self.signal(s) for s in scenario.signals]
+            checks += await self.alert_rules(scenario)
+        checks += await self.dashboards(
+            list(scenario.dashboards) if scenario else DEFAULT_DASHBOARDS
+        )
+        return checks
+
+    async def source(self, name: str, needed: set[str]) -> Check:
+        try:
+            info = await asyncio.wait_for(self.sources[name].check(), self.timeout)
+        except SourceUnavailable as exc:
+            return Check(name, "reachable", "fail", exc.reason, name in needed)
+        except TimeoutError:
+            return Check(
+                name, "reachable", "fail", f"no answer within {self.timeout:g}s", name in needed
+            )
+        detail = ", ".join(f"{k} {v}" for k, v in info.items() if k != "ready")
+        return Check(name, "reachable", "ok", detail, name in needed)
+
+    async def compose(self) -> Check:
+        if self.driver_factory is None:
+            return Check("compose", "project", "fail", "no compose project configured", True)
+        try:
+            driver = self.driver_factory()
+            info = driver.describe()
+            services = await asyncio.to_thread(driver.services)
+            states = await asyncio.gather(*(asyncio.to_thread(driver.state, s) for s in services))
+        except DrillError as exc:
+            return Check("compose", "project", "fail", exc.message, True)
+        running = [s.service for s in states if s.running]
+        detail = f"{info.get('project')}: {len(running)}/{len(services)} services running"
+        return Check(
+            "compose", str(info.get("project", "?")), "ok" if running else "fail", detail, True
+        )
+
+    async def signal(self, signal: Signal) -> Check:
+        source = self.sources.get(signal.source)
+        item = f"{signal.name} ({signal.source})"
+        if source is None:
+            return Check("signal", item, "fail", f"source {signal.source} not configured", True)
+        try:
+            value = await asyncio.wait_for(source.read(signal, self.now()), self.timeout)
+        except QueryError as exc:
+            return Check("signal", item, "fail", f"query refused: {exc.reason}", True)
+        except SourceUnavailable as exc:
+            return Check("signal", item, "fail", exc.reason, True)
+        except TimeoutError:
+            return Check("signal", item, "fail", f"no answer within {self.timeout:g}s", True)
+        if value is None:
+            return Check("signal", item, "warn", "the query returns no data now", False)
+        return Check(
+            "signal", item, "ok", f"{value:g}{' ' + signal.unit if signal.unit else ''}", True
+        )
+
+    async def alert_rules(self, scenario: ScenarioBase) -> list[Check]:
+        prometheus: Any = self.sources.get("prometheus")
+        names = [a.name for a in scenario.expect.alerts]
+        if not names or prometheus is None or not hasattr(prometheus, "rule_health"):
+            return []
+        try:
+            rules = {r.name: r for r in await prometheus.rule_health() if r.kind == "alerting"}
+        except SourceUnavailable as exc:
+            return [Check("alert rule", n, "fail", exc.reason, True) for n in names]
+        return [_rule_check(name, rules.get(name)) for name in names]
+
+    async def dashboards(self, titles: list[str]) -> list[Check]:
+        grafana: Any = self.sources.get("grafana")
+        if grafana is None or not titles:
+            return []
+        checks = []
+        for title in titles:
+            try:
+                found = await grafana.find_dashboard(title)
+            except SourceUnavailable as exc:
+                checks.append(Check("dashboard", title, "fail", exc.reason, True))
+                continue
+            detail = f"uid {found.uid}" if found else "no dashboard with this exact title"
+            checks.append(Check("dashboard", title, "ok" if found else "fail", detail, True))
+        return checks
+
+
+def _rule_check(name: str, rule: Any) -> Check:
+    if rule is None:
+        return Check(
+            "alert rule", name, "fail", "Prometheus has no alerting rule of this name", True
+        )
+    if rule.health == "err":
+        return Check("alert rule", name, "fail", f"rule errors: {rule.last_error}", True)
+    return Check("alert rule", name, "ok", f"group {rule.group}, health {rule.health}", True)
