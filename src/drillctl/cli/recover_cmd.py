@@ -1,9 +1,122 @@
-"""(placeholder: filled in by the issue that owns this verb)"""
+"""``drillctl recover [--yes]``: revert what an interrupted drill left in place.
+
+Parsing and printing only; the work is in ``drillctl.drill.recover``. Exit 0 when nothing is left
+to revert, 4 when a revert failed (the message says the state and what to run).
+"""
 
 from __future__ import annotations
 
+import asyncio
+import sys
+from typing import Annotated, Any
+
 import typer
+from rich.markup import escape
+
+from drillctl.context import Context
+from drillctl.drill.recover import UnrecoveredRun, recover_run, unrecovered_runs
+from drillctl.drill.rollback import RevertFailure
+from drillctl.errors import PreflightError, RevertFailedError
+from drillctl.target.factory import build_driver
 
 
 def register(app: typer.Typer) -> None:
-    del app
+    app.command("recover")(recover_cmd)
+
+
+def recover_cmd(
+    ctx: typer.Context,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="revert without asking")] = False,
+) -> None:
+    """Revert the faults of interrupted drills (found in the state dir's run journals)."""
+    from drillctl.cli.app import run_guarded  # app imports this module: import at call time
+
+    code = run_guarded(lambda: _recover(ctx.obj, yes))
+    if code:
+        raise typer.Exit(code)
+
+
+def _recover(context: Context, yes: bool) -> None:
+    out = context.console
+    runs = unrecovered_runs(context.state_dir)
+    if not runs:
+        out.print(
+            f"nothing to recover: no run in {escape(str(context.state_dir))} left a fault in place"
+        )
+        return
+    for run in runs:
+        _show(context, run)
+    if not yes and not _confirm(sum(len(r.faults) for r in runs)):
+        raise PreflightError("nothing was reverted", hint="run `drillctl recover --yes` to revert")
+    failures: list[RevertFailure] = []
+    for run in runs:
+        failures += asyncio.run(_recover_one(context, run))
+    if failures:
+        lines = [f"{len(failures)} revert(s) failed; the stack may be left degraded:"]
+        for f in failures:
+            lines += [
+                f"  - fault {f.index} ({f.id}): {f.error}",
+                f"    state: {f.state}",
+                f"    to do: {f.todo}",
+            ]
+        raise RevertFailedError("\n".join(lines))
+    out.print(f"recovered: {sum(len(r.faults) for r in runs)} fault(s) reverted")
+
+
+def _show(context: Context, run: UnrecoveredRun) -> None:
+    project = run.target.get("project") or context.settings.project.name or "(configured project)"
+    context.console.print(
+        f"run {escape(run.run_id)} (project {escape(str(project))}, started {run.started}):"
+    )
+    for fault in run.faults:
+        failed = f" — its revert failed before: {fault.last_error}" if fault.last_error else ""
+        context.console.print(
+            f"  fault {fault.index} {escape(fault.id)}: {escape(fault.plan)}{escape(failed)}"
+        )
+        context.console.print(
+            f"    will revert: {escape(_revert_words(fault.type_name, fault.undo))}"
+        )
+
+
+def _revert_words(type_name: str, undo: dict[str, Any]) -> str:
+    service = undo.get("service")
+    words = {
+        "stop-service": f"start {service}",
+        "kill-service": f"start {service}",
+        "restart-service": f"start {service}",
+        "pause-service": f"unpause {service}",
+        "env-override": f"recreate {service} from its own definition, delete the override",
+        "exec": "run its revert command, if it has one",
+        "ws-storm": "stop the storm process",
+        "host-command": "stop the host process",
+    }
+    return words.get(type_name, f"call the {type_name} plugin's revert")
+
+
+def _confirm(count: int) -> bool:
+    if not sys.stdin.isatty():
+        raise PreflightError(
+            "recover asks before reverting, and stdin is not a terminal",
+            hint="run `drillctl recover --yes` to revert without asking",
+        )
+    return typer.confirm(f"revert these {count} fault(s)?", default=True)
+
+
+async def _recover_one(context: Context, run: UnrecoveredRun) -> list[RevertFailure]:
+    def driver_for(target: dict[str, Any]) -> Any:
+        return build_driver(context.settings, clock=context.clock, target=target)
+
+    def say(text: str) -> None:
+        context.console.print(escape(text))
+
+    failures = await recover_run(
+        run,
+        driver_for,
+        state_dir=context.state_dir,
+        clock=context.clock,
+        redactor=context.redactor,
+        say=say,
+    )
+    verdict = "reverted" if not failures else f"{len(failures)} revert(s) failed"
+    context.console.print(f"run {escape(run.run_id)}: {verdict}")
+    return failures

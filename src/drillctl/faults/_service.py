@@ -94,6 +94,8 @@ async def wait_running(env: FaultEnv, service: str, timeout: float = REVERT_WAIT
         state = await blocking(env.target.state, service)
         if state.containers and state.running == state.containers:
             return state
+        if not state.containers:  # no container will appear by itself: say so now
+            raise TargetError(f"service {service} has no container (removed?): nothing to start")
         if env.clock.monotonic() >= deadline:
             raise TargetError(
                 f"service {service} is {state.state} ({state.running}/{state.containers} running)"
