@@ -47,9 +47,10 @@ ALERT_SOURCES = ("prometheus", "alertmanager")
 @dataclass(frozen=True)
 class BaselineReport:
     baselines: dict[str, Baseline]
-    not_steady: list[str]  # one line per signal whose rule already broke during the baseline
+    not_steady: list[str]  # one line per primary signal whose rule broke during the baseline
     no_data: list[str]  # signals without a single numeric sample (baseline taken as 0)
     firing: list[str]  # alerts firing at the end of the baseline
+    secondary: list[str] = field(default_factory=list)  # same as not_steady, non-primary signals
 
     @property
     def steady(self) -> bool:
@@ -150,7 +151,7 @@ class Observer:
     def _set_baselines(
         self, samples: dict[str, list[tuple[datetime, float | None]]]
     ) -> BaselineReport:
-        not_steady, no_data, baselines = [], [], {}
+        not_steady, secondary, no_data, baselines = [], [], [], {}
         for signal in self.scenario.signals:
             baseline = compute_baseline(v for _, v in samples[signal.name])
             baselines[signal.name] = baseline
@@ -166,14 +167,14 @@ class Observer:
                 no_data.append(signal.name)
             replay = Detector(signal.symptom, baseline)
             marks = [m for at, v in samples[signal.name] if (m := replay.feed(at, v))]
-            if replay.state == "symptomatic" or marks:
-                not_steady.append(
+            if marks:
+                (not_steady if signal.primary else secondary).append(
                     f"{signal.name}: {describe_rule(signal.symptom, baseline)} broke during "
                     f"the baseline from {marks[0].first_at.isoformat()}"
                 )
             self.detectors[signal.name] = Detector(signal.symptom, baseline)
             self.views[signal.name].baseline = baseline
-        return BaselineReport(baselines, not_steady, no_data, self.alerts.firing())
+        return BaselineReport(baselines, not_steady, no_data, self.alerts.firing(), secondary)
 
     # -- polling -----------------------------------------------------------------------------
 

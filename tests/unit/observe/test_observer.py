@@ -294,3 +294,14 @@ def test_non_primary_signals_do_not_count_for_the_first_symptom(
     asyncio.run(poll_for(obs, clock, 3))
     assert obs.symptomatic() == ["side"]
     assert obs.first_symptom_at() is None and obs.all_recovered()
+
+
+def test_only_primary_signals_make_the_baseline_not_steady(
+    journal: Journal, clock: FakeClock
+) -> None:
+    side = QUEUE | {"name": "side", "primary": False, "symptom": {"below": 0.5}}
+    prom = FakeSource("prometheus", {"queue_waiting": lambda at: 5.0, "side": lambda at: 0.0})
+    obs = observer(make_scenario([QUEUE, side]), {"prometheus": prom}, journal, clock)
+    report = asyncio.run(obs.collect_baseline(timedelta(seconds=5)))
+    assert report.steady
+    assert report.secondary[0].startswith("side: < 0.5 broke during the baseline")
