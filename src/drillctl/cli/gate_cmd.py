@@ -5,6 +5,7 @@ in ``drillctl.readiness``."""
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import asdict
 from enum import StrEnum
 from pathlib import Path
@@ -14,12 +15,18 @@ import typer
 from rich.markup import escape
 
 from drillctl.context import Context
+from drillctl.errors import DrillError
 from drillctl.readiness import findings as fmt
-from drillctl.readiness.findings import Finding
+from drillctl.readiness import gate as gates
+from drillctl.readiness import render
+from drillctl.readiness.actions import escalation, evidence_for
+from drillctl.readiness.findings import Finding, blockers
+from drillctl.readiness.gate_evidence import status as gate_status
 from drillctl.readiness.lint import lint_path
 from drillctl.readiness.recurrence import search
 from drillctl.readiness.runbooks import new_runbook
 from drillctl.readiness.scenarios import builtin_scenarios_dir, find_scenario, load_scenario
+from drillctl.scenario.durations import parse_duration
 
 
 class Format(StrEnum):
@@ -35,6 +42,22 @@ def register(app: typer.Typer) -> None:
     runbook.command("lint")(runbook_lint)
     app.add_typer(runbook, name="runbook")
     app.command("recurrence")(recurrence)
+    escalation = typer.Typer(
+        help="Escalation matrix: validate it, ping its channels.", no_args_is_help=True
+    )
+    escalation.command("check")(escalation_check)
+    app.add_typer(escalation, name="escalation")
+    gate = typer.Typer(
+        help="The go/no-go checklist before joining the on-call rotation.", no_args_is_help=True
+    )
+    for name, command in (
+        ("init", gate_init),
+        ("status", gate_show),
+        ("check", gate_check),
+        ("sign", gate_sign),
+    ):
+        gate.command(name)(command)
+    app.add_typer(gate, name="gate")
 
 
 def _ctx(ctx: typer.Context) -> Context:
@@ -144,3 +167,160 @@ def recurrence(
         context.console.print(f"   {match.kind} {escape(where)}", highlight=False, soft_wrap=True)
         passage = escape(match.snippet).replace("\x02", "[bold yellow]").replace("\x03", "[/]")
         context.console.print(f"   {passage}", highlight=False, soft_wrap=True)
+
+
+def _shown_finding(finding: Finding) -> str:
+    return str(
+        Finding(_shown(finding.file), finding.line, finding.code, finding.message, finding.level)
+    )
+
+
+def escalation_check(
+    ctx: typer.Context,
+    file: Annotated[
+        Path, typer.Argument(help="the escalation matrix (Markdown)", exists=True, dir_okay=False)
+    ],
+    ping: Annotated[
+        bool, typer.Option("--ping", help="send a test message per channel, wait for an ack")
+    ] = False,
+    offline: Annotated[
+        bool, typer.Option("--offline", help="static checks only, no network")
+    ] = False,
+    ack_timeout: Annotated[
+        str, typer.Option("--ack-timeout", help="how long --ping waits, e.g. 5m")
+    ] = "5m",
+    output: Annotated[Format, typer.Option("--format", help="text or json")] = Format.text,
+) -> None:
+    """Report every blocker in an escalation matrix: go/no-go. Exit 1 on blockers."""
+    context = _ctx(ctx)
+    try:
+        timeout = parse_duration(ack_timeout).total_seconds()
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--ack-timeout") from exc
+    result = escalation(
+        context, file, env=os.environ, offline=offline, ping=ping, ack_timeout=timeout
+    )
+    if output is Format.json:
+        typer.echo(context.redactor.redact(render.escalation_json(result)))
+    else:
+        for finding in result.findings:
+            typer.echo(context.redactor.redact(_shown_finding(finding)))
+        typer.echo(render.verdict(len(blockers(result.findings))))
+    if not result.clean:
+        raise typer.Exit(1)
+
+
+GateFile = Annotated[Path, typer.Option("--file", help="the gate checklist (YAML)")]
+DEFAULT_GATE = Path(gates.GATE_FILE)
+
+
+def gate_init(
+    engineer: Annotated[str, typer.Option("--engineer", help="who is joining the rotation")],
+    file: GateFile = DEFAULT_GATE,
+    force: Annotated[bool, typer.Option("--force", help="replace an existing checklist")] = False,
+) -> None:
+    """Start the go/no-go checklist for an engineer."""
+    if file.exists() and not force:
+        raise DrillError(f"{file} exists", hint="pass --force to start over")
+    gates.save(file, gates.Gate(engineer=engineer))
+    typer.echo(f"wrote {_shown(file)}: {len(gates.ITEMS)} items to check, then two sign-offs")
+
+
+def gate_show(
+    ctx: typer.Context,
+    file: GateFile = DEFAULT_GATE,
+    output: Annotated[Format, typer.Option("--format", help="text or json")] = Format.text,
+) -> None:
+    """Verify every item's evidence now and show what blocks. Exit 1 if anything does."""
+    gate = gates.load(file)
+    found = gate_status(gate, file.resolve().parent, _ctx(ctx).runs_dir)
+    lines = (
+        [render.gate_json(gate, found)]
+        if output is Format.json
+        else render.gate_lines(gate, found, _shown(file))
+    )
+    for line in lines:
+        typer.echo(line)
+    if found.blocking():
+        raise typer.Exit(1)
+
+
+def gate_check(
+    ctx: typer.Context,
+    item: Annotated[str, typer.Argument(help=f"one of: {', '.join(gates.ITEMS)}")],
+    file: GateFile = DEFAULT_GATE,
+    run: Annotated[str | None, typer.Option("--run", help="drill: the run id")] = None,
+    runbook: Annotated[
+        Path | None, typer.Option("--runbook", help="runbook: the new runbook")
+    ] = None,
+    matrix: Annotated[
+        Path | None, typer.Option("--matrix", help="escalation-matrix: its file")
+    ] = None,
+    ping: Annotated[
+        bool, typer.Option("--ping", help="escalation-matrix: also ping every channel")
+    ] = False,
+    note: Annotated[
+        str | None, typer.Option("--note", help="observations, findings, the answer")
+    ] = None,
+    by: Annotated[
+        str | None, typer.Option("--by", help="who checks it (default: the engineer)")
+    ] = None,
+) -> None:
+    """Tick one item after verifying its evidence. Exit 1 (nothing recorded) if it does not hold."""
+    context = _ctx(ctx)
+    if item not in gates.ITEMS:
+        raise typer.BadParameter(
+            f"unknown item {item!r}; one of: {', '.join(gates.ITEMS)}", param_hint="ITEM"
+        )
+    spec, gate = gates.ITEMS[item], gates.load(file)
+    if spec.note and not (note or "").strip():
+        raise typer.BadParameter(f"{item} needs --note ({spec.note})", param_hint="--note")
+    given = {"run": run, "runbook": runbook, "matrix": matrix, "ping": ping}
+    evidence, problems = evidence_for(
+        context, spec.evidence, file.resolve().parent, env=os.environ, **given
+    )
+    if problems:
+        for problem in problems:
+            typer.echo(f"{item}: {problem}")
+        typer.echo(f"{item} not checked")
+        raise typer.Exit(1)
+    done = gates.Item(
+        done=True, at=context.clock.now(), by=by or gate.engineer, note=note, evidence=evidence
+    )
+    gates.save(file, gates.with_item(gate, item, done))
+    typer.echo(f"{item}: checked ({spec.title})")
+
+
+def gate_sign(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Option("--name", help="who signs")],
+    role: Annotated[str, typer.Option("--role", help="engineer or on-call")],
+    go: Annotated[bool, typer.Option("--go/--no-go", help="the decision")],
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="why (required for --no-go)")
+    ] = None,
+    file: GateFile = DEFAULT_GATE,
+) -> None:
+    """Sign the go/no-go. A go needs every item verified; a no-go resets the shift items."""
+    context = _ctx(ctx)
+    if role not in ("engineer", "on-call"):
+        raise typer.BadParameter("engineer or on-call", param_hint="--role")
+    if not go and not (reason or "").strip():
+        raise typer.BadParameter("a no-go needs --reason", param_hint="--reason")
+    gate = gates.load(file)
+    pending = [
+        b
+        for b in gate_status(gate, file.resolve().parent, context.runs_dir).blocking()
+        if not b.startswith("sign-off:")
+    ]
+    if go and pending:
+        for line in pending:
+            typer.echo(f"blocks: {line}")
+        typer.echo("not signed: a go needs every item verified")
+        raise typer.Exit(1)
+    decision = "go" if go else "no-go"
+    signature = gates.Signature(
+        name=name, role=role, decision=decision, reason=reason, at=context.clock.now()
+    )
+    gates.save(file, gates.signed(gate, signature))
+    typer.echo(f"signed {decision} by {name} ({role})" + ("" if go else "; shift items reset"))
