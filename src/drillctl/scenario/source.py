@@ -151,6 +151,21 @@ class _TooBig(Exception):
     pass
 
 
+class _Loader(yaml.SafeLoader):
+    """Stops composing at ``MAX_DEPTH`` (PyYAML's composer recurses once per level)."""
+
+    _depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise _TooBig(f"nested deeper than {MAX_DEPTH} levels")
+            return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        finally:
+            self._depth -= 1
+
+
 def parse_document(raw: bytes, file: str) -> tuple[Document, list[Problem]]:
     """Parse bytes into a ``Document``; problems are returned, never raised."""
     doc = Document(file)
@@ -168,7 +183,7 @@ def parse_document(raw: bytes, file: str) -> tuple[Document, list[Problem]]:
 def _compose(text: str, doc: Document) -> tuple[Document, list[Problem]]:
     problems: list[Problem] = []
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_Loader)
         if node is None:
             return doc, [Problem(doc.file, 1, 1, "", "empty file: expected a scenario mapping")]
         doc.data = _Builder(doc, problems).build(node, ())
@@ -192,6 +207,8 @@ def _compose(text: str, doc: Document) -> tuple[Document, list[Problem]]:
     except (_TooBig, RecursionError) as exc:
         reason = str(exc) if isinstance(exc, _TooBig) else f"nested deeper than {MAX_DEPTH} levels"
         return doc, [Problem(doc.file, 1, 1, "", f"file too complex: {reason}")]
+    if doc.data is None:  # "---" alone, or "~"
+        return doc, [Problem(doc.file, 1, 1, "", "empty file: expected a scenario mapping")]
     if not isinstance(doc.data, dict):
         kind = "a list" if isinstance(doc.data, list) else f"a single value ({doc.data!r:.40})"
         problems.append(
