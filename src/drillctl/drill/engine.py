@@ -214,6 +214,9 @@ class Engine:
             dashboards=o.dashboards,
         )
 
+    def _primary(self) -> set[str]:
+        return {s.name for s in self.scenario.signals if s.primary}
+
     def _phase(self, name: str) -> None:
         self.journal.append("phase", phase=name)
 
@@ -257,8 +260,10 @@ class Engine:
     async def _baseline(self) -> None:
         self._phase("baseline")
         report = await self.observer.collect_baseline(self.scenario.baseline)
-        if not getattr(report, "steady", True):
-            reason = "not in steady state during the baseline: " + "; ".join(report.not_steady)
+        primary = self._primary()
+        broken = [line for line in report.not_steady if line.split(":", 1)[0] in primary]
+        if broken:  # a secondary signal (e.g. "active jobs below 0.5") says nothing of steadiness
+            reason = "not in steady state during the baseline: " + "; ".join(broken)
             raise _Stop(
                 Outcome(ExitCode.NOT_STEADY, "not-steady", reason + "; nothing was injected")
             )
@@ -387,7 +392,7 @@ class Engine:
                 self._injected_at - DIAGNOSIS_LOOKBACK, self.clock.now()
             )
         self._search_recurrence()
-        auto = build_hypothesis(self.journal.events)
+        auto = build_hypothesis(self.journal.events, self._primary())
         if auto is None:
             return
         confirmed = next(
@@ -479,7 +484,8 @@ class Engine:
     # -- judge ------------------------------------------------------------------------------------
 
     async def _judge(self) -> Outcome:
-        results = check_timings(self.journal.events, self.scenario.expect, self.scenario.recovery)
+        expect, recovery = self.scenario.expect, self.scenario.recovery
+        results = check_timings(self.journal.events, expect, recovery, self._primary())
         if (
             self.options.interactive
         ):  # a quick human revert may beat an alert's `for`: not their fault

@@ -13,7 +13,7 @@ Each result becomes one ``expectation`` event: name, passed, detail, expected, a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -47,6 +47,14 @@ def _first(events: Sequence[Event], type_: str) -> Event | None:
 
 def _secs(delta: timedelta | None) -> float | None:
     return None if delta is None else round(delta.total_seconds(), 1)
+
+
+def _only(events: Sequence[Event], primary: Collection[str] | None) -> list[Event]:
+    """Drop symptom/recovered marks of secondary signals: they are watched, they do not judge."""
+    if primary is None:
+        return list(events)
+    marks = ("symptom", "recovered")
+    return [e for e in events if e.type not in marks or str(e.data.get("signal")) in primary]
 
 
 def check_symptom(events: Sequence[Event], within: timedelta | None) -> Result:
@@ -157,7 +165,14 @@ def _recovered_at(events: Sequence[Event], symptomatic: set[str]) -> datetime | 
     return max(marks, default=None)
 
 
-def check_timings(events: Sequence[Event], expect: Expect, recovery: Recovery) -> list[Result]:
+def check_timings(
+    events: Sequence[Event],
+    expect: Expect,
+    recovery: Recovery,
+    primary: Collection[str] | None = None,
+) -> list[Result]:
+    """``primary``: the signals that count for symptom and recovery (None: every signal)."""
+    events = _only(events, primary)
     results = [check_symptom(events, expect.symptom_within)]
     results += [check_alert(events, a.name, a.within) for a in expect.alerts]
     results.append(check_recovered(events, expect.recovered_within, recovery))

@@ -15,7 +15,7 @@ when each of its words starts a word of the text (so "throttl" hits "throttled",
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -58,13 +58,36 @@ def _when(event: Event, key: str) -> datetime:
     return parsed or event.ts
 
 
-def first_symptom(events: Sequence[Event]) -> Event | None:
-    """The signal that moved first after the injection: earliest first breaching sample."""
+def symptoms_after_injection(events: Sequence[Event]) -> list[Event]:
     injected = next((e.ts for e in events if e.type == "fault.injected"), None)
     symptoms = [e for e in events if e.type == "symptom"]
     if injected is not None:
         symptoms = [e for e in symptoms if _when(e, "confirmed_at") >= injected]
-    return min(symptoms, key=lambda e: _when(e, "first_breach_at"), default=None)
+    return sorted(symptoms, key=lambda e: _when(e, "first_breach_at"))
+
+
+def first_symptom(events: Sequence[Event], primary: Collection[str] | None = None) -> Event | None:
+    """The signal that moved first after the injection (earliest first breaching sample), among
+    the primary signals when they are known."""
+    symptoms = symptoms_after_injection(events)
+    preferred = [e for e in symptoms if primary is None or str(e.data.get("signal")) in primary]
+    return (preferred or symptoms or [None])[0]
+
+
+def _others_clause(events: Sequence[Event], first: Event) -> tuple[str, dict[str, Any]] | None:
+    """The other signals that moved too: often the most telling evidence (``up`` fell to 0)."""
+    others: dict[str, Event] = {}
+    for event in symptoms_after_injection(events):
+        name = str(event.data.get("signal"))
+        if event is not first and name != first.data.get("signal"):
+            others.setdefault(name, event)
+    if not others:
+        return None
+    parts = [
+        f"{n} {_fmt(e.data.get('baseline'))} -> {_fmt(e.data.get('value'))}"
+        for n, e in others.items()
+    ]
+    return "also moved: " + ", ".join(parts), {"kind": "signals", "names": list(others)}
 
 
 def preceding_container_event(events: Sequence[Event], before: datetime) -> Event | None:
@@ -164,13 +187,18 @@ def _evidence_text(kind: str, data: dict[str, Any]) -> str:
     return f'{len(items)} {label} ({data.get("summary", "")}), e.g. "{sample}"'
 
 
-def build_hypothesis(events: Sequence[Event]) -> AutoHypothesis | None:
+def build_hypothesis(
+    events: Sequence[Event], primary: Collection[str] | None = None
+) -> AutoHypothesis | None:
     """An evidence-based hypothesis, or None while no signal has moved."""
-    symptom = first_symptom(events)
+    symptom = first_symptom(events, primary)
     if symptom is None:
         return None
     symptom_at = _when(symptom, "first_breach_at")
     clauses = [_signal_clause(symptom)]
+    others = _others_clause(events, symptom)
+    if others:
+        clauses.append(others)
     container = preceding_container_event(events, symptom_at)
     if container is not None:
         clauses.append(_container_clause(container, symptom_at))

@@ -176,14 +176,26 @@ def _profile(scenario: ScenarioBase, driver: TargetDriver) -> Callable[[], Any] 
 
     @contextlib.asynccontextmanager
     async def enabled() -> AsyncIterator[list[str]]:
+        running = await asyncio.to_thread(_running_in_profile, driver, profile)
         started = await asyncio.to_thread(driver.enable_profile, profile)
+        mine = [s for s in started if running is not None and s not in running]
         try:
             yield started
         finally:
-            if started:  # only what this drill started; a profile already up stays up
-                await asyncio.to_thread(driver.disable_profile, profile, started)
+            if mine:  # only what this drill started: a profile someone else runs stays up
+                await asyncio.to_thread(driver.disable_profile, profile, mine)
 
     return enabled
+
+
+def _running_in_profile(driver: TargetDriver, profile: str) -> set[str] | None:
+    """Services of the profile already running (None: the driver cannot tell, stop nothing)."""
+    config = getattr(driver, "config", None)
+    if config is None:
+        return None
+    services = config(all_profiles=True).get("services", {})
+    names = [n for n, spec in services.items() if profile in (spec or {}).get("profiles", [])]
+    return {n for n in names if driver.state(n).running > 0}
 
 
 def _recurrence(context: Context) -> Callable[[str], list[dict[str, Any]]] | None:

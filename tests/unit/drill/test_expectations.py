@@ -71,3 +71,13 @@ def test_invariants() -> None:
     some_lost = Invariant(name="lost", source="prometheus", query="q", above=0)
     assert check_invariant(some_lost, [5.0]).passed
     assert check_invariant(some_lost, [None]).detail == "q: no data"
+
+
+def test_secondary_signals_neither_pass_nor_block() -> None:
+    ev = drill(symptom_at=None)
+    ev.symptom(6, "queue_active", 0, 0)  # a secondary signal "breaks" at once and never recovers
+    results = _by_name(check_timings(ev.events, Expect(), Recovery(), primary={"waiting"}))
+    assert not results["symptom"].passed
+    ev = drill(symptom_at=8, recovered_at=45).symptom(6, "queue_active", 0, 0)
+    results = _by_name(check_timings(ev.events, Expect(), Recovery(), primary={"waiting"}))
+    assert results["symptom"].passed and results["recovered"].passed

@@ -46,7 +46,7 @@ def test_names_the_first_signal_and_the_container_event_before_it() -> None:
     assert "queue bet_settled_queue waiting=300" in auto.text
     assert "runbook runbooks/bullmq-backpressure.md matches" in auto.text
     kinds = [e["kind"] for e in auto.evidence]
-    assert kinds == ["signal", "container", "alert", "log", "runbook"]
+    assert kinds == ["signal", "signals", "container", "alert", "log", "runbook"]
 
 
 def test_never_reads_the_expected_cause_nor_the_fault() -> None:
@@ -96,3 +96,21 @@ def test_min_keywords() -> None:
     verdict = judge("consumer ebit-api down, queue backlog", ["consumer", "down", "redis"], 2)
     assert verdict.matched and verdict.keywords_hit == ["consumer", "down"]
     assert not judge("queue backlog", ["consumer", "down"], 2).matched
+
+
+def test_primary_signal_leads_and_the_others_are_evidence() -> None:
+    ev = drill(symptom_at=10)
+    ev.add(
+        9,
+        "symptom",
+        signal="api_up",
+        value=0,
+        baseline=1,
+        rule="< 1",
+        first_breach_at=Events.at(6),
+        confirmed_at=Events.at(9),
+    )
+    auto = build_hypothesis(ev.events, primary={"waiting"})
+    assert auto is not None
+    assert "waiting moved first" in auto.text
+    assert "also moved: api_up 1 -> 0" in auto.text
