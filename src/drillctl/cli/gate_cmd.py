@@ -25,7 +25,7 @@ from drillctl.readiness.gate_evidence import status as gate_status
 from drillctl.readiness.lint import lint_path
 from drillctl.readiness.recurrence import search
 from drillctl.readiness.runbooks import new_runbook
-from drillctl.readiness.scenarios import builtin_scenarios_dir, find_scenario, load_scenario
+from drillctl.readiness.scenarios import load_scenario
 from drillctl.scenario.durations import parse_duration
 
 
@@ -100,10 +100,7 @@ def runbook_new(
     """Write runbooks/NAME.md from the team template and add it to the index."""
     context = _ctx(ctx)
     folder = _runbooks_dir(context, runbooks_dir)
-    scenario = None
-    if from_scenario:
-        dirs = [d for d in (context.settings.drill.scenarios_dir, Path("scenarios")) if d]
-        scenario = load_scenario(find_scenario(from_scenario, [*dirs, builtin_scenarios_dir()]))
+    scenario = load_scenario(from_scenario, context.settings) if from_scenario else None
     target = folder / f"{name}.md"
     if (
         target.exists()

@@ -50,6 +50,7 @@ def _diagnosis(scenario: ScenarioBase) -> str:
         parts += ["", "Evidence to collect:", ""]
         parts += [f"- {e.name} ({e.source}): {_evidence_what(e)}" for e in scenario.evidence]
     commands = [c for c in (_local_command(s) for s in scenario.signals) if c]
+    commands += [c for c in (_evidence_command(e) for e in scenario.evidence) if c]
     if not any(c.startswith("docker compose exec") for c in commands):
         commands.append(f"docker compose exec {PLACEHOLDER}")
     parts += ["", "Local lab (from the compose project directory):", "", "```sh", *commands, "```"]
@@ -59,11 +60,14 @@ def _diagnosis(scenario: ScenarioBase) -> str:
 
 
 def _rule(rule: SymptomRule) -> str:
+    down = rule.direction == "down"
     conditions = [
         f"above {rule.above:g}" if rule.above is not None else "",
         f"below {rule.below:g}" if rule.below is not None else "",
-        f"{rule.factor:g}x the baseline" if rule.factor is not None else "",
-        f"baseline + {rule.delta:g}" if rule.delta is not None else "",
+        f"{'at or below' if down else 'at or above'} {rule.factor:g}x the baseline"
+        if rule.factor is not None
+        else "",
+        f"baseline {'-' if down else '+'} {rule.delta:g}" if rule.delta is not None else "",
     ]
     text = " or ".join(c for c in conditions if c)
     return f"{text} for {format_duration(rule.for_)}" if rule.for_.total_seconds() else text
@@ -83,9 +87,24 @@ def _local_command(signal: Signal) -> str | None:
     return build(signal) if build else None
 
 
+def _evidence_command(evidence: EvidenceQuery) -> str | None:
+    if evidence.source == "prometheus" and evidence.query:
+        return _promtool(evidence.query)
+    if evidence.source in ("logs", "loki") and evidence.service:
+        pattern = evidence.pattern or ""
+        flags = "-iE" if pattern.startswith("(?i)") else "-E"
+        grep = f" | grep {flags} {shlex.quote(pattern.removeprefix('(?i)'))}" if pattern else ""
+        return f"docker compose logs --since 15m {evidence.service}{grep} | tail -n 50"
+    return None
+
+
+def _promtool(query: str) -> str:
+    promtool = "promtool query instant http://localhost:9090"
+    return f"docker compose exec prometheus {promtool} {shlex.quote(query)}"
+
+
 def _prometheus(s: Signal) -> str:
-    query = shlex.quote(s.query)
-    return f"docker compose exec prometheus promtool query instant http://localhost:9090 {query}"
+    return _promtool(s.query)
 
 
 def _alertmanager(s: Signal) -> str:

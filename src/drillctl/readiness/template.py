@@ -15,7 +15,7 @@ TEMPLATE_NAME = "_template.md"
 DEFAULT_TEMPLATE = """\
 # {{title}}
 
-<!-- Runbook `{{name}}`. Replace every {{TBD}}: `drillctl runbook lint` fails while one is left. -->
+<!-- Runbook `{{name}}`. `drillctl runbook lint` fails while a TBD placeholder is left. -->
 
 ## Symptom
 
