@@ -1,9 +1,166 @@
-"""(placeholder: filled in by the issue that owns this verb)"""
+"""``drillctl history``: past runs from the SQLite index, and moving that index between machines.
+
+``history [--scenario] [--operator] [--result] [--target] [--since] [--limit]`` lists runs;
+``history export FILE`` / ``history import FILE`` carry it as JSON lines (CI restores it from
+its artefact store before a suite and saves it after); ``history rebuild`` re-reads every run
+directory. Parsing only; the work is in ``drillctl.report.history``.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
+from rich import box
+from rich.markup import escape
+from rich.table import Table
+
+from drillctl.context import Context
+from drillctl.errors import DrillError
+from drillctl.report import history
+from drillctl.report.fmt import seconds
+
+history_app = typer.Typer(
+    name="history",
+    help="Past runs (scenario, operator, result, durations) from the history index.",
+    invoke_without_command=True,
+    no_args_is_help=False,
+)
+_RELATIVE = re.compile(r"^(\d+)([mhdw])$")
+_UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
 
 def register(app: typer.Typer) -> None:
-    del app
+    app.add_typer(history_app, name="history")
+
+
+def guarded(body: Callable[[], Any]) -> None:
+    from drillctl.cli.app import run_guarded  # app imports this module: import at call time
+
+    code = run_guarded(body)
+    if code:
+        raise typer.Exit(code)
+
+
+def parse_since(text: str, now: datetime) -> datetime:
+    """``7d``, ``24h``, ``30m``, ``2w`` before ``now``, or an ISO 8601 date (UTC if naive)."""
+    match = _RELATIVE.match(text.strip())
+    if match:
+        return now - timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+    try:
+        parsed = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise DrillError(
+            f"--since {text!r}: use 7d, 24h, 30m or an ISO date such as 2026-03-01"
+        ) from exc
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+@history_app.callback(invoke_without_command=True)
+def history_list(
+    ctx: typer.Context,
+    scenario: Annotated[str | None, typer.Option("--scenario", help="only this scenario")] = None,
+    operator: Annotated[str | None, typer.Option("--operator", help="only this operator")] = None,
+    result: Annotated[
+        str | None, typer.Option("--result", help="passed, failed, aborted...")
+    ] = None,
+    target: Annotated[
+        str | None, typer.Option("--target", help="only this compose project")
+    ] = None,
+    since: Annotated[str | None, typer.Option("--since", help="7d, 24h or an ISO date")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="at most this many runs")] = 20,
+) -> None:
+    """List past runs, newest first."""
+    if ctx.invoked_subcommand is not None:
+        return
+    context: Context = ctx.obj
+
+    def body() -> None:
+        start = parse_since(since, context.clock.now()) if since else None
+        runs = history.query(
+            context.history_db,
+            scenario=scenario,
+            operator=operator,
+            result=result,
+            target=target,
+            since=start,
+            limit=limit,
+        )
+        if not runs:
+            typer.echo("no runs recorded (drillctl history rebuild re-reads the run directories)")
+            return
+        context.console.print(_table(runs))
+
+    guarded(body)
+
+
+def _table(runs: list[history.RunRecord]) -> Table:
+    table = Table(
+        title="drill history",
+        caption="detect, ack(nowledge), hyp(othesis), mit(igate), rec(over); alerts fired",
+        box=box.SIMPLE_HEAD,
+    )
+    table.add_column("run · scenario · operator", overflow="ellipsis", min_width=24)
+    table.add_column("result", no_wrap=True)
+    for name in ("detect", "ack", "hyp", "mit", "rec", "alerts"):
+        table.add_column(name, justify="right", no_wrap=True)
+    for run in runs:
+        who = f"{run.scenario} · {run.operator or '?'}"
+        table.add_row(
+            f"{run.run_id}\n[dim]{escape(who)}[/]",
+            run.result,
+            _short(run.detect_s),
+            _short(run.acknowledge_s),
+            _short(run.hypothesis_s),
+            _short(run.mitigate_s),
+            _short(run.recover_s),
+            str(len(run.alerts_fired)),
+        )
+    return table
+
+
+def _short(value: float | None) -> str:
+    return "-" if value is None else seconds(value)
+
+
+@history_app.command("export")
+def export_cmd(
+    ctx: typer.Context, file: Annotated[Path, typer.Argument(help="JSON lines file to write")]
+) -> None:
+    """Write every indexed run to FILE (JSON lines), e.g. for a CI artefact store."""
+    context: Context = ctx.obj
+    guarded(
+        lambda: typer.echo(f"exported {history.export(context.history_db, file)} runs to {file}")
+    )
+
+
+@history_app.command("import")
+def import_cmd(
+    ctx: typer.Context, file: Annotated[Path, typer.Argument(help="a file from history export")]
+) -> None:
+    """Add (or update) the runs of an export file in the index."""
+    context: Context = ctx.obj
+    guarded(
+        lambda: typer.echo(f"imported {history.import_(context.history_db, file)} runs from {file}")
+    )
+
+
+@history_app.command("rebuild")
+def rebuild_cmd(
+    ctx: typer.Context,
+    clear: Annotated[
+        bool, typer.Option("--clear", help="drop every row first (imported ones too)")
+    ] = False,
+) -> None:
+    """Re-index every run directory under the state directory."""
+    context: Context = ctx.obj
+
+    def body() -> None:
+        count = history.rebuild(context.history_db, context.runs_dir, clear=clear)
+        typer.echo(f"indexed {count} runs from {context.runs_dir}")
+
+    guarded(body)

@@ -1,9 +1,136 @@
-"""(placeholder: filled in by the issue that owns this verb)"""
+"""``drillctl report RUN_ID``: print or save a run's report, judge its hypothesis, post it to Slack.
+
+Parsing only; the reports are pure functions in ``drillctl.report``. The report files are always
+(re)written into the run directory first, so a failed Slack post never loses them; that failure
+prints Slack's code (never the webhook URL, which is a secret) and exits 1.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import httpx
 import typer
+
+from drillctl.context import Context
+from drillctl.drill.journal import JOURNAL_NAME, Journal
+from drillctl.errors import DrillError
+from drillctl.report.archive import Written, render, write_reports
+from drillctl.report.history import index_summary
+from drillctl.report.runs import resolve_run
+from drillctl.report.slack import post_to_webhook, slack_payload
+
+WEBHOOK_TIMEOUT_S = 10.0
+
+
+class Format(StrEnum):
+    slack = "slack"
+    markdown = "markdown"
+    json = "json"
+    junit = "junit"
+
+
+class Judgement(StrEnum):
+    correct = "correct"
+    incorrect = "incorrect"
 
 
 def register(app: typer.Typer) -> None:
-    del app
+    app.command("report")(report_cmd)
+
+
+def guarded(body: Callable[[], Any]) -> None:
+    """Run a command body; drillctl's errors become a message and their exit code."""
+    from drillctl.cli.app import run_guarded  # app imports this module: import at call time
+
+    code = run_guarded(body)
+    if code:
+        raise typer.Exit(code)
+
+
+def report_cmd(
+    ctx: typer.Context,
+    run_id: Annotated[str, typer.Argument(help="run id, a unique prefix of it, or 'latest'")],
+    format_: Annotated[Format, typer.Option("--format", "-F", help="what to print")] = Format.slack,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="write the report to FILE, not stdout")
+    ] = None,
+    slack_webhook: Annotated[
+        str | None,
+        typer.Option(
+            "--slack-webhook",
+            metavar="URL",
+            help="post the Slack timeline to this incoming webhook "
+            "(default: DRILLCTL_NOTIFY_SLACK_WEBHOOK or notify.slack_webhook)",
+        ),
+    ] = None,
+    no_post: Annotated[
+        bool, typer.Option("--no-post", help="do not post even if a webhook is set")
+    ] = False,
+    judge: Annotated[
+        Judgement | None,
+        typer.Option("--judge", help="record a team lead's verdict on the hypothesis"),
+    ] = None,
+    by: Annotated[
+        str | None, typer.Option("--by", metavar="NAME", help="who judges (with --judge)")
+    ] = None,
+) -> None:
+    """Print a run's report; the files in its run directory are rewritten from the journal."""
+    context: Context = ctx.obj
+
+    def body() -> None:
+        run_dir = resolve_run(context.runs_dir, run_id)
+        if judge is not None:
+            _record_verdict(context, run_dir, judge, by)
+        written = _write(context, run_dir)
+        _emit(render(format_.value, written.summary, written.links), output)
+        url = None if no_post else (slack_webhook or context.settings.notify.slack_webhook)
+        if url:
+            _post(context, url, written)
+
+    guarded(body)
+
+
+def _record_verdict(context: Context, run_dir: Path, judge: Judgement, by: str | None) -> None:
+    if not by or not by.strip():
+        raise DrillError("--judge needs --by NAME: a verdict is signed")
+    matched = judge is Judgement.correct
+    with Journal(run_dir / JOURNAL_NAME, clock=context.clock, redactor=context.redactor) as journal:
+        journal.append("hypothesis.verdict", matched=matched, keywords_hit=[], by=by.strip())
+
+
+def _write(context: Context, run_dir: Path) -> Written:
+    sources = context.settings.sources
+    written = write_reports(run_dir, grafana_public=sources.grafana_public_url or sources.grafana)
+    try:
+        index_summary(context.history_db, written.summary, run_dir)
+    except DrillError as exc:  # the report matters more than the index, which can be rebuilt
+        typer.echo(f"drillctl: warning: {exc}", err=True)
+    return written
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise DrillError(f"{output}: cannot write: {exc.strerror}") from exc
+
+
+def _post(context: Context, url: str, written: Written) -> None:
+    context.redactor.add(url)
+    payload = slack_payload(written.summary, written.links)
+    with httpx.Client(timeout=WEBHOOK_TIMEOUT_S) as client:
+        result = post_to_webhook(url, payload, client, redactor=context.redactor)
+    if result.ok:
+        typer.echo("drillctl: posted the timeline to Slack", err=True)
+        return
+    typer.echo(
+        f"drillctl: {result.message}; the timeline is in {written.paths.get('slack')}", err=True
+    )
+    raise typer.Exit(1)
