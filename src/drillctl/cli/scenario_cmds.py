@@ -78,7 +78,7 @@ def show_cmd(
     def body() -> None:
         loaded = catalog(ctx).load(scenario, parse_assignments(set_ or []))
         typer.echo(f"# {loaded.scenario.name} from {loaded.source}")
-        typer.echo(to_yaml(loaded.scenario, full=full), nl=False)
+        typer.echo(to_yaml(loaded.scenario, full=full, redactor=ctx.obj.redactor), nl=False)
 
     guarded(body)
 

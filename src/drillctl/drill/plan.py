@@ -23,6 +23,7 @@ from drillctl.scenario.model import (
     Signal,
     SymptomRule,
 )
+from drillctl.scenario.render import redact_keeping_references
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ def render_plan(plan: DrillPlan, redactor: Redactor | None = None) -> list[str]:
         f"Drill plan: {s.name} [{s.severity}] {s.title}",
         f"  source:  {plan.source}",
         f"  target:  {plan.target}",
-        *_variables(s),
+        *_variables(s, redactor),
         "",
         *_traffic(s),
         f"baseline: {format_duration(s.baseline)} (signals learn their normal level;"
@@ -88,10 +89,11 @@ def render_plan(plan: DrillPlan, redactor: Redactor | None = None) -> list[str]:
     return [redactor.redact(line) for line in lines]
 
 
-def _variables(s: ScenarioBase) -> list[str]:
+def _variables(s: ScenarioBase, redactor: Redactor) -> list[str]:
     if not s.vars:
         return []
-    return [f"  vars:    {', '.join(f'{k}={v}' for k, v in s.vars.items())}"]
+    shown = redact_keeping_references(dict(s.vars), redactor)  # redis_password=*** (by its name)
+    return [f"  vars:    {', '.join(f'{k}={v}' for k, v in shown.items())}"]
 
 
 def _traffic(s: ScenarioBase) -> list[str]:

@@ -97,7 +97,8 @@ def test_duplicate_names_in_one_folder(tmp_path: Path) -> None:
     write(team, "b.yaml", named("same"))
     listing = Catalog(team).listing()
     assert [str(p) for p in listing.problems] == [
-        f"{team / 'b.yaml'}:1:7: name: duplicate scenario name 'same': a.yaml in the same folder has it"
+        f"{team / 'b.yaml'}:1:7: name: duplicate scenario name 'same':"
+        " a.yaml in the same folder has it"
     ]
     with pytest.raises(ScenarioError, match="duplicate scenario name 'same'"):
         Catalog(team).load("same")
