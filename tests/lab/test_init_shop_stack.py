@@ -100,6 +100,9 @@ def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
 def initialised(shop: Stack) -> Stack:
     done = shop.drillctl("init", "--yes", timeout=300)
     assert done.returncode == 0, f"init failed:\n{done.stdout}\n{done.stderr}"
+    assert "prometheus: found" in done.stdout
+    assert "\nready\n" in done.stdout, f"doctor did not find the stack ready:\n{done.stdout}"
+    assert "  drillctl run drills/stop-shop-api.yaml --dry-run" in done.stdout
     return shop
 
 

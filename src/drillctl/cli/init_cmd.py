@@ -1,11 +1,15 @@
 """``drillctl init``: point drillctl at an existing compose project.
 
 Inspects the project, writes a commented ``drillctl.toml`` and a starter drill (asking before it
-overwrites anything; ``--yes`` for scripts), then checks the result with ``doctor``.
+overwrites anything; ``--yes`` for scripts), then checks the result with ``doctor`` against the
+new configuration and the starter drill. init's exit code says whether the files were written;
+doctor's verdict is shown, not returned (the stack may simply not be up yet).
 """
 
 from __future__ import annotations
 
+import asyncio
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -13,8 +17,15 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from drillctl.errors import ConfigError
+from drillctl.cli.doctor_cmd import render, run_checks
+from drillctl.config import load_settings
+from drillctl.context import Context
+from drillctl.errors import ConfigError, DrillError
 from drillctl.init.command import Confirm, InitResult, init_project
+from drillctl.observe.doctor import failed_required
+from drillctl.scenario.loader import load_path
+from drillctl.scenario.model import ScenarioBase
+from drillctl.scenario.secrets import resolve_secrets
 
 
 def _confirm_with(console: Console, interactive: bool) -> Confirm:
@@ -67,14 +78,41 @@ def _show_files(result: InitResult, console: Console) -> None:
         console.print(f"[yellow]todo:[/] {note}", highlight=False)
 
 
+def _starter_scenario(result: InitResult, context: Context) -> ScenarioBase | None:
+    if result.scenario_path is None:
+        return None
+    scenario, _doc = load_path(result.scenario_path, variables=context.settings.vars)
+    return resolve_secrets(scenario, os.environ, context.redactor)
+
+
+def run_doctor(result: InitResult, console: Console) -> bool:
+    """``doctor`` with the written configuration and starter drill; True when ready."""
+    console.print(f"[bold]doctor[/] (drillctl --config {result.config_path} doctor)")
+    try:
+        context = Context(settings=load_settings(config_path=result.config_path), console=console)
+        scenario = _starter_scenario(result, context)
+        checks = asyncio.run(run_checks(context, scenario))
+    except DrillError as exc:
+        console.print(f"[yellow]doctor could not run:[/] {exc}", markup=True)
+        return False
+    console.print(render(checks, scenario))
+    failed = failed_required(checks)
+    for check in failed:
+        console.print(f"[bold red]not ready:[/] {check.component} {check.item}: {check.detail}")
+    if not failed:
+        console.print("[green]ready[/]")
+    return not failed
+
+
 def _next_steps(result: InitResult, console: Console) -> None:
-    config = result.config_path
-    console.print("[bold]next[/]", highlight=False)
-    console.print(f"  drillctl --config {config} doctor", highlight=False)
+    here = result.config_path.parent == Path.cwd()
+    drillctl = "drillctl" if here else f"drillctl --config {result.config_path}"
+    console.print("[bold]next[/]")
+    console.print(f"  {drillctl} doctor")
     if result.scenario_path:
-        scenario = result.scenario_path
-        console.print(f"  drillctl --config {config} run {scenario} --dry-run", highlight=False)
-        console.print(f"  drillctl --config {config} run {scenario}", highlight=False)
+        scenario = result.scenario_path.relative_to(Path.cwd()) if here else result.scenario_path
+        console.print(f"  {drillctl} run {scenario} --dry-run")
+        console.print(f"  {drillctl} run {scenario}")
 
 
 def register(app: typer.Typer) -> None:
@@ -94,6 +132,9 @@ def register(app: typer.Typer) -> None:
             str, typer.Option("--scenarios-dir", help="where the starter drill goes")
         ] = "drills",
         yes: Annotated[bool, typer.Option("--yes", "-y", help="overwrite without asking")] = False,
+        doctor: Annotated[
+            bool, typer.Option("--doctor/--no-doctor", help="check the result with doctor")
+        ] = True,
     ) -> None:
         """Inspect a compose project; write drillctl.toml and a starter drill; run doctor."""
         console = Console(highlight=False, soft_wrap=True)
@@ -106,4 +147,6 @@ def register(app: typer.Typer) -> None:
             confirm=_confirm_with(console, sys.stdin.isatty()),
         )
         _show(result, console)
+        if doctor:
+            run_doctor(result, console)
         _next_steps(result, console)
