@@ -1,0 +1,5 @@
+import sys
+
+from drillctl.docs_gen import main
+
+sys.exit(main())
