@@ -60,7 +60,7 @@ def lint_runbook(path: Path) -> list[Finding]:
             )
         else:
             findings += _content_rules(file, name, section)
-    return findings
+    return ordered(findings)
 
 
 def _placeholders(lines: list[markdown.Line]) -> list[int]:
