@@ -38,6 +38,7 @@ def recover_cmd(
 
 def _recover(context: Context, yes: bool) -> None:
     out = context.console
+    out.soft_wrap = True  # commands to copy stay on one line
     runs = unrecovered_runs(context.state_dir)
     if not runs:
         out.print(

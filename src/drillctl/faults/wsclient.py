@@ -35,7 +35,7 @@ from typing import Any
 
 import aiohttp
 
-RECEIVE_TIMEOUT_S = 10.0
+WS_TIMEOUT = aiohttp.ClientWSTimeout(ws_receive=10.0, ws_close=2.0)
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,7 @@ async def handshake(session: aiohttp.ClientSession, url: str, hello: str) -> tup
     """One handshake: ``("accepted"|"refused"|"errored", reason)``."""
     try:
         async with session.ws_connect(
-            url, autoclose=False, autoping=False, receive_timeout=RECEIVE_TIMEOUT_S, compress=0
+            url, autoclose=False, autoping=False, timeout=WS_TIMEOUT, compress=0
         ) as ws:
             opened = await ws.receive()
             if opened.type != aiohttp.WSMsgType.TEXT or not opened.data.startswith("0"):

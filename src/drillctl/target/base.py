@@ -103,7 +103,9 @@ class TargetDriver(ABC):
     def disable_profile(self, profile: str, services: list[str]) -> None: ...
 
     @abstractmethod
-    def logs(self, services: list[str], since: datetime, until: datetime | None = None) -> list[LogLine]: ...
+    def logs(
+        self, services: list[str], since: datetime, until: datetime | None = None
+    ) -> list[LogLine]: ...
 
     @abstractmethod
     def events(self, since: datetime) -> Iterator[ContainerEvent]:
