@@ -11,6 +11,7 @@ $(STAMP): pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev,docs]'
+	$(BIN)/pip install --quiet -e tests/plugins/drillctl-example-fault  # a third-party fault type, for the entry-point test
 	touch $(STAMP)
 
 venv: $(STAMP)

@@ -21,6 +21,7 @@ also when stopped with SIGTERM or SIGINT.
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import json
 import os
@@ -137,12 +138,33 @@ async def _answer(ws: aiohttp.ClientWebSocketResponse) -> tuple[str, str | None]
 
 
 def _reason(packet: str) -> str:
+    """The refusal reason of a ``44`` packet, stable enough to count by.
+
+    socket.io servers send ``{"message": ..., "data": ...}``; python-socketio turns a dict given to
+    ``ConnectionRefusedError`` into its ``str()`` in ``message``. A ``reason`` field, where there
+    is one, is the reason (a ``retry_after`` beside it must not make every refusal unique).
+    """
     body = packet[packet.find("{") :] if "{" in packet else ""
+    data = _loads(body) if body else {}
+    if not isinstance(data, dict):
+        return str(data)[:80] or "refused"
+    detail = data.get("data")
+    message = data.get("message", "refused")
+    inner = detail if isinstance(detail, dict) else _loads(str(message))
+    if isinstance(inner, dict) and inner.get("reason"):
+        return str(inner["reason"])[:80]
+    return str(message)[:80]
+
+
+def _loads(text: str) -> Any:
     try:
-        data = json.loads(body) if body else {}
+        return json.loads(text)
     except ValueError:
-        return body[:80] or "refused"
-    return str(data.get("message", "refused"))[:80] if isinstance(data, dict) else str(data)[:80]
+        pass
+    try:
+        return ast.literal_eval(text)  # a Python dict's str(), as python-socketio sends it
+    except (ValueError, SyntaxError):
+        return text
 
 
 async def storm(cfg: StormConfig, pacer: Pacer | None = None) -> Tally:

@@ -1,0 +1,1 @@
+"""An example third-party drillctl fault type (see marker.py)."""
