@@ -82,9 +82,9 @@ class Catalogue:
             self.metrics.cache.labels("hit").inc()
             return json.loads(cached)
         self.metrics.cache.labels("miss").inc()
-        value = await load()
-        await self.cache.set(key, json.dumps(value, default=str), ex=self.ttl_seconds)
-        return value
+        text = json.dumps(await load(), default=str)  # dates become strings, as a hit returns them
+        await self.cache.set(key, text, ex=self.ttl_seconds)
+        return json.loads(text)
 
     async def _query_games(self, category: str, page: int) -> list[dict[str, Any]]:
         rows = await self.pool.fetch(GAMES_SQL, category, PAGE_SIZE, page * PAGE_SIZE)

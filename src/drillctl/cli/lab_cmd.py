@@ -1,9 +1,129 @@
-"""(placeholder: filled in by the issue that owns this verb)"""
+"""``drillctl lab up|down|status|logs``: the reference lab (compose/) on this machine.
+
+Parsing and printing only; the work is in :class:`drillctl.lab.stack.LabStack`.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Annotated, Any
+
 import typer
+from rich import box
+from rich.table import Table
+
+from drillctl.lab.stack import DEFAULT_PROJECT, LabStack, ServiceStatus
+
+lab_app = typer.Typer(
+    name="lab",
+    help="The reference ebit lab (compose/): build, start, stop, inspect.",
+    no_args_is_help=True,
+)
+
+ProjectOption = Annotated[
+    str, typer.Option("--project-name", "-p", help="compose project name of the lab")
+]
 
 
 def register(app: typer.Typer) -> None:
-    del app
+    app.add_typer(lab_app, name="lab")
+
+
+def guarded(body: Callable[[], Any]) -> None:
+    from drillctl.cli.app import run_guarded  # app imports this module: import at call time
+
+    code = run_guarded(body)
+    if code:
+        raise typer.Exit(code)
+
+
+def _console(ctx: typer.Context) -> Any:
+    from rich.console import Console
+
+    return getattr(ctx.obj, "console", None) or Console()
+
+
+@lab_app.command("up")
+def lab_up(
+    ctx: typer.Context,
+    smoke: Annotated[
+        bool, typer.Option("--smoke", help="also start the steady traffic (profile smoke)")
+    ] = False,
+    build: Annotated[
+        bool, typer.Option("--build/--no-build", help="build missing or stale images")
+    ] = True,
+    project: ProjectOption = DEFAULT_PROJECT,
+) -> None:
+    """Build what is missing, start the lab, wait until it is healthy, print the endpoints."""
+    console = _console(ctx)
+
+    def body() -> None:
+        stack = LabStack(project)
+        with console.status("building and starting the lab (first build takes a few minutes)..."):
+            stack.up(smoke=smoke, build=build)
+        console.print(endpoints_table(stack))
+
+    guarded(body)
+
+
+@lab_app.command("down")
+def lab_down(
+    ctx: typer.Context,
+    volumes: Annotated[
+        bool, typer.Option("--volumes", help="also delete the Postgres volume")
+    ] = False,
+    project: ProjectOption = DEFAULT_PROJECT,
+) -> None:
+    """Stop and remove the lab's containers (and its data with --volumes)."""
+    console = _console(ctx)
+
+    def body() -> None:
+        LabStack(project).down(volumes=volumes)
+        console.print(f"lab {project} is down" + (" (volumes removed)" if volumes else ""))
+
+    guarded(body)
+
+
+@lab_app.command("status")
+def lab_status(ctx: typer.Context, project: ProjectOption = DEFAULT_PROJECT) -> None:
+    """One line per service: container state and health."""
+    console = _console(ctx)
+    guarded(lambda: console.print(status_table(LabStack(project).status())))
+
+
+@lab_app.command("logs")
+def lab_logs(
+    service: Annotated[str, typer.Argument(help="service name, e.g. ebit-api")],
+    follow: Annotated[bool, typer.Option("--follow", "-f", help="keep printing new lines")] = False,
+    tail: Annotated[int | None, typer.Option("--tail", help="only the last N lines")] = None,
+    project: ProjectOption = DEFAULT_PROJECT,
+) -> None:
+    """Print a service's logs (JSON lines for the ebit services)."""
+
+    def body() -> None:
+        code = LabStack(project).logs(service, tail=tail, follow=follow)
+        if code:
+            raise typer.Exit(code)
+
+    guarded(body)
+
+
+def endpoints_table(stack: LabStack) -> Table:
+    table = Table(title=f"lab {stack.project_name}: endpoints (127.0.0.1 only)", box=box.SIMPLE)
+    table.add_column("service")
+    table.add_column("address", overflow="fold")
+    for name, address in stack.endpoints.rows():
+        table.add_row(name, address)
+    return table
+
+
+def status_table(statuses: list[ServiceStatus]) -> Table:
+    table = Table(box=box.SIMPLE)
+    for column in ("service", "state", "health", "container"):
+        table.add_column(column)
+    for status in statuses:
+        style = "green" if status.health in ("healthy", "") and status.state == "running" else "red"
+        table.add_row(
+            status.service, f"[{style}]{status.state}[/]", status.health or "-", status.container
+        )
+    return table
