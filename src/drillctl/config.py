@@ -133,8 +133,9 @@ def _env_value(section: str, field: str, value: str) -> Any:
 def _merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
     merged = dict(base)
     for key, value in over.items():
-        if isinstance(value, Mapping) and isinstance(merged.get(key), dict):
-            merged[key] = _merge(merged[key], value)
+        if isinstance(value, Mapping):  # also when base lacks the section: drop unset flags
+            below = merged.get(key)
+            merged[key] = _merge(below if isinstance(below, dict) else {}, value)
         elif value is not None:
             merged[key] = value
     return merged

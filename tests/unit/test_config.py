@@ -73,6 +73,17 @@ def test_a_flag_left_unset_does_not_erase_a_lower_layer(project: Path) -> None:
     assert settings.project.files == [Path("compose.yaml")]
 
 
+def test_unset_flags_without_any_file_leave_the_defaults(tmp_path: Path) -> None:
+    # what the CLI passes when no flag is given and no drillctl.toml exists
+    overrides = {
+        "project": {"dir": None, "files": None, "name": None},
+        "drill": {"state_dir": None, "scenarios_dir": None},
+    }
+    settings = load_settings(env={}, cwd=tmp_path, overrides=overrides)
+    assert settings.project.files == [] and settings.project.name is None
+    assert settings.drill.scenarios_dir is None
+
+
 def test_vars_precedence_env_over_toml_and_numbers_are_text(project: Path) -> None:
     env = {"DRILLCTL_VAR_QUEUE": "env-queue", "DRILLCTL_VAR_NEW_ONE": "x"}
     settings = load_settings(env=env, cwd=project)
