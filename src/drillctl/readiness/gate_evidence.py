@@ -1,9 +1,10 @@
 """Verifying the gate: each item's evidence checked now, and the two sign-offs.
 
 - drill: ``<runs_dir>/<run-id>/report.json`` exists with ``schema_version`` 1, ``mode``
-  "interactive" and a ``result`` of a drill that ran to its end (passed or failed), the
-  timeline is archived next to it, and the journal shows the responder acknowledged. When the
-  journal names the scenario's severity, it is P2.
+  "interactive" and a ``result`` of a drill driven to its end (passed or failed: not aborted,
+  not "incomplete" — the report's word for no acknowledgement or hypothesis), the timeline is
+  archived next to it, and the journal shows the responder acknowledged. The scenario's severity
+  (the report's ``severity``, else the journal's) is P2.
 - runbook: the file is lint-clean now (sections, both command forms, no {{TBD}}, indexed).
 - escalation matrix: the file has not changed since its clean ``escalation check`` (same
   SHA-256) and its static checks still pass.
@@ -67,7 +68,7 @@ def verify_run(runs_dir: Path, run_id: str) -> list[str]:
     problems = _report_problems(report)
     if not any((run / name).is_file() for name in TIMELINES):
         problems.append(f"no archived timeline ({' or '.join(TIMELINES)}) in {run}")
-    return problems + _journal_problems(run / JOURNAL_NAME)
+    return problems + _journal_problems(run / JOURNAL_NAME, report.get("severity"))
 
 
 def _report(path: Path) -> dict[str, Any] | str:
@@ -92,7 +93,7 @@ def _report_problems(report: dict[str, Any]) -> list[str]:
     return problems
 
 
-def _journal_problems(path: Path) -> list[str]:
+def _journal_problems(path: Path, severity: str | None) -> list[str]:
     if not path.is_file():
         return [f"no journal at {path}"]
     events = read_events(path)
@@ -100,7 +101,8 @@ def _journal_problems(path: Path) -> list[str]:
     if not any(e.type == "responder.ack" for e in events):
         problems.append("the journal has no responder acknowledgement")
     started = next((e for e in events if e.type == "run.started"), None)
-    severity = ((started.data.get("scenario") or {}).get("severity") if started else None) or "P2"
+    journalled = (started.data.get("scenario") or {}).get("severity") if started else None
+    severity = severity or journalled or "P2"
     if severity != "P2":
         problems.append(f"the scenario is {severity}: the gate asks for a simulated P2")
     return problems

@@ -209,10 +209,11 @@ def _report(files: tuple[Path, ...]) -> dict[str, Any]:
 
 
 def _run_title(run_id: str, report: dict[str, Any]) -> str:
+    """``run ID: Title · result`` from report.json (``title``; older shapes: ``scenario.title``)."""
     scenario = report.get("scenario")
-    name = scenario.get("title") or scenario.get("name") if isinstance(scenario, dict) else scenario
-    result = report.get("result")
-    parts = [str(p) for p in (name, result) if p]
+    nested = scenario.get("title") or scenario.get("name") if isinstance(scenario, dict) else None
+    name = report.get("title") or nested or (scenario if isinstance(scenario, str) else None)
+    parts = [str(p) for p in (name, report.get("result")) if p]
     return f"run {run_id}" + (f": {' · '.join(parts)}" if parts else "")
 
 
