@@ -272,9 +272,15 @@ def gate_check(
     spec, gate = gates.ITEMS[item], gates.load(file)
     if spec.note and not (note or "").strip():
         raise typer.BadParameter(f"{item} needs --note ({spec.note})", param_hint="--note")
-    given = {"run": run, "runbook": runbook, "matrix": matrix, "ping": ping}
     evidence, problems = evidence_for(
-        context, spec.evidence, file.resolve().parent, env=os.environ, **given
+        context,
+        spec.evidence,
+        file.resolve().parent,
+        env=os.environ,
+        run=run,
+        runbook=runbook,
+        matrix=matrix,
+        ping=ping,
     )
     if problems:
         for problem in problems:
@@ -316,8 +322,14 @@ def gate_sign(
         typer.echo("not signed: a go needs every item verified")
         raise typer.Exit(1)
     decision = "go" if go else "no-go"
-    signature = gates.Signature(
-        name=name, role=role, decision=decision, reason=reason, at=context.clock.now()
+    signature = gates.Signature.model_validate(
+        {
+            "name": name,
+            "role": role,
+            "decision": decision,
+            "reason": reason,
+            "at": context.clock.now(),
+        }
     )
     gates.save(file, gates.signed(gate, signature))
     typer.echo(f"signed {decision} by {name} ({role})" + ("" if go else "; shift items reset"))

@@ -49,7 +49,7 @@ class PagerDuty:
             self.client,
             SERVICE,
             self.clock,
-            lambda: self.client.get(url, params=params, headers=self._headers()),
+            lambda: self.client.get(url, params=tuple(params), headers=self._headers()),
         )
         if response.status_code != 200:
             raise ApiFailure(SERVICE, _error(response))

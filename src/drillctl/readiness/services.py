@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import httpx
@@ -61,6 +61,6 @@ ENV_URLS = {
 
 def live_settings(notify: NotifyConfig, env: Mapping[str, str], **given: Any) -> LiveSettings:
     """Tokens from the settings (notify.*), URLs and routing key from ``DRILLCTL_*`` variables."""
-    from_env = {field: env[name] for field, name in ENV_URLS.items() if env.get(name)}
-    tokens = {"pagerduty_token": notify.pagerduty_token, "slack_token": notify.slack_token}
-    return LiveSettings(**tokens, **from_env, **given)
+    from_env: dict[str, Any] = {f: env[name] for f, name in ENV_URLS.items() if env.get(name)}
+    tokens = LiveSettings(pagerduty_token=notify.pagerduty_token, slack_token=notify.slack_token)
+    return replace(tokens, **from_env, **given)
