@@ -19,6 +19,7 @@ from drillctl.drill import journal
 from drillctl.faults import base as fault_base
 from drillctl.faults import registry
 from drillctl.observe import detect
+from drillctl.report import archive, json_report, junit, slack
 from drillctl.scenario import durations, variables
 from drillctl.scenario.model import ScenarioBase
 
@@ -138,11 +139,22 @@ JUnit, the history and `drillctl recover` are all computed from these events.
 """
 
 
+def _verbatim(title: str, anchor: str, module: object) -> str:
+    text = inspect.cleandoc(getattr(module, "__doc__", None) or "")
+    return f"## {title} {{#{anchor}}}\n\n```text\n{text}\n```\n"
+
+
 def journal_page() -> str:
     event = "\n".join(model_table(journal.Event, {}))
-    vocabulary = f"```text\n{inspect.cleandoc(journal.__doc__ or '')}\n```\n"
-    sections = [f"## One line: `Event`\n\n{event}\n", f"## Event types\n\n{vocabulary}"]
-    return page("Journal events", JOURNAL_INTRO, sections)
+    sections = [
+        f"## One line: `Event` {{#event}}\n\n{event}\n",
+        _verbatim("Event types", "event-types", journal),
+        _verbatim("The run directory", "run-directory", archive),
+        _verbatim("report.json", "report-json", json_report),
+        _verbatim("junit.xml", "junit-xml", junit),
+        _verbatim("timeline.slack.txt", "slack", slack),
+    ]
+    return page("Journal and report formats", JOURNAL_INTRO, sections)
 
 
 def documented_models() -> list[type[BaseModel]]:
