@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import inspect
 import sys
-from typing import Annotated, Union
+from typing import Annotated, Any, Union
 
 from pydantic import BaseModel, Field, create_model
 
@@ -37,7 +37,8 @@ def page(title: str, intro: str, sections: list[str]) -> str:
 
 def builtin_scenario_model() -> type[BaseModel]:
     """The scenario model with the built-in fault types only (installed plugins vary by machine)."""
-    union = Annotated[Union[tuple(registry.BUILTIN_PARAMS.values())], Field(discriminator="type")]  # noqa: UP007
+    models = tuple(registry.BUILTIN_PARAMS.values())
+    union: Any = Annotated[Union[models], Field(discriminator="type")]  # noqa: UP007
     return create_model(
         "Scenario", __base__=ScenarioBase, faults=(list[union], Field(min_length=1))  # type: ignore[valid-type]
     )  # fmt: skip
@@ -58,7 +59,7 @@ same models that validate your files and produce `drillctl schema`). Unknown key
 
 def scenario_page() -> str:
     model = builtin_scenario_model()
-    links = {m: "faults.md" for m in registry.BUILTIN_PARAMS.values()}
+    links: dict[type[BaseModel], str] = {m: "faults.md" for m in registry.BUILTIN_PARAMS.values()}
     sections = []
     for nested in nested_models(model):
         if nested in links:
