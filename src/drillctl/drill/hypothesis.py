@@ -40,6 +40,9 @@ LOOKBACK = timedelta(minutes=2)  # how far before the symptom a container event 
 _WORD = re.compile(r"[a-z0-9]+")
 
 
+Clause = tuple[str, dict[str, Any]]
+
+
 @dataclass(frozen=True)
 class AutoHypothesis:
     text: str
@@ -123,16 +126,30 @@ def _signal_clause(symptom: Event) -> tuple[str, dict[str, Any]]:
     }
 
 
-def _container_clause(event: Event, symptom_at: datetime) -> tuple[str, dict[str, Any]]:
+def recreated(events: Sequence[Event], service: object, before: datetime) -> bool:
+    """A new container replaced the old one (create + destroy) within LOOKBACK before ``before``:
+    compose does that when a service's definition (image, configuration, environment) changed."""
+    actions = {
+        str(e.data.get("action"))
+        for e in events
+        if e.type == "container"
+        and e.data.get("service") == service
+        and before - LOOKBACK <= _when(e, "at") <= before
+    }
+    return {"create", "destroy"} <= actions
+
+
+def _container_clause(events: Sequence[Event], event: Event, symptom_at: datetime) -> Clause:
     lead = (symptom_at - _when(event, "at")).total_seconds()
     service, action = event.data.get("service"), event.data.get("action")
     text = f"{lead:.1f}s before it, container {service} had '{action}'"
-    return text, {
-        "kind": "container",
-        "service": service,
-        "action": action,
-        "lead_s": round(lead, 1),
-    }
+    if recreated(events, service, symptom_at):
+        text += (
+            f"; {service} was recreated (a new container replaced the old one, as compose does"
+            " when a service's image, configuration or environment changed)"
+        )
+    data = {"kind": "container", "service": service, "action": action, "lead_s": round(lead, 1)}
+    return text, data
 
 
 def _alert_clause(events: Sequence[Event]) -> tuple[str, dict[str, Any]] | None:
@@ -201,27 +218,37 @@ def build_hypothesis(
         clauses.append(others)
     container = preceding_container_event(events, symptom_at)
     if container is not None:
-        clauses.append(_container_clause(container, symptom_at))
+        clauses.append(_container_clause(events, container, symptom_at))
     else:
         clauses.append(("no container stopped, died or restarted before it", {"kind": "container"}))
     alert = _alert_clause(events)
     if alert:
         clauses.append(alert)
     clauses.extend(_evidence_clauses(events))
-    text = _sentence(symptom, container) + " Evidence: " + "; ".join(c[0] for c in clauses) + "."
+    text = (
+        _sentence(events, symptom, container)
+        + " Evidence: "
+        + "; ".join(c[0] for c in clauses)
+        + "."
+    )
     return AutoHypothesis(text=text, evidence=[c[1] for c in clauses])
 
 
-def _sentence(symptom: Event, container: Event | None) -> str:
+def _sentence(events: Sequence[Event], symptom: Event, container: Event | None) -> str:
     signal = symptom.data.get("signal")
-    if container is not None:
+    if container is None:
         return (
-            f"Likely cause: {container.data.get('service')} ({container.data.get('action')}) "
-            f"drove {signal} away from its baseline."
+            "Likely cause: a change inside a running service, not a container event,"
+            f" drove {signal}."
         )
-    return (
-        f"Likely cause: a change inside a running service, not a container event, drove {signal}."
-    )
+    service = container.data.get("service")
+    if recreated(events, service, _when(symptom, "first_breach_at")):
+        return (
+            f"Likely cause: {service} was recreated with a changed definition (configuration or"
+            f" environment) just before {signal} moved."
+        )
+    action = container.data.get("action")
+    return f"Likely cause: {service} ({action}) drove {signal} away from its baseline."
 
 
 def _words(text: str) -> list[str]:

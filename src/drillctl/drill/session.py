@@ -176,7 +176,10 @@ def _profile(scenario: ScenarioBase, driver: TargetDriver) -> Callable[[], Any] 
 
     @contextlib.asynccontextmanager
     async def enabled() -> AsyncIterator[list[str]]:
-        running = await asyncio.to_thread(_running_in_profile, driver, profile)
+        running, wanted = await asyncio.to_thread(_running_in_profile, driver, profile)
+        if running is not None and wanted and wanted <= running:
+            yield []  # already up: `compose up` again would recreate services for nothing
+            return
         started = await asyncio.to_thread(driver.enable_profile, profile)
         mine = [s for s in started if running is not None and s not in running]
         try:
@@ -188,14 +191,15 @@ def _profile(scenario: ScenarioBase, driver: TargetDriver) -> Callable[[], Any] 
     return enabled
 
 
-def _running_in_profile(driver: TargetDriver, profile: str) -> set[str] | None:
-    """Services of the profile already running (None: the driver cannot tell, stop nothing)."""
+def _running_in_profile(driver: TargetDriver, profile: str) -> tuple[set[str] | None, set[str]]:
+    """(services of the profile already running, all its services); None: the driver cannot
+    tell, so nothing will be stopped afterwards."""
     config = getattr(driver, "config", None)
     if config is None:
-        return None
+        return None, set()
     services = config(all_profiles=True).get("services", {})
-    names = [n for n, spec in services.items() if profile in (spec or {}).get("profiles", [])]
-    return {n for n in names if driver.state(n).running > 0}
+    names = {n for n, spec in services.items() if profile in (spec or {}).get("profiles", [])}
+    return {n for n in names if driver.state(n).running > 0}, names
 
 
 def _recurrence(context: Context) -> Callable[[str], list[dict[str, Any]]] | None:
@@ -204,7 +208,9 @@ def _recurrence(context: Context) -> Callable[[str], list[dict[str, Any]]] | Non
         return None
 
     def find(text: str) -> list[dict[str, Any]]:
-        matches = search(text, runbooks, context.history_db, 3, runs_dir=context.runs_dir)
+        matches = search(
+            text, runbooks, context.history_db, 3, runs_dir=context.runs_dir, marks=("", "")
+        )
         return [
             {
                 "path": m.path_or_run,

@@ -114,3 +114,21 @@ def test_primary_signal_leads_and_the_others_are_evidence() -> None:
     assert auto is not None
     assert "waiting moved first" in auto.text
     assert "also moved: api_up 1 -> 0" in auto.text
+
+
+def test_a_recreated_container_points_at_a_changed_definition() -> None:
+    ev = Events().add(
+        0, "fault.inject-started", fault=0, id="x", type="env-override", plan="p", undo={}
+    )
+    for t, action in ((1, "create"), (1.5, "kill"), (2, "destroy"), (3, "start")):
+        ev.add(t, "container", service="ebit-api", action=action, at=Events.at(t), container_id="c")
+    ev.add(3.5, "fault.injected", fault=0, id="x", result={})
+    ev.symptom(20, "signin_failure_ratio", 1, 0, breach=15)
+    auto = build_hypothesis(ev.events)
+    assert auto is not None
+    assert auto.text.startswith("Likely cause: ebit-api was recreated with a changed definition")
+    assert "ebit-api was recreated (a new container replaced the old one" in auto.text
+    assert judge(auto.text, ["ADMIN_DEFAULT_PASSWORD", "config", "recreated"], 2).matched
+    # a plain restart is not a recreation
+    ev2 = drill(symptom_at=10)
+    assert "recreated" not in build_hypothesis(ev2.events).text
