@@ -91,7 +91,8 @@ def validate_cmd(
     """Check scenario files; print each problem as FILE:LINE:COL: field.path: message (exit 2)."""
 
     def body() -> None:
-        problems = _validate(ctx, _expand(files), set_ or [])
+        paths, problems = _expand(files)
+        problems = _validate(ctx, paths, set_ or []) + problems
         if problems:
             err = Console(stderr=True, soft_wrap=True, highlight=False)
             for problem in problems:
@@ -101,11 +102,16 @@ def validate_cmd(
     guarded(body)
 
 
-def _expand(paths: list[Path]) -> list[Path]:
+def _expand(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
+    """Folders become their scenario files; an empty folder is a problem (a wrong path, surely)."""
     out: list[Path] = []
+    problems: list[Problem] = []
     for path in paths:
-        out += scenario_files(path) if path.is_dir() else [path]
-    return out
+        found = scenario_files(path) if path.is_dir() else [path]
+        if not found:
+            problems.append(Problem(str(path), 1, 1, "", "no *.yaml or *.yml files in this folder"))
+        out += found
+    return out, problems
 
 
 def _validate(ctx: typer.Context, paths: list[Path], sets: list[str]) -> list[Problem]:
