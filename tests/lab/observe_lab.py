@@ -1,0 +1,156 @@
+"""Helpers for the observer's lab tests and bench: settings, sources, faults by hand, polling.
+
+Faults are driven by hand with the docker compose CLI (argv lists), never with drillctl's fault
+plugins, so a detection test does not depend on the code it is not testing. The project lock that
+drills take is held while a fault is in place, so no drill runs on the lab at the same time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import subprocess
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from drillctl.clock import SystemClock
+from drillctl.config import Settings, load_settings
+from drillctl.context import Context
+from drillctl.drill.journal import Journal, read_events
+from drillctl.drill.lock import ProjectLock
+from drillctl.observe.factory import open_sources
+from drillctl.observe.observer import Observer
+from drillctl.scenario.catalog import Catalog
+from drillctl.scenario.model import ScenarioBase
+from drillctl.target.factory import build_driver
+
+REPO = Path(__file__).resolve().parents[2]
+COMPOSE_DIR = REPO / "compose"
+
+
+def settings() -> Settings:
+    return load_settings(cwd=REPO)
+
+
+def compose_argv(lab: Any | None = None) -> list[str]:
+    """``docker compose -p NAME -f ...`` of the lab under test."""
+    if lab is not None and hasattr(lab, "compose_args"):
+        return list(lab.compose_args())
+    return ["docker", "compose", "-p", "ebit-lab", "-f", str(COMPOSE_DIR / "compose.yaml")]
+
+
+def compose(lab: Any | None, *args: str, timeout: float = 180) -> str:
+    done = subprocess.run(
+        [*compose_argv(lab), *args], capture_output=True, text=True, timeout=timeout, check=False
+    )
+    if done.returncode:
+        raise RuntimeError(f"docker compose {' '.join(args)} failed: {done.stderr[-800:]}")
+    return done.stdout
+
+
+def scenario(name: str) -> ScenarioBase:
+    return Catalog(None).load(name).scenario
+
+
+@contextlib.contextmanager
+def drill_lock(lab: Any | None = None) -> Iterator[None]:
+    """Hold the project lock drills take, so nobody drills the lab while a test breaks it."""
+    context = Context(settings=settings())
+    project = getattr(lab, "project_name", None) or context.settings.project.name or "ebit-lab"
+    deadline = time.monotonic() + 600
+    while True:
+        try:
+            lock = ProjectLock(context.state_dir, project, "observer-lab-test").acquire()
+            break
+        except Exception:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(2)
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def ensure_smoke(lab: Any | None = None) -> None:
+    compose(lab, "--profile", "smoke", "up", "-d", "--wait", "smoke")
+
+
+@dataclass
+class HandDrill:
+    """What happened in one drill by hand, in wall-clock terms."""
+
+    observer: Observer
+    journal: Path
+    injected_at: datetime
+    reverted_at: datetime | None = None
+
+    def events(self, type_: str) -> list[dict[str, Any]]:
+        return [e.data for e in read_events(self.journal) if e.type == type_]
+
+    def first_symptom_latency(self) -> float:
+        onset = self.observer.first_symptom_at()
+        assert onset is not None
+        return (onset - self.injected_at).total_seconds()
+
+
+async def poll_until(
+    observer: Observer, done: Callable[[], bool], timeout: float, interval: float = 1.0
+) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        started = time.monotonic()
+        await observer.poll_once()
+        if done():
+            return True
+        await asyncio.sleep(max(0.0, interval - (time.monotonic() - started)))
+    return False
+
+
+@contextlib.asynccontextmanager
+async def lab_observer(
+    chosen: ScenarioBase, journal_path: Path, *, interval: float = 1.0
+) -> AsyncIterator[Observer]:
+    config = settings()
+    driver = build_driver(config)
+    async with open_sources(config.sources, driver=driver, env=os.environ) as sources:
+        with Journal(journal_path, clock=SystemClock()) as journal:
+            yield Observer(chosen, sources, journal, SystemClock(), poll_interval=interval)
+
+
+async def drill_by_hand(
+    chosen: ScenarioBase,
+    journal_path: Path,
+    inject: Callable[[], Awaitable[None]],
+    revert: Callable[[], Awaitable[None]] | None,
+    *,
+    baseline: timedelta = timedelta(seconds=15),
+    symptom_timeout: float = 90,
+    hold: float = 0,
+    recovery_timeout: float = 240,
+    interval: float = 1.0,
+) -> HandDrill:
+    """Baseline, inject by hand, poll until the symptom, (hold, ) revert by hand, poll until
+    recovered. Assertion errors name what did not happen."""
+    async with lab_observer(chosen, journal_path, interval=interval) as observer:
+        report = await observer.collect_baseline(baseline)
+        assert report.steady, f"lab not steady before the fault: {report.not_steady}"
+        drill = HandDrill(observer, journal_path, SystemClock().now())
+        try:
+            await inject()
+            seen = await poll_until(observer, observer.ever_symptomatic, symptom_timeout, interval)
+            assert seen, f"no symptom within {symptom_timeout}s: {observer.views}"
+            if hold:
+                await poll_until(observer, lambda: False, hold, interval)
+        finally:
+            if revert is not None:
+                await revert()
+                drill.reverted_at = SystemClock().now()
+        back = await poll_until(observer, observer.all_recovered, recovery_timeout, interval)
+        assert back, f"not recovered within {recovery_timeout}s: {observer.symptomatic()}"
+        return drill
