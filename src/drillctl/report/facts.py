@@ -249,9 +249,12 @@ def traffic(events: Sequence[Event]) -> Traffic | None:
 
 
 def unavailable_sources(events: Sequence[Event]) -> dict[str, str]:
+    """What was still unavailable at the end: ``source`` or ``source/signal`` → reason."""
     state: dict[str, str] = {}
     for event in events:
         source = str(event.data.get("source", "?"))
+        detail = event.data.get("signal") or event.data.get("evidence")
+        source = f"{source}/{detail}" if detail else source
         if event.type == "source.unavailable":
             state[source] = str(event.data.get("reason", ""))
         elif event.type == "source.available":

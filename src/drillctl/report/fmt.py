@@ -62,6 +62,16 @@ def truncate(text: str, limit: int) -> str:
     return text[: max(limit - 1, 0)].rstrip() + "…"
 
 
+def item_text(item: object) -> str:
+    """An evidence item on one line: text as is, ``{title, url}`` as ``title: url``, other
+    mappings as ``key=value`` pairs."""
+    if isinstance(item, dict):
+        if "title" in item and "url" in item:
+            return one_line(f"{item['title']}: {item['url'] or 'not found'}")
+        return one_line(", ".join(f"{k}={v}" for k, v in item.items()))
+    return one_line(str(item))
+
+
 def one_line(text: str) -> str:
     """Collapse newlines and runs of spaces: a timeline entry is one line."""
     return " ".join(str(text).split())

@@ -8,7 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from drillctl.report.fmt import clock, one_line, plural, seconds, stamp, with_unit
+from drillctl.report.fmt import (
+    clock,
+    item_text,
+    number,
+    one_line,
+    plural,
+    seconds,
+    stamp,
+    with_unit,
+)
 from drillctl.report.model import DrillSummary
 from drillctl.report.slack import header_text
 
@@ -129,13 +138,21 @@ def _expectations(s: DrillSummary) -> str:
         [
             "PASS" if e.passed else "**FAIL**",
             md(e.name),
-            md(e.expected),
-            md(e.actual),
+            _bound(e.name, e.expected),
+            _bound(e.name, e.actual),
             md(e.detail or ""),
         ]
         for e in s.expectations
     ]
     return "## Expectations\n\n" + _table(["", "Expectation", "Expected", "Actual", "Detail"], rows)
+
+
+def _bound(name: str, value: object) -> str:
+    """Timing expectations (symptom, alert:*, recovered) count seconds: show them as durations."""
+    timed = name in ("symptom", "recovered") or name.startswith("alert:")
+    if timed and isinstance(value, int | float) and not isinstance(value, bool):
+        return seconds(float(value))
+    return "n/a" if value is None else md(value if not isinstance(value, float) else number(value))
 
 
 def _hypothesis(s: DrillSummary) -> str:
@@ -193,5 +210,5 @@ def _evidence(s: DrillSummary) -> str:
         lines.append(
             f"- {clock(ev.at)} **{md(ev.kind)}** ({md(ev.source or '?')}): {md(ev.summary)}"
         )
-        lines += [f"  - `{md(item).replace('`', '')}`" for item in ev.items[:10]]
+        lines += [f"  - `{md(item_text(item)).replace('`', '')}`" for item in ev.items[:10]]
     return "\n".join(lines[:1]) + "\n\n" + "\n".join(lines[1:])

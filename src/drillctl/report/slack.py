@@ -13,7 +13,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from drillctl.report.fmt import clock, one_line, plural, seconds, stamp, truncate, with_unit
+from drillctl.report.fmt import (
+    clock,
+    item_text,
+    one_line,
+    plural,
+    seconds,
+    stamp,
+    truncate,
+    with_unit,
+)
 from drillctl.report.model import DrillSummary, SignalSummary
 from drillctl.report.slack_post import WebhookResult, post_to_webhook
 
@@ -220,7 +229,7 @@ def _evidence(s: DrillSummary) -> list[str]:
         summary = escape(truncate(one_line(ev.summary), EVIDENCE_SUMMARY_LIMIT))
         lines.append(f"• `{clock(ev.at)}` {escape(ev.kind)}{source}: {summary}")
         items = [
-            truncate(one_line(str(item)), EVIDENCE_ITEM_LIMIT) for item in ev.items[:EVIDENCE_ITEMS]
+            truncate(item_text(item), EVIDENCE_ITEM_LIMIT) for item in ev.items[:EVIDENCE_ITEMS]
         ]
         lines += [f"    `{escape(item)}`" for item in items if item]
         if len(ev.items) > EVIDENCE_ITEMS:

@@ -4,7 +4,8 @@ Rules worth knowing (they decide the figures people compare across drills):
 
 - inject = the first ``fault.injected``; symptom = the first ``symptom`` confirmed at or after the
   injection (its ``confirmed_at``), so a baseline-time symptom of a not-steady run has no
-  time to detect; recovered = the last ``recovered`` confirmation after the symptom.
+  time to detect; recovered = the last ``recovered`` confirmation after the symptom. Signals
+  whose ``baseline`` event says ``primary: false`` count for neither.
 - hypothesis = the responder's (``responder.hypothesis``) in an interactive run, drillctl's own
   (``hypothesis.auto``) otherwise; the time to hypothesis runs to the *first* one stated, the text
   shown is the *latest*. The latest verdict wins (``hypothesis.verdict`` or ``gm.verdict``), so a
@@ -102,10 +103,11 @@ def _first(events: Sequence[Event], type_: str, since: datetime | None = None) -
 
 def _moments(events: Sequence[Event], hypotheses: list[Hypothesis]) -> Moments:
     injected = _at(_first(events, "fault.injected"))
-    symptom_event = _first_symptom(events, injected)
+    marks = _primary_marks(events)
+    symptom_event = _first_symptom(marks, injected)
     symptom = facts.when(symptom_event, "confirmed_at") if symptom_event else None
     revert = _first(events, "fault.revert-started") or _first(events, "responder.revert")
-    recoveries = [facts.when(e, "confirmed_at") for e in events if e.type == "recovered"]
+    recoveries = [facts.when(e, "confirmed_at") for e in marks if e.type == "recovered"]
     recovered = max((r for r in recoveries if symptom is None or r >= symptom), default=None)
     return Moments(
         started=_at(_first(events, "run.started")),
@@ -120,6 +122,19 @@ def _moments(events: Sequence[Event], hypotheses: list[Hypothesis]) -> Moments:
     )
 
 
+def _primary_marks(events: Sequence[Event]) -> list[Event]:
+    """``symptom``/``recovered`` events of primary signals. A ``baseline`` event may say
+    ``primary: false`` (a secondary signal never times detection or recovery); without that key
+    every signal counts."""
+    secondary = {
+        e.data.get("signal")
+        for e in events
+        if e.type == "baseline" and e.data.get("primary") is False
+    }
+    marks = ("symptom", "recovered")
+    return [e for e in events if e.type in marks and e.data.get("signal") not in secondary]
+
+
 def _at(event: Event | None) -> datetime | None:
     return event.ts if event else None
 
@@ -128,7 +143,8 @@ def _first_symptom(events: Sequence[Event], injected: datetime | None) -> Event 
     symptoms = [e for e in events if e.type == "symptom"]
     if injected is None:
         return symptoms[0] if symptoms else None
-    return next((e for e in symptoms if facts.when(e, "confirmed_at") >= injected), None)
+    after = [e for e in symptoms if facts.when(e, "confirmed_at") >= injected]
+    return min(after, key=lambda e: facts.when(e, "confirmed_at"), default=None)
 
 
 def _between(start: datetime | None, end: datetime | None) -> float | None:

@@ -57,6 +57,14 @@ def _fault(data: Data) -> str:
     return str(data.get("id") or f"fault {data.get('fault', '?')}")
 
 
+def _what(d: Data) -> str:
+    """``prometheus``, or ``prometheus (signal bet_settled_waiting)`` when one query failed."""
+    for key in ("signal", "evidence"):
+        if d.get(key):
+            return f"{d.get('source')} ({key} {d[key]})"
+    return str(d.get("source"))
+
+
 def _run_started(d: Data, w: _Who) -> str:
     scenario = d.get("scenario") or {}
     if d.get("blind"):
@@ -122,9 +130,7 @@ def _revert_failed(d: Data, w: _Who) -> str:
 _RENDERERS: dict[str, Callable[[Data, _Who], str]] = {
     "run.started": _run_started,
     "run.ended": _run_ended,
-    "source.unavailable": lambda d, w: (
-        f"Source {d.get('source')} unavailable: {d.get('reason', '')}"
-    ),
+    "source.unavailable": lambda d, w: f"Source {_what(d)} unavailable: {d.get('reason', '')}",
     "baseline": _baseline,
     "fault.inject-started": lambda d, w: f"Injecting {_fault(d)}: {d.get('plan', '')}",
     "fault.injected": lambda d, w: f"Fault {_fault(d)} injected",

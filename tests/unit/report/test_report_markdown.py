@@ -12,7 +12,8 @@ def test_markdown_has_durations_expectations_and_timeline() -> None:
     text = render_markdown(summarize(load("failed")))
     assert text.startswith("# Chaos drill bullmq-misdirected (P2): FAILED\n")
     assert "| Time to detect | n/a | inject → symptom |" in text
-    assert "| **FAIL** | symptom within 60s | 60s | None |" in text
+    assert "| **FAIL** | symptom | 1m | n/a | no signal showed the symptom within 60s" in text
+    assert "| PASS | invariant:no-bets-lost | == 0 | 0 |" in text
     assert "| 09:00:33 | Fault stop-redis-exporter injected |" in text
 
 

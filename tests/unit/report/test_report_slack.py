@@ -69,7 +69,7 @@ def test_failed_run_says_which_expectations_failed() -> None:
     text = _text("failed")
     assert text.startswith("*Chaos drill bullmq-misdirected (P2): FAILED*")
     assert (
-        "`09:01:34` Expectation FAIL symptom within 60s: bet_settled_waiting stayed between 1 and 3 jobs"
+        "`09:01:34` Expectation FAIL symptom: no signal showed the symptom within 60s of the injection"
         in text
     )
     assert "• Time to detect: n/a (inject → symptom)" in text
@@ -206,3 +206,11 @@ def test_long_evidence_is_truncated_in_the_text() -> None:
     evidence = text.split("*Evidence*")[1]
     assert max(len(line) for line in evidence.splitlines()) < 400
     assert "_… 6 more in report.json_" in evidence
+
+
+def test_structured_evidence_items_read_as_text() -> None:
+    items = [{"title": "ebit-perf-test", "url": "https://g.example/d/a"}, {"sent": 10, "ok": 9}]
+    events = replace_data(load("passed-unattended"), "evidence", items=items)
+    text = render_slack(summarize(events))
+    assert "    `ebit-perf-test: https://g.example/d/a`" in text
+    assert "    `sent=10, ok=9`" in text
