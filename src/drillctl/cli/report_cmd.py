@@ -18,10 +18,11 @@ import typer
 from drillctl.context import Context
 from drillctl.drill.journal import JOURNAL_NAME, Journal
 from drillctl.errors import DrillError
-from drillctl.report.archive import Written, render, write_reports
+from drillctl.report.archive import Written, load_events, render, write_reports
 from drillctl.report.history import index_summary
 from drillctl.report.runs import resolve_run
 from drillctl.report.slack import post_to_webhook, slack_payload
+from drillctl.report.summary import summarize
 
 WEBHOOK_TIMEOUT_S = 10.0
 
@@ -83,6 +84,7 @@ def report_cmd(
 
     def body() -> None:
         run_dir = resolve_run(context.runs_dir, run_id)
+        _refuse_hidden_blind_run(run_dir)
         if judge is not None:
             _record_verdict(context, run_dir, judge, by)
         written = _write(context, run_dir)
@@ -92,6 +94,16 @@ def report_cmd(
             _post(context, url, written)
 
     guarded(body)
+
+
+def _refuse_hidden_blind_run(run_dir: Path) -> None:
+    """A blind drill stays hidden from the responder until it ends: no report before that."""
+    summary = summarize(load_events(run_dir))
+    if summary.blind and summary.reveal is None and summary.at.ended is None:
+        raise DrillError(
+            "this blind drill is still running: its report appears when the scenario is revealed",
+            hint="the game master follows it with `drillctl gm RUN_ID`",
+        )
 
 
 def _record_verdict(context: Context, run_dir: Path, judge: Judgement, by: str | None) -> None:

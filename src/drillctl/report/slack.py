@@ -26,7 +26,14 @@ from drillctl.report.fmt import (
 from drillctl.report.model import DrillSummary, SignalSummary
 from drillctl.report.slack_post import WebhookResult, post_to_webhook
 
-__all__ = ["WebhookResult", "escape", "post_to_webhook", "render_slack", "slack_payload"]
+__all__ = [
+    "WebhookResult",
+    "escape",
+    "post_to_webhook",
+    "render_slack",
+    "slack_payload",
+    "suite_line",
+]
 
 HEADER_LIMIT = 150
 SECTION_LIMIT = 3000
@@ -235,6 +242,18 @@ def _evidence(s: DrillSummary) -> list[str]:
         if len(ev.items) > EVIDENCE_ITEMS:
             lines.append(f"    _… {len(ev.items) - EVIDENCE_ITEMS} more in report.json_")
     return lines
+
+
+def suite_line(summary: DrillSummary) -> str:
+    """One mrkdwn line for a suite summary: scenario, result and the key durations."""
+    d = summary.durations
+    mark = ":white_check_mark:" if summary.result == "passed" else ":x:"
+    return (
+        f"{mark} *{escape(summary.scenario)}* {escape(summary.result)}"
+        f" · detect {seconds(d.detect_s)} · hypothesis {seconds(d.hypothesis_s)}"
+        f" · mitigate {seconds(d.mitigate_s)} · recover {seconds(d.recover_s)}"
+        f" · `{escape(summary.run_id)}`"
+    )
 
 
 def slack_payload(summary: DrillSummary, links: Mapping[str, str] | None = None) -> dict[str, Any]:

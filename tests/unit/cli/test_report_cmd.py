@@ -160,3 +160,14 @@ def test_no_post_skips_a_configured_webhook(state: Path, httpserver: HTTPServer)
     env = {"DRILLCTL_NOTIFY_SLACK_WEBHOOK": httpserver.url_for(HOOK)}
     result = drillctl(state, "report", PASSED, "--no-post", env=env)
     assert result.exit_code == 0 and httpserver.log == []
+
+
+def test_a_running_blind_drill_is_not_revealed_by_report(state: Path) -> None:
+    journal = state / "runs" / "20260308-100000-blind-5e19" / "journal.jsonl"
+    lines = journal.read_text().splitlines()
+    journal.write_text("\n".join(lines[:40]) + "\n")  # mid-drill: no reveal, no end yet
+    result = drillctl(state, "report", "20260308")
+    assert result.exit_code == 2
+    assert "blind drill is still running" in result.stderr
+    assert "bullmq" not in result.output
+    assert not (journal.parent / "timeline.slack.txt").exists()

@@ -214,3 +214,13 @@ def test_structured_evidence_items_read_as_text() -> None:
     text = render_slack(summarize(events))
     assert "    `ebit-perf-test: https://g.example/d/a`" in text
     assert "    `sent=10, ok=9`" in text
+
+
+def test_suite_line_per_scenario() -> None:
+    from drillctl.report.slack import suite_line
+
+    assert suite_line(summarize(load("passed-unattended"))) == (
+        ":white_check_mark: *bullmq-backpressure* passed · detect 12s · hypothesis 13s"
+        " · mitigate 48s · recover 29s · `20260302-100000-bullmq-backpressure-7f3a`"
+    )
+    assert suite_line(summarize(load("failed"))).startswith(":x: *bullmq-misdirected* failed")
