@@ -18,6 +18,7 @@ from drillctl.report.model import (
     Expectation,
     FaultSummary,
     Remark,
+    RemarkKind,
     SignalSummary,
     Traffic,
 )
@@ -198,7 +199,7 @@ def dashboards(events: Sequence[Event]) -> dict[str, str]:
     return links
 
 
-_REMARKS = {
+_REMARKS: dict[str, tuple[RemarkKind, str]] = {
     "gm.hint": ("hint", "text"),
     "responder.decision": ("decision", "text"),
     "responder.note": ("note", "text"),

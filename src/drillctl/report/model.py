@@ -140,10 +140,15 @@ class Evidence(_Frozen):
     at: datetime
 
 
+RemarkKind = Literal[
+    "hint", "decision", "note", "checklist", "page", "debrief", "extend", "end-fault"
+]
+
+
 class Remark(_Frozen):
     """A hint, decision, note, checklist tick, page, debrief or game-master action."""
 
-    kind: Literal["hint", "decision", "note", "checklist", "page", "debrief", "extend", "end-fault"]
+    kind: RemarkKind
     text: str
     by: str | None = None
     at: datetime

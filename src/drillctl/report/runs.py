@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -37,7 +38,6 @@ def resolve_run(runs_dir: Path, ref: str) -> Path:
 
 def _started(run_dir: Path) -> datetime:
     """The time of the journal's first event; the directory's mtime when the journal is empty."""
-    events = iter_events(run_dir / JOURNAL_NAME)
-    first = next(events, None)
-    events.close()
+    with contextlib.closing(iter_events(run_dir / JOURNAL_NAME)) as events:  # type: ignore[type-var]
+        first = next(events, None)
     return first.ts if first else datetime.fromtimestamp(run_dir.stat().st_mtime, UTC)
