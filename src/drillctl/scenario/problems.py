@@ -9,6 +9,7 @@ key, at the enclosing mapping for a missing one, and at the value for everything
 from __future__ import annotations
 
 import difflib
+import re
 import types
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
@@ -38,7 +39,43 @@ def _problem(err: Any, doc: Document, model: type[BaseModel]) -> Problem:
         return doc.problem((*path, "type"), _unknown_tag(err["ctx"]))
     if kind == "union_tag_not_found":
         return doc.problem(path, f"needs a 'type' (one of: {_known_tags(model, loc)})")
+    if not loc:  # the scenario's cross-field checks: point at the field they name
+        path = _cross_field_path(_message(err), doc.data)
     return doc.problem(path, _message(err))
+
+
+def _cross_field_path(message: str, data: Any) -> Path_:
+    """Where a whole-scenario check points: the abort_if entry naming an unknown signal, the
+    second signal of a duplicated name, the guardrail a fault outlasts. Else the file's top."""
+    quoted = re.search(r"unknown signal '([^']*)'", message)
+    if quoted:
+        return _first_with(data, ("guardrails", "abort_if"), "signal", quoted.group(1))
+    unique = re.search(r"signal names must be unique: ([^,]+)", message)
+    if unique:
+        return _first_with(data, ("signals",), "name", unique.group(1).strip(), skip=1)
+    if "over guardrails.max_fault_duration" in message and _has_path(
+        data, ("guardrails", "max_fault_duration")
+    ):
+        return ("guardrails", "max_fault_duration")
+    return ()
+
+
+def _first_with(data: Any, where: Path_, key: str, value: str, skip: int = 0) -> Path_:
+    items = data
+    for part in where:
+        items = items.get(part) if isinstance(items, dict) else None
+    hits = [
+        i for i, item in enumerate(items or []) if isinstance(item, dict) and item.get(key) == value
+    ]
+    return (*where, hits[skip], key) if len(hits) > skip else ()
+
+
+def _has_path(data: Any, path: Path_) -> bool:
+    for part in path:
+        if not _has(data, part):
+            return False
+        data = data[part]
+    return True
 
 
 def _message(err: Any) -> str:

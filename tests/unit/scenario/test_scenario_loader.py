@@ -165,9 +165,29 @@ def test_fault_model_validator_is_located_at_the_fault() -> None:
     assert problem.message.startswith("'command' is a shell string: set shell: true")
 
 
-def test_fault_longer_than_the_guardrail() -> None:
+def test_fault_longer_than_the_guardrail_points_at_the_guardrail() -> None:
     problem = only(VALID + "guardrails:\n  max_fault_duration: 30s\n")
-    assert problem.path == "" and "over guardrails.max_fault_duration" in problem.message
+    assert (problem.line, problem.col, problem.path) == (23, 23, "guardrails.max_fault_duration")
+    assert "over guardrails.max_fault_duration" in problem.message
+
+
+def test_abort_condition_on_an_unknown_signal_points_at_it() -> None:
+    problem = only(VALID + "guardrails:\n  abort_if:\n    - signal: nope\n      above: 1\n")
+    assert str(problem) == (
+        "demo.yaml:24:15: guardrails.abort_if[0].signal:"
+        " guardrails.abort_if names unknown signal 'nope'"
+    )
+
+
+def test_duplicate_signal_names_point_at_the_second_one() -> None:
+    second = (
+        "  - name: queue_waiting\n    source: prometheus\n    query: x\n    symptom: {above: 1}\n"
+    )
+    problem = only(VALID.replace("root_cause:", second + "root_cause:"))
+    assert (
+        str(problem)
+        == "demo.yaml:19:11: signals[1].name: signal names must be unique: queue_waiting"
+    )
 
 
 def test_problems_are_sorted_by_position() -> None:
