@@ -1,0 +1,107 @@
+"""Helpers of the `drillctl run` lab tests: the CLI pointed at the session lab, a state dir each."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[2]
+DRILLCTL = [sys.executable, "-m", "drillctl"]
+# bullmq-backpressure's invariant reads max(ebit_bets_lost), a level that stays > 0 for the lab's
+# life once any earlier test flushed the cache; a drill can only answer for what it lost itself
+BETS_LOST_DURING_DRILL = ("--set", "expect.invariants[0].query=max(delta(ebit_bets_lost[2m]))")
+
+
+def drill_env(lab: Any, state_dir: Path) -> dict[str, str]:
+    """drillctl configured for the session lab (its project, ports, sources) and this state dir."""
+    env = {k: v for k, v in dict(lab.env).items() if isinstance(v, str)}
+    points = lab.endpoints
+    env.update(
+        DRILLCTL_STATE_DIR=str(state_dir),
+        DRILLCTL_PROJECT_NAME=lab.project_name,
+        DRILLCTL_PROJECT_DIR=str(lab.project_dir),
+        DRILLCTL_PROJECT_FILES=",".join(str(f) for f in lab.compose_files),
+        DRILLCTL_SOURCES_PROMETHEUS=points.prometheus_url,
+        DRILLCTL_SOURCES_ALERTMANAGER=points.alertmanager_url,
+        DRILLCTL_VAR_GATEWAY_URL=points.api_url,
+        DRILLCTL_DRILL_RUNBOOKS_DIR=str(REPO / "runbooks"),
+        COLUMNS="100",
+    )
+    return env
+
+
+@dataclass
+class Run:
+    code: int
+    stdout: str
+    stderr: str
+    run_dir: Path | None
+    seconds: float
+
+    def events(self) -> list[dict[str, Any]]:
+        assert self.run_dir is not None, self.stderr
+        text = (self.run_dir / "journal.jsonl").read_text(encoding="utf-8")
+        return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+    def of(self, type_: str) -> list[dict[str, Any]]:
+        return [e["data"] for e in self.events() if e["type"] == type_]
+
+    def report(self) -> dict[str, Any]:
+        assert self.run_dir is not None
+        return json.loads((self.run_dir / "report.json").read_text(encoding="utf-8"))
+
+    def slack(self) -> str:
+        assert self.run_dir is not None
+        return (self.run_dir / "timeline.slack.txt").read_text(encoding="utf-8")
+
+
+def run_drill(lab: Any, state_dir: Path, scenario: str, *args: str, timeout: float = 420) -> Run:
+    import time
+
+    started = time.monotonic()
+    proc = subprocess.run(
+        [*DRILLCTL, "run", scenario, "--non-interactive", *args],
+        env=drill_env(lab, state_dir),
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+    )
+    runs = (
+        sorted((state_dir / "runs").glob("*/journal.jsonl"))
+        if (state_dir / "runs").is_dir()
+        else []
+    )
+    run_dir = runs[-1].parent if runs else None
+    return Run(proc.returncode, proc.stdout, proc.stderr, run_dir, time.monotonic() - started)
+
+
+def recover(lab: Any, state_dir: Path) -> None:
+    """The finalizer of every run test: revert whatever a run left injected."""
+    subprocess.run(
+        [*DRILLCTL, "recover", "--yes"],
+        env=drill_env(lab, state_dir),
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
+
+
+def shown(run: Run) -> str:
+    """What to print when an assertion fails: the end of the output and of the journal."""
+    tail = "\n".join(run.stdout.splitlines()[-60:])
+    head = f"exit {run.code} after {run.seconds:.0f}s"
+    return f"{head}\n--- stdout\n{tail}\n--- stderr\n{run.stderr[-3000:]}"
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI") == "true"
