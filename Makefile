@@ -20,9 +20,11 @@ venv: $(STAMP)
 lab-prereqs: venv
 	scripts/lab-prereqs.sh
 
+# The lab with smoke traffic, then one unattended drill; drillctl prints the Slack timeline at the end
+# (the report files are in compose/.drillctl/runs/<run-id>/).
 demo: lab-prereqs
-	$(BIN)/drillctl list
-	$(BIN)/drillctl run bullmq-backpressure --dry-run
+	$(BIN)/drillctl lab up --smoke
+	$(BIN)/drillctl run bullmq-backpressure --non-interactive
 
 test: lab-prereqs
 	$(BIN)/pytest
