@@ -10,7 +10,11 @@
    peak RSS.
 
     .venv/bin/python bench/observe_detection.py [--runs 5] [--load-seconds 60] [--skip-latency]
+                                                [--project ebit-lab]
 
+By default it brings up its own lab (project ``ebit-obsbench`` on free ports) and takes it down
+afterwards, so no other lab user can stop it mid-measurement; ``--project NAME`` measures an
+already running lab instead (default ports, or the EBIT_LAB_<NAME>_PORT variables).
 Prints figures; asserts nothing (tests never assert speed).
 """
 
@@ -18,15 +22,19 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
+import socket
 import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "lab"))
@@ -40,14 +48,16 @@ from observe_lab import (
     scenario,
 )
 
+from drillctl.lab.endpoints import DEFAULT_PORTS, port_env_name
+from drillctl.lab.stack import LabStack
 from drillctl.scenario.model import scenario_model
 
 WRONG_PASSWORD = "services:\n  ebit-api:\n    environment:\n      ADMIN_DEFAULT_PASSWORD: wrong\n"
 
 
-def faults(name: str, scratch: Path) -> tuple[Any, Any]:
+def faults(lab: LabStack, name: str, scratch: Path) -> tuple[Any, Any]:
     async def run(*args: str) -> None:
-        await asyncio.to_thread(compose, None, *args)
+        await asyncio.to_thread(compose, lab, *args)
 
     if name == "bullmq-backpressure":
         return (lambda: run("stop", "ebit-api")), (lambda: run("start", "ebit-api"))
@@ -64,13 +74,14 @@ def faults(name: str, scratch: Path) -> tuple[Any, Any]:
     return inject, revert
 
 
-def latency_runs(name: str, runs: int) -> list[tuple[float, float]]:
+def latency_runs(lab: LabStack, name: str, runs: int) -> list[dict[str, float]]:
     results = []
     with tempfile.TemporaryDirectory() as tmp:
-        inject, revert = faults(name, Path(tmp))
+        inject, revert = faults(lab, name, Path(tmp))
         for i in range(runs):
             drill = asyncio.run(
                 drill_by_hand(
+                    lab,
                     scenario(name),
                     Path(tmp) / f"{i}.jsonl",
                     inject,
@@ -89,21 +100,25 @@ def latency_runs(name: str, runs: int) -> list[tuple[float, float]]:
             confirmed = (
                 drill.observer.detectors[first["signal"]].marks[0].confirmed_at - drill.injected_at
             ).total_seconds()
+            earliest, any_onset = drill.earliest_any_signal()
+            assert drill.inject_returned_at is not None
+            command = (drill.inject_returned_at - drill.injected_at).total_seconds()
             print(
                 f"  {name} run {i + 1}: onset {onset:.2f}s ({first['signal']}), "
-                f"confirmed {confirmed:.2f}s",
+                f"confirmed {confirmed:.2f}s; first of any signal {any_onset:.2f}s ({earliest}); "
+                f"the fault command itself took {command:.2f}s",
                 flush=True,
             )
-            results.append((onset, confirmed))
-            compose(None, "up", "-d", "--wait", "ebit-api")
+            results.append({"onset": onset, "confirmed": confirmed, "any": any_onset})
+            compose(lab, "up", "-d", "--wait", "ebit-api")
             time.sleep(10)  # let the rate() windows forget the fault before the next baseline
     return results
 
 
-def every_source_scenario() -> Any:
-    port = lambda name, default: os.environ.get(f"EBIT_LAB_{name}_PORT", str(default))  # noqa: E731
-    redis = f"redis://:cache@127.0.0.1:{port('REDIS', 16379)}/0"
-    pg = f"postgresql://ebit:ebit@127.0.0.1:{port('POSTGRES', 15432)}/ebit"
+def every_source_scenario(lab: LabStack) -> Any:
+    e = lab.endpoints
+    redis = f"redis://:{e.redis_password}@{e.redis_host}:{e.redis_port}/0"
+    pg = e.postgres_dsn
     data = scenario("bullmq-backpressure").model_dump(
         mode="json", by_alias=True, exclude_unset=True
     )
@@ -131,14 +146,14 @@ def every_source_scenario() -> Any:
         {
             "name": "api_latency",
             "source": "http",
-            "query": f"http://127.0.0.1:{port('EBIT_API', 18080)}/health",
+            "query": f"{e.api_url}/health",
             "unit": "ms",
             "symptom": {"above": 1000},
         },
         {
             "name": "redis_port",
             "source": "tcp",
-            "query": f"127.0.0.1:{port('REDIS', 16379)}",
+            "query": f"{e.redis_host}:{e.redis_port}",
             "symptom": {"below": 1},
         },
         {
@@ -159,10 +174,11 @@ def every_source_scenario() -> Any:
     return scenario_model().model_validate(data)
 
 
-async def load(seconds: float) -> dict[str, float]:
+async def load(lab: LabStack, seconds: float) -> dict[str, float]:
     me = psutil.Process()
     with tempfile.TemporaryDirectory() as tmp:
-        async with lab_observer(every_source_scenario(), Path(tmp) / "load.jsonl") as observer:
+        scenario_ = every_source_scenario(lab)
+        async with lab_observer(lab, scenario_, Path(tmp) / "load.jsonl") as observer:
             await observer.collect_baseline(timedelta(seconds=5))
             cpu0, child0, wall0 = me.cpu_times(), os.times(), time.monotonic()
             peak = me.memory_info().rss
@@ -193,35 +209,80 @@ async def load(seconds: float) -> dict[str, float]:
     }
 
 
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextlib.contextmanager
+def bench_lab(project: str | None) -> Iterator[LabStack]:
+    """An existing lab (``--project``), or a private one on free ports, taken down afterwards."""
+    if project:
+        yield LabStack(project_name=project)
+        return
+    ports = {port_env_name(name): str(free_port()) for name in DEFAULT_PORTS}
+    lab = LabStack(project_name="ebit-obsbench", env=ports)
+    print("bringing up a private lab (ebit-obsbench)...", flush=True)
+    lab.up(smoke=True)
+    try:
+        wait_steady(lab)
+        yield lab
+    finally:
+        lab.down(volumes=True)
+
+
+def wait_steady(lab: LabStack, timeout: float = 180) -> None:
+    """Every target up and smoke traffic flowing, as the lab fixture waits for."""
+    exprs = ["min(up)", 'sum(rate(http_requests_total{route="/api/games"}[10s])) > bool 1']
+    deadline = time.monotonic() + timeout
+    with httpx.Client(base_url=lab.endpoints.prometheus_url, timeout=5) as client:
+        while time.monotonic() < deadline:
+            values = []
+            for expr in exprs:
+                with contextlib.suppress(httpx.HTTPError, KeyError, IndexError, ValueError):
+                    values.append(
+                        client.get("/api/v1/query", params={"query": expr}).json()["data"][
+                            "result"
+                        ][0]["value"][1]
+                    )
+            if values == ["1", "1"]:
+                time.sleep(15)  # let the rate() windows fill with steady traffic
+                return
+            time.sleep(1)
+    raise RuntimeError("the bench lab did not reach a steady state")
+
+
+def report_latency(name: str, results: list[dict[str, float]]) -> None:
+    words = {
+        "onset": "primary signal, first breach (the journal's symptom mark)",
+        "confirmed": "primary signal, confirmed (after the rule's `for`)",
+        "any": "first signal of any kind to break",
+    }
+    for key, text in words.items():
+        values = [r[key] for r in results]
+        print(f"  {name}: {text}: median {statistics.median(values):.2f}s, max {max(values):.2f}s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--load-seconds", type=float, default=60)
     parser.add_argument("--skip-latency", action="store_true")
+    parser.add_argument("--project", help="measure this running lab instead of a private one")
     args = parser.parse_args()
-    with drill_lock():
-        ensure_smoke()
+    with bench_lab(args.project) as lab, drill_lock(lab):
+        ensure_smoke(lab)
         if not args.skip_latency:
             for name in ("bullmq-backpressure", "signin-failure-spike"):
                 print(f"detection latency: {name} ({args.runs} runs, 1 s poll)", flush=True)
-                results = latency_runs(name, args.runs)
-                onsets, confirms = [r[0] for r in results], [r[1] for r in results]
-                print(
-                    f"  onset     median {statistics.median(onsets):.2f}s  max {max(onsets):.2f}s"
-                )
-                print(
-                    f"  confirmed median {statistics.median(confirms):.2f}s"
-                    f"  max {max(confirms):.2f}s"
-                )
+                report_latency(name, latency_runs(lab, name, args.runs))
         print(f"observer cost: every source at 1 s for {args.load_seconds:g}s", flush=True)
-        figures = asyncio.run(load(args.load_seconds))
-    print(
-        f"  {figures['polls']} polls in {figures['wall']:.1f}s,"
-        f" {figures['down']} sources unavailable"
-    )
+        figures = asyncio.run(load(lab, args.load_seconds))
+    print(f"  {figures['polls']} polls in {figures['wall']:.1f}s, {figures['down']} unavailable")
     print(
         f"  CPU {figures['own'] * 100:.1f}% of one core (this process), "
-        f"{figures['with_children'] * 100:.1f}% with docker compose logs children"
+        f"{figures['with_children'] * 100:.1f}% with its docker compose logs children"
     )
     print(f"  peak RSS {figures['rss_mb']:.0f} MB")
 

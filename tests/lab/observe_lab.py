@@ -23,6 +23,8 @@ from drillctl.config import Settings, load_settings
 from drillctl.context import Context
 from drillctl.drill.journal import Journal, read_events
 from drillctl.drill.lock import ProjectLock
+from drillctl.errors import LockError
+from drillctl.lab.stack import LabStack
 from drillctl.observe.factory import open_sources
 from drillctl.observe.observer import Observer
 from drillctl.scenario.catalog import Catalog
@@ -30,23 +32,26 @@ from drillctl.scenario.model import ScenarioBase
 from drillctl.target.factory import build_driver
 
 REPO = Path(__file__).resolve().parents[2]
-COMPOSE_DIR = REPO / "compose"
 
 
-def settings() -> Settings:
-    return load_settings(cwd=REPO)
+def settings(lab: LabStack) -> Settings:
+    """drillctl.toml's settings, pointed at this lab's project and ports."""
+    e = lab.endpoints
+    overrides = {
+        "project": {"name": lab.project_name, "dir": lab.project_dir},
+        "sources": {"prometheus": e.prometheus_url, "alertmanager": e.alertmanager_url},
+    }
+    return load_settings(cwd=REPO, env={}, overrides=overrides)
 
 
-def compose_argv(lab: Any | None = None) -> list[str]:
-    """``docker compose -p NAME -f ...`` of the lab under test."""
-    if lab is not None and hasattr(lab, "compose_args"):
-        return list(lab.compose_args())
-    return ["docker", "compose", "-p", "ebit-lab", "-f", str(COMPOSE_DIR / "compose.yaml")]
-
-
-def compose(lab: Any | None, *args: str, timeout: float = 180) -> str:
+def compose(lab: LabStack, *args: str, timeout: float = 180) -> str:
     done = subprocess.run(
-        [*compose_argv(lab), *args], capture_output=True, text=True, timeout=timeout, check=False
+        [*lab.compose_args(), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+        env=lab.env,
     )
     if done.returncode:
         raise RuntimeError(f"docker compose {' '.join(args)} failed: {done.stderr[-800:]}")
@@ -58,16 +63,15 @@ def scenario(name: str) -> ScenarioBase:
 
 
 @contextlib.contextmanager
-def drill_lock(lab: Any | None = None) -> Iterator[None]:
-    """Hold the project lock drills take, so nobody drills the lab while a test breaks it."""
-    context = Context(settings=settings())
-    project = getattr(lab, "project_name", None) or context.settings.project.name or "ebit-lab"
+def drill_lock(lab: LabStack) -> Iterator[None]:
+    """Hold the project lock drills take, so no drill runs on the lab while a test breaks it."""
+    state_dir = Context(settings=settings(lab)).state_dir
     deadline = time.monotonic() + 600
     while True:
         try:
-            lock = ProjectLock(context.state_dir, project, "observer-lab-test").acquire()
+            lock = ProjectLock(state_dir, lab.project_name, "observer-lab-test").acquire()
             break
-        except Exception:
+        except LockError:
             if time.monotonic() > deadline:
                 raise
             time.sleep(2)
@@ -77,7 +81,7 @@ def drill_lock(lab: Any | None = None) -> Iterator[None]:
         lock.release()
 
 
-def ensure_smoke(lab: Any | None = None) -> None:
+def ensure_smoke(lab: LabStack) -> None:
     compose(lab, "--profile", "smoke", "up", "-d", "--wait", "smoke")
 
 
@@ -87,7 +91,8 @@ class HandDrill:
 
     observer: Observer
     journal: Path
-    injected_at: datetime
+    injected_at: datetime  # just before the fault command ran
+    inject_returned_at: datetime | None = None  # when the fault command had returned
     reverted_at: datetime | None = None
 
     def events(self, type_: str) -> list[dict[str, Any]]:
@@ -97,6 +102,14 @@ class HandDrill:
         onset = self.observer.first_symptom_at()
         assert onset is not None
         return (onset - self.injected_at).total_seconds()
+
+    def earliest_any_signal(self) -> tuple[str, float]:
+        """The first signal of any kind (primary or not) to break, and its onset latency."""
+        onsets = [
+            (d.marks[0].first_at, name) for name, d in self.observer.detectors.items() if d.marks
+        ]
+        first_at, name = min(onsets)
+        return name, (first_at - self.injected_at).total_seconds()
 
 
 async def poll_until(
@@ -114,16 +127,17 @@ async def poll_until(
 
 @contextlib.asynccontextmanager
 async def lab_observer(
-    chosen: ScenarioBase, journal_path: Path, *, interval: float = 1.0
+    lab: LabStack, chosen: ScenarioBase, journal_path: Path, *, interval: float = 1.0
 ) -> AsyncIterator[Observer]:
-    config = settings()
-    driver = build_driver(config)
+    config = settings(lab)
+    driver = build_driver(config, env=lab.env)
     async with open_sources(config.sources, driver=driver, env=os.environ) as sources:
         with Journal(journal_path, clock=SystemClock()) as journal:
             yield Observer(chosen, sources, journal, SystemClock(), poll_interval=interval)
 
 
 async def drill_by_hand(
+    lab: LabStack,
     chosen: ScenarioBase,
     journal_path: Path,
     inject: Callable[[], Awaitable[None]],
@@ -137,12 +151,13 @@ async def drill_by_hand(
 ) -> HandDrill:
     """Baseline, inject by hand, poll until the symptom, (hold, ) revert by hand, poll until
     recovered. Assertion errors name what did not happen."""
-    async with lab_observer(chosen, journal_path, interval=interval) as observer:
+    async with lab_observer(lab, chosen, journal_path, interval=interval) as observer:
         report = await observer.collect_baseline(baseline)
         assert report.steady, f"lab not steady before the fault: {report.not_steady}"
         drill = HandDrill(observer, journal_path, SystemClock().now())
         try:
             await inject()
+            drill.inject_returned_at = SystemClock().now()
             seen = await poll_until(observer, observer.ever_symptomatic, symptom_timeout, interval)
             assert seen, f"no symptom within {symptom_timeout}s: {observer.views}"
             if hold:

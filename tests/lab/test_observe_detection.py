@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +43,9 @@ def test_bullmq_backpressure_consumer_stopped(smoke: Any, tmp_path: Path) -> Non
 
     try:
         drill = asyncio.run(
-            drill_by_hand(scenario("bullmq-backpressure"), tmp_path / "j.jsonl", inject, revert)
+            drill_by_hand(
+                smoke, scenario("bullmq-backpressure"), tmp_path / "j.jsonl", inject, revert
+            )
         )
     finally:
         compose(smoke, "up", "-d", "--wait", "ebit-api")
@@ -67,7 +68,7 @@ def test_redis_cache_flush(smoke: Any, tmp_path: Path) -> None:
         )
 
     drill = asyncio.run(
-        drill_by_hand(scenario("redis-cache-flush"), tmp_path / "j.jsonl", inject, None)
+        drill_by_hand(smoke, scenario("redis-cache-flush"), tmp_path / "j.jsonl", inject, None)
     )
     primary = {"cache_miss_ratio", "read_latency_p95"}  # bets_lost and queue_waiting are secondary
     first = min(
@@ -80,7 +81,7 @@ def test_redis_cache_flush(smoke: Any, tmp_path: Path) -> None:
 
 def test_ws_handshake_storm(smoke: Any, tmp_path: Path) -> None:
     stop = asyncio.Event()
-    url = f"http://127.0.0.1:{os.environ.get('EBIT_LAB_EBIT_API_PORT', '18080')}"
+    url = smoke.endpoints.api_url
 
     async def one_client() -> None:
         while not stop.is_set():
@@ -103,7 +104,7 @@ def test_ws_handshake_storm(smoke: Any, tmp_path: Path) -> None:
         await asyncio.wait(tasks, timeout=15)
 
     drill = asyncio.run(
-        drill_by_hand(scenario("ws-handshake-storm"), tmp_path / "j.jsonl", inject, revert)
+        drill_by_hand(smoke, scenario("ws-handshake-storm"), tmp_path / "j.jsonl", inject, revert)
     )
     check_marks(drill, "handshakes_throttled")
 
@@ -125,7 +126,9 @@ def test_signin_failure_spike(smoke: Any, tmp_path: Path) -> None:
 
     try:
         drill = asyncio.run(
-            drill_by_hand(scenario("signin-failure-spike"), tmp_path / "j.jsonl", inject, revert)
+            drill_by_hand(
+                smoke, scenario("signin-failure-spike"), tmp_path / "j.jsonl", inject, revert
+            )
         )
     finally:
         compose(smoke, "up", "-d", "--no-deps", "--force-recreate", "--wait", "ebit-api")

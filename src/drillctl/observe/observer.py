@@ -151,7 +151,10 @@ class Observer:
     def _set_baselines(
         self, samples: dict[str, list[tuple[datetime, float | None]]]
     ) -> BaselineReport:
-        not_steady, secondary, no_data, baselines = [], [], [], {}
+        not_steady: list[str] = []
+        secondary: list[str] = []
+        no_data: list[str] = []
+        baselines: dict[str, Baseline] = {}
         for signal in self.scenario.signals:
             baseline = compute_baseline(v for _, v in samples[signal.name])
             baselines[signal.name] = baseline
