@@ -70,6 +70,8 @@ class Api:
         self.throttler = HandshakeThrottler(
             rate=env_float("WS_HANDSHAKE_RATE", 5.0), burst=env_int("WS_HANDSHAKE_BURST", 20)
         )
+        self.metrics.throttle.labels("rate_per_second").set(self.throttler.rate)
+        self.metrics.throttle.labels("burst").set(self.throttler.burst)
         self.rt: Runtime | None = None
 
     # -- start-up and shutdown -------------------------------------------------------------

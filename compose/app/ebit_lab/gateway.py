@@ -4,7 +4,8 @@ The throttler keys on the TCP peer address of the handshake (the ASGI ``client``
 client on the host that reaches the published port arrives from the Docker network's gateway
 address, while the smoke container has its own address, so a storm from the host is throttled
 without touching smoke's clients. Refused clients get ``connect_error`` with
-``{"reason": "handshake throttled", "retry_after": seconds}``.
+``{"message": "handshake throttled", "data": {"reason": "handshake throttled", "source": address,
+"retry_after": seconds}}``.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import socketio
 from ebit_lab.common import log_event
 from ebit_lab.metrics import ApiMetrics
 from ebit_lab.throttle import HandshakeThrottler
+
+REFUSAL = "handshake throttled"
 
 
 def peer_address(environ: dict[str, Any]) -> str:
@@ -39,9 +42,8 @@ def create_gateway(metrics: ApiMetrics, throttler: HandshakeThrottler, logger: l
                 last_log["at"] = time.monotonic()
                 log_event(logger, logging.WARNING, "ws handshake throttled", source=source,
                           rate=throttler.rate, burst=throttler.burst)
-            raise socketio.exceptions.ConnectionRefusedError(
-                {"reason": "handshake throttled", "source": source, "retry_after": round(retry_after, 3)}
-            )
+            detail = {"reason": REFUSAL, "source": source, "retry_after": round(retry_after, 3)}
+            raise socketio.exceptions.ConnectionRefusedError(REFUSAL, detail)
         metrics.handshakes.labels("accepted").inc()
         metrics.ws_connected.inc()
         await sio.save_session(sid, {"source": source})

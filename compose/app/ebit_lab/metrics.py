@@ -55,6 +55,10 @@ class ApiMetrics:
             "ebit_bets_credited", "Bets credited to wallets by the bet_settled worker.",
             registry=registry,
         )
+        self.throttle = Gauge(
+            "ebit_ws_handshake_throttle", "The handshake throttler's settings, per source address.",
+            ["setting"], registry=registry,
+        )
         for result in ("success", "failure"):
             self.signins.labels(result)
         for result in ("accepted", "throttled"):

@@ -1,0 +1,69 @@
+"""The one reference lab of a pytest session: built and started once, with smoke traffic, torn down
+at the end of the session whatever happened.
+
+Lab tests never skip: without a working Docker engine the ``lab`` fixture FAILS with the reason
+(under ``CI=true`` and everywhere else), because a skipped lab test would hide every regression.
+
+Environment: ``EBIT_LAB_PROJECT`` (compose project name, default ``ebit-lab``), the lab's
+``EBIT_LAB_<NAME>_PORT`` variables, and ``EBIT_LAB_KEEP=1`` to leave the lab running afterwards
+(handy while iterating on one test; CI never sets it).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from drillctl.errors import TargetError
+from drillctl.lab.stack import DEFAULT_PROJECT, LabStack
+
+STEADY_TIMEOUT_S = 120
+
+
+@pytest.fixture(scope="session")
+def lab() -> Iterator[LabStack]:
+    stack = LabStack(project_name=os.environ.get("EBIT_LAB_PROJECT", DEFAULT_PROJECT))
+    try:
+        stack.ensure_docker()
+    except TargetError as exc:
+        pytest.fail(f"the lab tests need a working Docker engine: {exc}", pytrace=False)
+    try:
+        stack.up(smoke=True)
+        wait_until_steady(stack)
+        yield stack
+    except TargetError as exc:
+        pytest.fail(f"the lab did not come up: {exc}", pytrace=False)
+    finally:
+        if os.environ.get("EBIT_LAB_KEEP") != "1":
+            stack.down()
+
+
+def wait_until_steady(stack: LabStack, timeout: float = STEADY_TIMEOUT_S) -> None:
+    """Every scrape target of the lab up in Prometheus and smoke's traffic reaching ebit-api."""
+    checks = {
+        "all targets up": "min(up)",
+        "smoke traffic": 'sum(rate(http_requests_total{route="/api/games"}[10s])) > bool 1',
+        "smoke sockets": "smoke_ws_connected_clients >= bool 1",
+    }
+    deadline = time.monotonic() + timeout
+    pending = dict(checks)
+    with httpx.Client(base_url=stack.endpoints.prometheus_url, timeout=5) as client:
+        while pending and time.monotonic() < deadline:
+            for name, expr in list(pending.items()):
+                if _scalar(client, expr) == 1.0:
+                    del pending[name]
+            time.sleep(1)
+    if pending:
+        raise TargetError(f"the lab is up but not steady after {timeout:.0f} s: {sorted(pending)}")
+
+
+def _scalar(client: httpx.Client, expr: str) -> float | None:
+    try:
+        result = client.get("/api/v1/query", params={"query": expr}).json()["data"]["result"]
+    except (httpx.HTTPError, ValueError, KeyError):
+        return None
+    return float(result[0]["value"][1]) if result else None
