@@ -15,6 +15,8 @@ journalled ``source.unavailable`` with the reason, retried with exponential back
     observer.first_symptom_at(); observer.symptomatic(); observer.all_recovered()
     observer.recovered_at(); observer.alerts_seen()["BetSettledQueueBacklog"].first_firing_at
     await observer.gather_evidence(start, end)       # journals `evidence`: logs, traces, dashboards
+    await observer.dashboard_links(start, end)       # {title: deep link} for run.started/reports
+    await observer.annotate("drill d-42: inject", at) # Grafana annotation (needs a token)
     await observer.invariant(inv)                    # Expect.invariants -> InvariantResult
     await observer.aclose()
 
@@ -120,7 +122,10 @@ class Observer:
         problems = []
         prometheus = self.sources.get("prometheus")
         if prometheus is not None and hasattr(prometheus, "validate_queries"):
-            problems += await prometheus.validate_queries(self.scenario.signals)
+            try:
+                problems += await prometheus.validate_queries(self.scenario.signals)
+            except SourceUnavailable as exc:
+                problems.append(f"source prometheus: {exc.reason}")
         for signal in self.scenario.signals:
             if signal.source == "prometheus":
                 continue
@@ -141,11 +146,13 @@ class Observer:
         }
         end = self.clock.monotonic() + duration.total_seconds()
         while True:
+            started = self.clock.monotonic()
             for sample in await self._poll_signals_and_alerts():
                 samples[sample.signal].append((sample.at, sample.value))
             if self.clock.monotonic() >= end:
                 break
-            await self.clock.sleep(min(self.poll_interval, max(0.0, end - self.clock.monotonic())))
+            pause = self.poll_interval - (self.clock.monotonic() - started)
+            await self.clock.sleep(max(0.0, min(pause, end - self.clock.monotonic())))
         return self._set_baselines(samples)
 
     def _set_baselines(
@@ -353,6 +360,19 @@ class Observer:
         return await evidence.gather(
             self.scenario, self.sources, self.journal, start, end, timeout=self.read_timeout * 3
         )
+
+    async def dashboard_links(self, start: datetime, end: datetime) -> dict[str, str]:
+        """Deep links to the scenario's dashboards for the window (±5 min), by title; {} without
+        Grafana, and titles Grafana does not have are left out (``gather_evidence`` names them)."""
+        grafana = self.sources.get("grafana")
+        if grafana is None or not hasattr(grafana, "links"):
+            return {}
+        try:
+            links = await grafana.links(list(self.scenario.dashboards), start, end)
+        except SourceUnavailable as exc:
+            self.journal.append("source.unavailable", source="grafana", reason=exc.reason)
+            return {}
+        return {title: url for title, url in links.items() if url}
 
     async def invariant(self, inv: Invariant) -> InvariantResult:
         """Read an invariant's value now and compare (equals/above/below); never raises."""

@@ -305,3 +305,20 @@ def test_only_primary_signals_make_the_baseline_not_steady(
     report = asyncio.run(obs.collect_baseline(timedelta(seconds=5)))
     assert report.steady
     assert report.secondary[0].startswith("side: < 0.5 broke during the baseline")
+
+
+def test_dashboard_links_leave_out_missing_titles_and_need_grafana(
+    journal: Journal, clock: FakeClock
+) -> None:
+    class Grafana(FakeSource):
+        async def links(
+            self, titles: list[str], start: datetime, end: datetime
+        ) -> dict[str, str | None]:
+            return {t: (f"http://g/d/{t}" if t == "perf-system" else None) for t in titles}
+
+    obs = observer(make_scenario([QUEUE]), {"grafana": Grafana("grafana")}, journal, clock)
+    assert asyncio.run(obs.dashboard_links(clock.now(), clock.now())) == {
+        "perf-system": "http://g/d/perf-system"
+    }
+    bare = observer(make_scenario([QUEUE]), {}, journal, clock)
+    assert asyncio.run(bare.dashboard_links(clock.now(), clock.now())) == {}
