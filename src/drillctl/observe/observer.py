@@ -21,8 +21,9 @@ journalled ``source.unavailable`` with the reason, retried with exponential back
     await observer.aclose()
 
 State queries are cheap and synchronous; detection happens inside ``poll_once``. Only ``primary``
-signals count for ``symptomatic``/``first_symptom_at``/``all_recovered``; the others are watched
-and journalled all the same. Journal events and their data: see drill/journal.py.
+signals count for ``first_symptom_at``/``all_recovered``/``recovered_at`` and for a baseline that
+is not steady; the others are watched, detected and journalled all the same (``symptomatic()``
+lists both). Journal events and their data: see drill/journal.py.
 """
 
 from __future__ import annotations
