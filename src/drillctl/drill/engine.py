@@ -25,94 +25,28 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import traceback
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from typing import Any, Protocol
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
 
 from drillctl.clock import Clock
+from drillctl.drill.diagnosis import Diagnosis
 from drillctl.drill.expectations import Result, check_invariant, check_timings
-from drillctl.drill.hypothesis import build_hypothesis, judge
-from drillctl.drill.journal import Event, Journal
+from drillctl.drill.ports import (
+    DrillOptions,
+    FaultsPort,
+    LiveJournal,
+    ObserverPort,
+    Outcome,
+    Recurrence,
+    TrafficPort,
+)
 from drillctl.drill.responder import Action
 from drillctl.errors import DrillError, ExitCode
 from drillctl.scenario.model import ScenarioBase
 
-DIAGNOSIS_LOOKBACK = timedelta(seconds=30)  # evidence window starts this long before the injection
+__all__ = ["DrillOptions", "Engine", "LiveJournal", "Outcome"]
 ALWAYS_EVERY = 5  # polls between two reads of an ``at: always`` invariant
-
-
-class LiveJournal(Journal):
-    """The run's journal, also kept in memory for the panel, the diagnosis and the expectations."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.events: list[Event] = []
-
-    def append(self, type_: str, **data: Any) -> Event:
-        event = super().append(type_, **data)
-        self.events.append(event)
-        return event
-
-
-class FaultsPort(Protocol):
-    """The scenario's faults as one LIFO stack (drill/rollback.py behind an adapter)."""
-
-    async def check(self) -> list[str]:
-        """Problems against the live project (unknown service...); nothing is touched."""
-
-    async def inject(self) -> None:
-        """Inject every fault in order, journalling undo first; raises DrillError on failure."""
-
-    async def revert(self, by: str) -> bool:
-        """Revert what was injected, last in first out; False when a revert failed."""
-
-    def hold(self) -> timedelta:
-        """How long the faults stay before the engine reverts them."""
-
-
-class ObserverPort(Protocol):
-    async def preflight(self) -> list[str]: ...
-    async def collect_baseline(self, duration: timedelta) -> Any: ...
-    async def poll_once(self) -> Any: ...
-    def ever_symptomatic(self) -> bool: ...
-    def all_recovered(self) -> bool: ...
-    async def gather_evidence(self, start: datetime, end: datetime) -> Any: ...
-    async def invariant(self, inv: Any) -> Any: ...
-    async def aclose(self) -> None: ...
-
-
-class TrafficPort(Protocol):
-    async def start(self) -> None: ...
-    async def stop(self) -> dict[str, Any]: ...
-
-
-Recurrence = Callable[[str], Sequence[dict[str, Any]]]
-
-
-@dataclass
-class DrillOptions:
-    run_id: str
-    mode: str  # interactive | unattended
-    operator: str
-    max_duration: timedelta = timedelta(minutes=15)
-    poll_interval: float = 1.0
-    seed: int = 0
-    scenario_file: str | None = None
-    target: dict[str, Any] = field(default_factory=dict)
-    dashboards: dict[str, str] = field(default_factory=dict)
-    version: str = "0"
-
-    @property
-    def interactive(self) -> bool:
-        return self.mode == "interactive"
-
-
-@dataclass
-class Outcome:
-    exit_code: int
-    result: str
-    reason: str
 
 
 class _Stop(Exception):  # control flow inside the engine, never escapes it
@@ -144,6 +78,9 @@ class Engine:
         self.profile = profile  # async context manager factory enabling the traffic profile
         self.recurrence = recurrence
         self.commands: asyncio.Queue[str] = asyncio.Queue()
+        self.diagnosis = Diagnosis(
+            scenario, journal, clock, observer, recurrence, judge_own=not options.interactive
+        )
         self._injected_mono: float | None = None
         self._injected_at: datetime | None = None
         self._diagnosed = False
@@ -156,7 +93,7 @@ class Engine:
         """Journal a key press; judge a hypothesis at once; queue revert/abort for the engine."""
         self.journal.append(action.event, **action.data)
         if action.event == "responder.hypothesis":
-            self._verdict(str(action.data.get("text", "")))
+            self.diagnosis.verdict(str(action.data.get("text", "")))
         if action.command:
             self.commands.put_nowait(action.command)
 
@@ -345,7 +282,8 @@ class Engine:
             and self.observer.ever_symptomatic()
         ):
             self._diagnosed = True
-            await self._diagnose()
+            assert self._injected_at is not None
+            await self.diagnosis.run(self._injected_at)
         if self._polls % ALWAYS_EVERY == 0:
             await self._sample_always_invariants()
         return self._abort_if()
@@ -384,54 +322,6 @@ class Engine:
         )
 
     # -- diagnosis: evidence, recurrence, drillctl's own hypothesis --------------------------------
-
-    async def _diagnose(self) -> None:
-        assert self._injected_at is not None
-        with contextlib.suppress(DrillError):
-            await self.observer.gather_evidence(
-                self._injected_at - DIAGNOSIS_LOOKBACK, self.clock.now()
-            )
-        self._search_recurrence()
-        auto = build_hypothesis(self.journal.events, self._primary())
-        if auto is None:
-            return
-        confirmed = next(
-            e.ts for e in self.journal.events if e.type == "symptom" and e.ts >= self._injected_at
-        )
-        seconds = round(max((self.clock.now() - confirmed).total_seconds(), 0.0), 1)
-        self.journal.append(
-            "hypothesis.auto", text=auto.text, evidence=auto.evidence, seconds=seconds
-        )
-        if not self.options.interactive:
-            self._verdict(auto.text)
-
-    def _search_recurrence(self) -> None:
-        if self.recurrence is None:
-            return
-        text = _symptom_text(self.journal.events, self.scenario)
-        try:
-            hits = list(self.recurrence(text))
-        except Exception as exc:  # a broken index must not stop a drill; say so in the journal
-            self.journal.append("source.unavailable", source="recurrence", reason=str(exc))
-            return
-        summary = (
-            f"{len(hits)} runbook(s) match the symptom"
-            if hits
-            else "no runbook matches the symptom"
-        )
-        self.journal.append(
-            "evidence", kind="runbook", source="recurrence", summary=summary, items=hits[:3]
-        )
-
-    def _verdict(self, text: str) -> None:
-        cause = self.scenario.root_cause
-        verdict = judge(text, cause.keywords, cause.min_keywords)
-        self.journal.append(
-            "hypothesis.verdict",
-            matched=verdict.matched,
-            keywords_hit=verdict.keywords_hit,
-            by="drillctl",
-        )
 
     # -- revert and recover ---------------------------------------------------------------------
 
@@ -572,23 +462,6 @@ class Engine:
             exc.exit_code, "invalid"
         )
         return Outcome(int(exc.exit_code), result, str(exc))
-
-
-def _symptom_text(events: Sequence[Event], scenario: ScenarioBase) -> str:
-    """What a responder would type into the recurrence search: signals, alerts, log lines."""
-    words: list[str] = []
-    signals = {s.name: s for s in scenario.signals}
-    for event in events:
-        if event.type == "symptom":
-            signal = signals.get(str(event.data.get("signal")))
-            words.append(str(event.data.get("signal")).replace("_", " "))
-            if signal is not None and signal.description:
-                words.append(signal.description)
-        elif event.type == "alert" and event.data.get("state") == "firing":
-            words.append(str(event.data.get("name")))
-        elif event.type == "evidence" and event.data.get("kind") == "log":
-            words.append(str(event.data.get("summary", "")))
-    return " ".join(words)
 
 
 def _traffic_words(totals: dict[str, Any]) -> str:
