@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
+from pydantic.json_schema import GenerateJsonSchema
 
 from drillctl.faults.base import FaultParams
 from drillctl.faults.registry import all_params
-from drillctl.scenario.durations import Duration
+from drillctl.scenario.durations import Duration, format_duration
 
 SourceName = Literal[
     "prometheus", "alertmanager", "loki", "logs", "jaeger", "grafana", "http", "redis", "sql", "tcp"
@@ -192,8 +193,17 @@ def scenario_model() -> type[ScenarioBase]:
     )
 
 
+class _ScenarioSchema(GenerateJsonSchema):
+    """Durations default to ``timedelta`` objects; show them as the strings a file would hold."""
+
+    def encode_default(self, dft: Any) -> Any:
+        if isinstance(dft, timedelta):
+            return format_duration(dft)
+        return super().encode_default(dft)
+
+
 def json_schema() -> dict[str, Any]:
-    schema = scenario_model().model_json_schema(by_alias=True)
+    schema = scenario_model().model_json_schema(by_alias=True, schema_generator=_ScenarioSchema)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "drillctl scenario"
     return schema
