@@ -1,5 +1,6 @@
-"""The one reference lab of a pytest session: built and started once, with smoke traffic, torn down
-at the end of the session whatever happened.
+"""The one reference lab of a pytest session: built and started once (right after collection, when
+a lab test was collected), with smoke traffic, torn down at the end of the session whatever
+happened.
 
 Lab tests never skip: without a working Docker engine the ``lab`` fixture FAILS with the reason
 (under ``CI=true`` and everywhere else), because a skipped lab test would hide every regression.
@@ -13,7 +14,6 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -22,24 +22,47 @@ from drillctl.errors import TargetError
 from drillctl.lab.stack import DEFAULT_PROJECT, LabStack
 
 STEADY_TIMEOUT_S = 120
+# The lab is started once the collection is known, before any test's timeout clock starts (a cold
+# build takes minutes, which must not count against the first lab test's own timeout).
+LAB_KEY = pytest.StashKey["tuple[LabStack | None, str | None]"]()
 
 
-@pytest.fixture(scope="session")
-def lab() -> Iterator[LabStack]:
+def pytest_collection_finish(session: pytest.Session) -> None:
+    if any(item.get_closest_marker("lab") for item in session.items):
+        session.config.stash[LAB_KEY] = start_lab()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    stack, _ = session.config.stash.get(LAB_KEY, (None, None))
+    if stack is not None and os.environ.get("EBIT_LAB_KEEP") != "1":
+        stack.down()
+
+
+def start_lab() -> tuple[LabStack | None, str | None]:
+    """(the lab, None) when it is up and steady, else (the stack to tear down or None, why not)."""
     stack = LabStack(project_name=os.environ.get("EBIT_LAB_PROJECT", DEFAULT_PROJECT))
     try:
         stack.ensure_docker()
     except TargetError as exc:
-        pytest.fail(f"the lab tests need a working Docker engine: {exc}", pytrace=False)
+        return None, f"the lab tests need a working Docker engine: {exc}"
     try:
         stack.up(smoke=True)
         wait_until_steady(stack)
-        yield stack
     except TargetError as exc:
-        pytest.fail(f"the lab did not come up: {exc}", pytrace=False)
-    finally:
-        if os.environ.get("EBIT_LAB_KEEP") != "1":
-            stack.down()
+        return stack, f"the lab did not come up: {exc}"
+    return stack, None
+
+
+@pytest.fixture(scope="session")
+def lab(request: pytest.FixtureRequest) -> LabStack:
+    """The session's lab, up with smoke traffic; fails (never skips) when it cannot be had."""
+    stash = request.config.stash
+    if LAB_KEY not in stash:  # e.g. a test that uses the fixture without the lab marker
+        stash[LAB_KEY] = start_lab()
+    stack, error = stash[LAB_KEY]
+    if error or stack is None:
+        pytest.fail(error or "the lab is not available", pytrace=False)
+    return stack
 
 
 def wait_until_steady(stack: LabStack, timeout: float = STEADY_TIMEOUT_S) -> None:

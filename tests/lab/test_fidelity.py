@@ -18,6 +18,7 @@ import httpx
 import pytest
 import socketio
 
+from drillctl.lab.contract import CONTRACT_METRICS, EXTRA_METRICS, QUEUE_STATES
 from drillctl.lab.stack import LabStack
 
 pytestmark = [pytest.mark.lab]
@@ -91,6 +92,17 @@ def compose(
 def restore_api(lab: LabStack) -> None:
     """ebit-api running with the project's own configuration (recreated if an override changed)."""
     compose(lab, "up", "--detach", "--no-deps", "--wait", "ebit-api", timeout=240)
+
+
+# -- 0. the contract ---------------------------------------------------------------------------
+@pytest.mark.timeout(60)
+def test_the_running_lab_exports_every_contract_metric_and_queue_state(prom: Prom) -> None:
+    names = set(prom.client.get("/api/v1/label/__name__/values").json()["data"])
+    families = {n.removesuffix("_bucket") for n in names} | names
+    assert (CONTRACT_METRICS | EXTRA_METRICS) - families - {"ALERTS"} == set()
+    states = f"count by (state) (bullmq_queue_jobs{{{QUEUE}}})"
+    got = prom.client.get("/api/v1/query", params={"query": states}).json()["data"]["result"]
+    assert {r["metric"]["state"] for r in got} == set(QUEUE_STATES)
 
 
 # -- 1. bullmq-backpressure --------------------------------------------------------------------
