@@ -1,4 +1,4 @@
-"""ebit-api: HTTP API + socket.io gateway + bet_settled worker, in one ASGI process (like the NestJS app).
+"""ebit-api: HTTP API + socket.io gateway + bet_settled worker in one ASGI process, like NestJS.
 
 Routes: GET /health, GET /metrics, GET /api/games?category=&page=, GET /api/players/{player_id},
 POST /api/bets, POST /api/admin/signin. Admin credentials are seeded from ADMIN_DEFAULT_PASSWORD at
@@ -66,7 +66,9 @@ class Api:
         self.logger = setup_logging(SERVICE)
         self.conns = Connections.from_env()
         self.metrics = ApiMetrics(new_registry())
-        self.tracer = Tracer(SERVICE, env_str("OTEL_EXPORTER_OTLP_ENDPOINT", "") or None, self.logger)
+        self.tracer = Tracer(
+            SERVICE, env_str("OTEL_EXPORTER_OTLP_ENDPOINT", "") or None, self.logger
+        )
         self.throttler = HandshakeThrottler(
             rate=env_float("WS_HANDSHAKE_RATE", 5.0), burst=env_int("WS_HANDSHAKE_BURST", 20)
         )
@@ -77,16 +79,25 @@ class Api:
     # -- start-up and shutdown -------------------------------------------------------------
     @contextlib.asynccontextmanager
     async def lifespan(self, app: Starlette) -> AsyncIterator[None]:
-        pool = await _retry(lambda: asyncpg.create_pool(self.conns.postgres_dsn, min_size=1, max_size=6))
+        pool = await _retry(
+            lambda: asyncpg.create_pool(self.conns.postgres_dsn, min_size=1, max_size=6)
+        )
         cache = aioredis.from_url(self.conns.redis_url)
         catalogue = Catalogue(pool, cache, self.metrics, env_int("CACHE_TTL_SECONDS", 3600))
         self.rt = Runtime(pool, cache, catalogue, asyncio.Event())
         await self._seed_admin(pool)
-        worker = create_worker(pool, self.conns.redis_url, self.metrics, self.logger,
-                               env_int("WORKER_CONCURRENCY", 4))
+        worker = create_worker(
+            pool, self.conns.redis_url, self.metrics, self.logger, env_int("WORKER_CONCURRENCY", 4)
+        )
         tasks = [asyncio.create_task(self._prewarm()), asyncio.create_task(self.tracer.run())]
-        log_event(self.logger, logging.INFO, "ebit-api started", throttle_rate=self.throttler.rate,
-                  throttle_burst=self.throttler.burst, tracing=self.tracer.enabled)
+        log_event(
+            self.logger,
+            logging.INFO,
+            "ebit-api started",
+            throttle_rate=self.throttler.rate,
+            throttle_burst=self.throttler.burst,
+            tracing=self.tracer.enabled,
+        )
         try:
             yield
         finally:
@@ -103,14 +114,16 @@ class Api:
         await pool.execute(
             "INSERT INTO admins (username, password_hash) VALUES ($1, $2) ON CONFLICT (username)"
             " DO UPDATE SET password_hash = excluded.password_hash, updated_at = now()",
-            env_str("ADMIN_USERNAME", "admin"), hash_password(password),
+            env_str("ADMIN_USERNAME", "admin"),
+            hash_password(password),
         )
         log_event(self.logger, logging.INFO, "admin seeded from ADMIN_DEFAULT_PASSWORD")
 
     async def _prewarm(self) -> None:
         assert self.rt is not None
-        filled = await self.rt.catalogue.prewarm(env_int("CACHE_PREWARM_PAGES", 25),
-                                                 env_int("CACHE_PREWARM_PLAYERS", 500))
+        filled = await self.rt.catalogue.prewarm(
+            env_int("CACHE_PREWARM_PAGES", 25), env_int("CACHE_PREWARM_PLAYERS", 500)
+        )
         self.rt.ready.set()
         log_event(self.logger, logging.INFO, "cache warmed", keys_filled=filled)
 
@@ -122,7 +135,9 @@ class Api:
 
     async def health(self, request: Request) -> Response:
         ready = self.rt is not None and self.rt.ready.is_set()
-        return JSONResponse({"status": "ok" if ready else "warming"}, status_code=200 if ready else 503)
+        return JSONResponse(
+            {"status": "ok" if ready else "warming"}, status_code=200 if ready else 503
+        )
 
     async def metrics_endpoint(self, request: Request) -> Response:
         return Response(exposition(self.metrics.registry), media_type="text/plain; version=0.0.4")
@@ -143,8 +158,11 @@ class Api:
     async def place_bet(self, request: Request) -> Response:
         body = await request.json()
         bet_id = await self.runtime().pool.fetchval(
-            "INSERT INTO bets (player_id, game_id, stake, source) VALUES ($1, $2, $3, 'api') RETURNING id",
-            int(body["player_id"]), int(body["game_id"]), float(body["stake"]),
+            "INSERT INTO bets (player_id, game_id, stake, source)"
+            " VALUES ($1, $2, $3, 'api') RETURNING id",
+            int(body["player_id"]),
+            int(body["game_id"]),
+            float(body["stake"]),
         )
         return JSONResponse({"bet_id": bet_id, "status": "placed"}, status_code=201)
 
@@ -156,8 +174,13 @@ class Api:
         )
         if stored is None or not check_password(str(body.get("password", "")), stored):
             self.metrics.signins.labels("failure").inc()
-            log_event(self.logger, logging.WARNING, "admin sign-in failed", username=username,
-                      reason="invalid credentials")
+            log_event(
+                self.logger,
+                logging.WARNING,
+                "admin sign-in failed",
+                username=username,
+                reason="invalid credentials",
+            )
             return JSONResponse({"error": "invalid credentials"}, status_code=401)
         self.metrics.signins.labels("success").inc()
         return JSONResponse({"token": secrets.token_urlsafe(24), "username": username})
@@ -189,17 +212,27 @@ def create_app() -> Any:
     api = Api()
     routes = api.routes()
     http_app = Starlette(routes=routes, lifespan=api.lifespan)
-    wrapped = HttpMetricsMiddleware(http_app, service=SERVICE, metrics=api.metrics,
-                                    logger=api.logger, tracer=api.tracer)
-    for route in routes:  # lets the middleware label by template when Starlette has no scope["route"]
+    wrapped = HttpMetricsMiddleware(
+        http_app, service=SERVICE, metrics=api.metrics, logger=api.logger, tracer=api.tracer
+    )
+    for (
+        route
+    ) in routes:  # lets the middleware label by template when Starlette has no scope["route"]
         route.endpoint.__func__.route_path = route.path  # type: ignore[attr-defined]
     gateway = create_gateway(api.metrics, api.throttler, api.logger)
     return socketio.ASGIApp(gateway, other_asgi_app=wrapped, socketio_path="socket.io")
 
 
 def main() -> None:
-    uvicorn.run(create_app(), host="0.0.0.0", port=env_int("PORT", 8080), access_log=False,  # noqa: S104
-                log_config=None, lifespan="on", ws="websockets")
+    uvicorn.run(
+        create_app(),
+        host="0.0.0.0",
+        port=env_int("PORT", 8080),
+        access_log=False,
+        log_config=None,
+        lifespan="on",
+        ws="websockets",
+    )
 
 
 if __name__ == "__main__":

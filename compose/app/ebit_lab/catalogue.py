@@ -74,7 +74,9 @@ class Catalogue:
         )
 
     async def player(self, player_id: int) -> Any:
-        return await self._read_through(player_key(player_id), lambda: self._query_player(player_id))
+        return await self._read_through(
+            player_key(player_id), lambda: self._query_player(player_id)
+        )
 
     async def _read_through(self, key: str, load: Callable[[], Awaitable[Any]]) -> Any:
         cached = await self.cache.get(key)
@@ -101,7 +103,7 @@ class Catalogue:
         for category in CATEGORIES:
             rows = await self.pool.fetch(GAMES_SQL, category, PAGE_SIZE * pages, 0)
             for page in range(pages):
-                chunk = rows[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
+                chunk = rows[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
                 values[games_key(category, page)] = [dict(row) for row in chunk]
         for row in await self.pool.fetch(PLAYERS_BULK_SQL, players):
             values[player_key(row["id"])] = dict(row)

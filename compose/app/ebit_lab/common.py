@@ -1,4 +1,4 @@
-"""What every lab service shares: settings from the environment, JSON logs, trace ids, connections."""
+"""What every lab service shares: settings from the environment, JSON logs, trace ids."""
 
 from __future__ import annotations
 

@@ -18,7 +18,16 @@ import asyncpg
 import redis.asyncio as aioredis
 from prometheus_client import Gauge, start_http_server
 
-from ebit_lab.common import QUEUE_NAME, QUEUE_PREFIX, Connections, env_float, env_int, env_str, log_event, setup_logging
+from ebit_lab.common import (
+    QUEUE_NAME,
+    QUEUE_PREFIX,
+    Connections,
+    env_float,
+    env_int,
+    env_str,
+    log_event,
+    setup_logging,
+)
 from ebit_lab.metrics import new_registry
 
 SERVICE = "ebit-exporter"
@@ -56,7 +65,9 @@ async def snapshot_queue(client: aioredis.Redis, queue: str) -> QueueSnapshot:
     for state, ids in zip([*LIST_KEYS.values(), *ZSET_KEYS.values()], replies, strict=False):
         counts[state] += len(ids)
         pending.update(_bet_id(job_id) for job_id in ids)
-    for state, size in zip(SIZE_ONLY.values(), replies[len(LIST_KEYS) + len(ZSET_KEYS):], strict=True):
+    for state, size in zip(
+        SIZE_ONLY.values(), replies[len(LIST_KEYS) + len(ZSET_KEYS) :], strict=True
+    ):
         counts[state] += int(size)
     pending.discard(-1)
     return QueueSnapshot(counts, frozenset(pending))
@@ -72,12 +83,23 @@ class Exporter:
         self.logger = setup_logging(SERVICE)
         self.conns = Connections.from_env()
         self.registry = new_registry()
-        self.jobs = Gauge("bullmq_queue_jobs", "BullMQ jobs by queue and state.", ["queue", "state"],
-                          registry=self.registry)
-        self.lost = Gauge("ebit_bets_lost", "Bets settled, not credited and no longer queued.",
-                          registry=self.registry)
-        self.up = Gauge("ebit_exporter_source_up", "1 when the last read of a source worked.",
-                        ["source"], registry=self.registry)
+        self.jobs = Gauge(
+            "bullmq_queue_jobs",
+            "BullMQ jobs by queue and state.",
+            ["queue", "state"],
+            registry=self.registry,
+        )
+        self.lost = Gauge(
+            "ebit_bets_lost",
+            "Bets settled, not credited and no longer queued.",
+            registry=self.registry,
+        )
+        self.up = Gauge(
+            "ebit_exporter_source_up",
+            "1 when the last read of a source worked.",
+            ["source"],
+            registry=self.registry,
+        )
         self.queues = [q for q in env_str("EXPORTER_QUEUES", QUEUE_NAME).split(",") if q]
         self.grace = env_float("SETTLE_GRACE_SECONDS", 5.0)
         self.interval = env_float("EXPORTER_INTERVAL_SECONDS", 1.0)

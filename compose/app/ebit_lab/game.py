@@ -1,4 +1,4 @@
-"""ebit-game: runs a round every ROUND_SECONDS, settles its bets and enqueues one bet_settled job each.
+"""ebit-game: a round every ROUND_SECONDS settles bets and enqueues one bet_settled job per bet.
 
 Each round settles the bets players placed through ebit-api plus SIM_BETS_PER_ROUND bets of its
 own simulated players, so jobs keep arriving on bet_settled_queue while ebit-api (the consumer) is
@@ -43,7 +43,8 @@ WITH sim AS (
 )
 UPDATE bets b
 SET status = 'settled', settled_at = now(),
-    payout = CASE WHEN random() < $2 THEN greatest($3::numeric, round((b.stake * (2 + random() * 48))::numeric, 2))
+    payout = CASE WHEN random() < $2
+                  THEN greatest($3::numeric, round((b.stake * (2 + random() * 48))::numeric, 2))
                   WHEN random() < 0.5 THEN round(b.stake * 2, 2) ELSE 0 END
 WHERE b.id IN (SELECT id FROM due) OR b.id IN (SELECT id FROM sim)
 RETURNING b.id, b.player_id, b.payout::float8 AS payout
@@ -55,10 +56,12 @@ class Game:
         self.logger = setup_logging(SERVICE)
         self.conns = Connections.from_env()
         self.registry = new_registry()
-        self.settled = Counter("ebit_bets_settled", "Bets settled by the game rounds.",
-                               registry=self.registry)
-        self.enqueue_errors = Counter("ebit_game_enqueue_errors", "bet_settled jobs not enqueued.",
-                                      registry=self.registry)
+        self.settled = Counter(
+            "ebit_bets_settled", "Bets settled by the game rounds.", registry=self.registry
+        )
+        self.enqueue_errors = Counter(
+            "ebit_game_enqueue_errors", "bet_settled jobs not enqueued.", registry=self.registry
+        )
         self.round_seconds = env_float("ROUND_SECONDS", 1.0)
         self.sim_bets = env_int("SIM_BETS_PER_ROUND", 4)
         self.big_win_share = env_float("BIG_WIN_SHARE", 0.2)
@@ -69,15 +72,22 @@ class Game:
         start_http_server(env_int("METRICS_PORT", 9102), registry=self.registry)
         pool = await _connect(self.conns.postgres_dsn)
         queue = Queue(QUEUE_NAME, {"connection": self.conns.redis_url})
-        log_event(self.logger, logging.INFO, "ebit-game started", round_seconds=self.round_seconds,
-                  sim_bets_per_round=self.sim_bets)
+        log_event(
+            self.logger,
+            logging.INFO,
+            "ebit-game started",
+            round_seconds=self.round_seconds,
+            sim_bets_per_round=self.sim_bets,
+        )
         round_no = 0
         while True:
             round_no += 1
             try:
                 await self.play_round(pool, queue, round_no)
             except Exception as exc:  # a failed round is logged; the next round retries
-                log_event(self.logger, logging.ERROR, "round failed", round=round_no, error=repr(exc))
+                log_event(
+                    self.logger, logging.ERROR, "round failed", round=round_no, error=repr(exc)
+                )
             await asyncio.sleep(self.round_seconds)
 
     async def play_round(self, pool: asyncpg.Pool, queue: Queue, round_no: int) -> None:
@@ -87,18 +97,32 @@ class Game:
         for row in rows:
             await self.enqueue(queue, dict(row), trace_id, round_no)
 
-    async def enqueue(self, queue: Queue, bet: dict[str, Any], trace_id: str, round_no: int) -> None:
-        data = {"bet_id": bet["id"], "player_id": bet["player_id"], "payout": bet["payout"],
-                "trace_id": trace_id, "round": round_no}
-        opts: dict[str, Any] = {"jobId": f"bet-{bet['id']}", "removeOnComplete": {"count": 1000},
-                                "removeOnFail": {"count": 1000}}
+    async def enqueue(
+        self, queue: Queue, bet: dict[str, Any], trace_id: str, round_no: int
+    ) -> None:
+        data = {
+            "bet_id": bet["id"],
+            "player_id": bet["player_id"],
+            "payout": bet["payout"],
+            "trace_id": trace_id,
+            "round": round_no,
+        }
+        opts: dict[str, Any] = {
+            "jobId": f"bet-{bet['id']}",
+            "removeOnComplete": {"count": 1000},
+            "removeOnFail": {"count": 1000},
+        }
         if bet["payout"] >= self.big_win_payout:
             opts["delay"] = self.hold_ms
         try:
             await queue.add(JOB_NAME, data, opts)
-        except Exception as exc:  # Redis down or flushed mid-call: the bet stays settled, uncredited
+        except (
+            Exception
+        ) as exc:  # Redis down or flushed mid-call: the bet stays settled, uncredited
             self.enqueue_errors.inc()
-            log_event(self.logger, logging.ERROR, "enqueue failed", bet_id=bet["id"], error=repr(exc))
+            log_event(
+                self.logger, logging.ERROR, "enqueue failed", bet_id=bet["id"], error=repr(exc)
+            )
 
 
 async def _connect(dsn: str) -> asyncpg.Pool:

@@ -28,8 +28,12 @@ def peer_address(environ: dict[str, Any]) -> str:
     return str(client[0]) if client else "unknown"
 
 
-def create_gateway(metrics: ApiMetrics, throttler: HandshakeThrottler, logger: logging.Logger) -> socketio.AsyncServer:
-    sio = socketio.AsyncServer(async_mode="asgi", cors_allowed_origins="*", logger=False, engineio_logger=False)
+def create_gateway(
+    metrics: ApiMetrics, throttler: HandshakeThrottler, logger: logging.Logger
+) -> socketio.AsyncServer:
+    sio = socketio.AsyncServer(
+        async_mode="asgi", cors_allowed_origins="*", logger=False, engineio_logger=False
+    )
     last_log = {"at": 0.0}
 
     @sio.event
@@ -40,8 +44,14 @@ def create_gateway(metrics: ApiMetrics, throttler: HandshakeThrottler, logger: l
             metrics.handshakes.labels("throttled").inc()
             if time.monotonic() - last_log["at"] > 5:  # one line per 5 s, not one per refusal
                 last_log["at"] = time.monotonic()
-                log_event(logger, logging.WARNING, "ws handshake throttled", source=source,
-                          rate=throttler.rate, burst=throttler.burst)
+                log_event(
+                    logger,
+                    logging.WARNING,
+                    "ws handshake throttled",
+                    source=source,
+                    rate=throttler.rate,
+                    burst=throttler.burst,
+                )
             detail = {"reason": REFUSAL, "source": source, "retry_after": round(retry_after, 3)}
             raise socketio.exceptions.ConnectionRefusedError(REFUSAL, detail)
         metrics.handshakes.labels("accepted").inc()

@@ -1,4 +1,4 @@
-"""ASGI middleware: trace id per request, http_requests_total and the latency histogram, error logs."""
+"""ASGI middleware: a trace id per request, http_requests_total, the latency histogram, logs."""
 
 from __future__ import annotations
 
@@ -46,21 +46,36 @@ class HttpMetricsMiddleware:
         try:
             await self.app(scope, receive, send_with_status)
         finally:
-            self._observe(scope, status["code"], time.perf_counter() - started, started_ns, trace_id)
+            self._observe(
+                scope, status["code"], time.perf_counter() - started, started_ns, trace_id
+            )
             TRACE_ID.reset(token)
 
-    def _observe(self, scope: Scope, status: int, elapsed: float, started_ns: int, trace_id: str) -> None:
+    def _observe(
+        self, scope: Scope, status: int, elapsed: float, started_ns: int, trace_id: str
+    ) -> None:
         route = route_template(scope)
         method = scope["method"]
         self.metrics.http_requests.labels(self.service, route, method, str(status)).inc()
         self.metrics.http_duration.labels(self.service, route, method).observe(elapsed)
-        self.tracer.record(f"{method} {route}", trace_id, started_ns, elapsed, {"http.status_code": status})
+        self.tracer.record(
+            f"{method} {route}", trace_id, started_ns, elapsed, {"http.status_code": status}
+        )
         if status >= 400 and route not in QUIET_ROUTES:
-            log_event(self.logger, logging.WARNING, "request failed", route=route, method=method,
-                      status=status, duration_ms=round(elapsed * 1000, 2))
+            log_event(
+                self.logger,
+                logging.WARNING,
+                "request failed",
+                route=route,
+                method=method,
+                status=status,
+                duration_ms=round(elapsed * 1000, 2),
+            )
 
 
 def route_template(scope: Scope) -> str:
     """The matched route's path template (``/api/players/{player_id}``), never the raw path."""
-    path = getattr(scope.get("route"), "path", None) or getattr(scope.get("endpoint"), "route_path", None)
+    path = getattr(scope.get("route"), "path", None) or getattr(
+        scope.get("endpoint"), "route_path", None
+    )
     return _CONVERTER.sub("}", str(path)) if path else "unmatched"

@@ -29,14 +29,20 @@ class Smoke:
         self.logger = setup_logging(SERVICE)
         self.base = env_str("API_URL", "http://ebit-api:8080")
         self.registry = new_registry()
-        self.requests = Counter("smoke_requests", "Requests sent by smoke.", ["kind", "result"],
-                                registry=self.registry)
-        self.ws_connected = Gauge("smoke_ws_connected_clients", "smoke's socket.io clients connected.",
-                                  registry=self.registry)
-        self.ws_errors = Counter("smoke_ws_connect_errors", "smoke's failed socket.io connects.",
-                                 registry=self.registry)
-        self.ws_disconnects = Counter("smoke_ws_disconnects", "smoke's socket.io disconnects.",
-                                      registry=self.registry)
+        self.requests = Counter(
+            "smoke_requests", "Requests sent by smoke.", ["kind", "result"], registry=self.registry
+        )
+        self.ws_connected = Gauge(
+            "smoke_ws_connected_clients",
+            "smoke's socket.io clients connected.",
+            registry=self.registry,
+        )
+        self.ws_errors = Counter(
+            "smoke_ws_connect_errors", "smoke's failed socket.io connects.", registry=self.registry
+        )
+        self.ws_disconnects = Counter(
+            "smoke_ws_disconnects", "smoke's socket.io disconnects.", registry=self.registry
+        )
         self.pages = env_int("CACHE_PREWARM_PAGES", 25)
         self.players = env_int("CACHE_PREWARM_PLAYERS", 500)
 
@@ -45,15 +51,25 @@ class Smoke:
         log_event(self.logger, logging.INFO, "smoke started", api=self.base)
         async with httpx.AsyncClient(base_url=self.base, timeout=5.0) as http:
             loops = [
-                self.every(1 / env_float("SMOKE_GAMES_RPS", 12), "games", lambda: self.read_games(http)),
-                self.every(1 / env_float("SMOKE_PLAYERS_RPS", 4), "players", lambda: self.read_player(http)),
-                self.every(1 / env_float("SMOKE_BETS_RPS", 2), "bets", lambda: self.place_bet(http)),
-                self.every(env_float("SMOKE_SIGNIN_SECONDS", 2), "signin", lambda: self.sign_in(http)),
+                self.every(
+                    1 / env_float("SMOKE_GAMES_RPS", 12), "games", lambda: self.read_games(http)
+                ),
+                self.every(
+                    1 / env_float("SMOKE_PLAYERS_RPS", 4), "players", lambda: self.read_player(http)
+                ),
+                self.every(
+                    1 / env_float("SMOKE_BETS_RPS", 2), "bets", lambda: self.place_bet(http)
+                ),
+                self.every(
+                    env_float("SMOKE_SIGNIN_SECONDS", 2), "signin", lambda: self.sign_in(http)
+                ),
             ]
             clients = [self.ws_client(i) for i in range(env_int("SMOKE_WS_CLIENTS", 3))]
             await asyncio.gather(*loops, *clients)
 
-    async def every(self, period: float, kind: str, call: Callable[[], Awaitable[httpx.Response]]) -> None:
+    async def every(
+        self, period: float, kind: str, call: Callable[[], Awaitable[httpx.Response]]
+    ) -> None:
         loop = asyncio.get_running_loop()
         next_at = loop.time()
         while True:
@@ -73,16 +89,24 @@ class Smoke:
         return http.get(f"/api/players/{random.randint(1, self.players)}")
 
     def place_bet(self, http: httpx.AsyncClient) -> Awaitable[httpx.Response]:
-        bet = {"player_id": random.randint(1, 20000), "game_id": random.randint(1, 60000),
-               "stake": round(random.uniform(1, 49), 2)}
+        bet = {
+            "player_id": random.randint(1, 20000),
+            "game_id": random.randint(1, 60000),
+            "stake": round(random.uniform(1, 49), 2),
+        }
         return http.post("/api/bets", json=bet)
 
     def sign_in(self, http: httpx.AsyncClient) -> Awaitable[httpx.Response]:
-        creds = {"username": env_str("ADMIN_USERNAME", "admin"), "password": env_str("SMOKE_ADMIN_PASSWORD", "")}
+        creds = {
+            "username": env_str("ADMIN_USERNAME", "admin"),
+            "password": env_str("SMOKE_ADMIN_PASSWORD", ""),
+        }
         return http.post("/api/admin/signin", json=creds)
 
     async def ws_client(self, index: int) -> None:
-        client = socketio.AsyncClient(reconnection=True, reconnection_delay=1, reconnection_delay_max=5)
+        client = socketio.AsyncClient(
+            reconnection=True, reconnection_delay=1, reconnection_delay_max=5
+        )
 
         @client.event
         async def connect() -> None:
@@ -96,7 +120,9 @@ class Smoke:
         @client.event
         async def connect_error(data: object) -> None:
             self.ws_errors.inc()
-            log_event(self.logger, logging.WARNING, "socket.io connect error", client=index, data=data)
+            log_event(
+                self.logger, logging.WARNING, "socket.io connect error", client=index, data=data
+            )
 
         await self._connect_until_up(client)
         while True:

@@ -28,14 +28,22 @@ class Tracer:
     def enabled(self) -> bool:
         return bool(self.endpoint)
 
-    def record(self, name: str, trace_id: str, start_ns: int, seconds: float, attrs: dict[str, Any]) -> None:
+    def record(
+        self, name: str, trace_id: str, start_ns: int, seconds: float, attrs: dict[str, Any]
+    ) -> None:
         if not self.enabled or len(self._spans) > 5000:
             return
-        self._spans.append({
-            "traceId": trace_id, "spanId": secrets.token_hex(8), "name": name, "kind": 2,
-            "startTimeUnixNano": str(start_ns), "endTimeUnixNano": str(start_ns + int(seconds * 1e9)),
-            "attributes": [{"key": k, "value": _value(v)} for k, v in attrs.items()],
-        })
+        self._spans.append(
+            {
+                "traceId": trace_id,
+                "spanId": secrets.token_hex(8),
+                "name": name,
+                "kind": 2,
+                "startTimeUnixNano": str(start_ns),
+                "endTimeUnixNano": str(start_ns + int(seconds * 1e9)),
+                "attributes": [{"key": k, "value": _value(v)} for k, v in attrs.items()],
+            }
+        )
 
     async def run(self) -> None:
         if not self.enabled:
@@ -50,10 +58,18 @@ class Tracer:
         spans, self._spans = self._spans, []
         if not spans:
             return
-        body = {"resourceSpans": [{
-            "resource": {"attributes": [{"key": "service.name", "value": {"stringValue": self.service}}]},
-            "scopeSpans": [{"scope": {"name": "ebit-lab"}, "spans": spans}],
-        }]}
+        body = {
+            "resourceSpans": [
+                {
+                    "resource": {
+                        "attributes": [
+                            {"key": "service.name", "value": {"stringValue": self.service}}
+                        ]
+                    },
+                    "scopeSpans": [{"scope": {"name": "ebit-lab"}, "spans": spans}],
+                }
+            ]
+        }
         with contextlib.suppress(httpx.HTTPError):
             await client.post(url, json=body)
 

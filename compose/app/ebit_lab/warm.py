@@ -21,8 +21,12 @@ async def warm() -> int:
     pool = await asyncpg.create_pool(conns.postgres_dsn, min_size=1, max_size=1)
     cache = aioredis.from_url(conns.redis_url)
     try:
-        catalogue = Catalogue(pool, cache, ApiMetrics(new_registry()), env_int("CACHE_TTL_SECONDS", 3600))
-        return await catalogue.prewarm(env_int("CACHE_PREWARM_PAGES", 25), env_int("CACHE_PREWARM_PLAYERS", 500))
+        catalogue = Catalogue(
+            pool, cache, ApiMetrics(new_registry()), env_int("CACHE_TTL_SECONDS", 3600)
+        )
+        return await catalogue.prewarm(
+            env_int("CACHE_PREWARM_PAGES", 25), env_int("CACHE_PREWARM_PLAYERS", 500)
+        )
     finally:
         await cache.aclose()
         await pool.close()

@@ -29,7 +29,11 @@ RETURNING w.player_id
 
 
 def create_worker(
-    pool: asyncpg.Pool, redis_url: str, metrics: ApiMetrics, logger: logging.Logger, concurrency: int
+    pool: asyncpg.Pool,
+    redis_url: str,
+    metrics: ApiMetrics,
+    logger: logging.Logger,
+    concurrency: int,
 ) -> Worker:
     async def credit(job: Any, token: str) -> dict[str, Any]:
         TRACE_ID.set(str(job.data.get("trace_id") or ""))
@@ -41,9 +45,18 @@ def create_worker(
             log_event(logger, logging.INFO, "bet already credited or unknown", bet_id=bet_id)
         return {"credited": credited is not None}
 
-    worker = Worker(QUEUE_NAME, credit, {
-        "connection": redis_url, "concurrency": concurrency, "autorun": True,
-        "removeOnComplete": {"count": 1000}, "removeOnFail": {"count": 1000},
-    })
-    worker.on("error", lambda err, *a: log_event(logger, logging.ERROR, "worker error", error=str(err)))
+    worker = Worker(
+        QUEUE_NAME,
+        credit,
+        {
+            "connection": redis_url,
+            "concurrency": concurrency,
+            "autorun": True,
+            "removeOnComplete": {"count": 1000},
+            "removeOnFail": {"count": 1000},
+        },
+    )
+    worker.on(
+        "error", lambda err, *a: log_event(logger, logging.ERROR, "worker error", error=str(err))
+    )
     return worker
