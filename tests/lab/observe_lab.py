@@ -93,7 +93,7 @@ class HandDrill:
     journal: Path
     injected_at: datetime  # just before the fault command ran
     inject_returned_at: datetime | None = None  # when the fault command had returned
-    reverted_at: datetime | None = None
+    reverted_at: datetime | None = None  # when the revert command had returned
 
     def events(self, type_: str) -> list[dict[str, Any]]:
         return [e.data for e in read_events(self.journal) if e.type == type_]
@@ -136,6 +136,16 @@ async def lab_observer(
             yield Observer(chosen, sources, journal, SystemClock(), poll_interval=interval)
 
 
+async def _timed(action: Awaitable[None], drill: HandDrill, field: str) -> None:
+    await action
+    setattr(drill, field, SystemClock().now())
+
+
+def _settled(task: asyncio.Task[None], seen: Callable[[], bool]) -> Callable[[], bool]:
+    """Stop polling once the command has returned and the symptom is seen (or it failed)."""
+    return lambda: task.done() and (seen() or task.exception() is not None)
+
+
 async def drill_by_hand(
     lab: LabStack,
     chosen: ScenarioBase,
@@ -155,17 +165,22 @@ async def drill_by_hand(
         report = await observer.collect_baseline(baseline)
         assert report.steady, f"lab not steady before the fault: {report.not_steady}"
         drill = HandDrill(observer, journal_path, SystemClock().now())
+        # poll while the fault command runs: a stop or a recreate takes seconds, and the first
+        # breaching sample may come before the command returns
+        injecting = asyncio.create_task(_timed(inject(), drill, "inject_returned_at"))
         try:
-            await inject()
-            drill.inject_returned_at = SystemClock().now()
-            seen = await poll_until(observer, observer.ever_symptomatic, symptom_timeout, interval)
+            seen = await poll_until(
+                observer, _settled(injecting, observer.ever_symptomatic), symptom_timeout, interval
+            )
+            await injecting
             assert seen, f"no symptom within {symptom_timeout}s: {observer.views}"
             if hold:
                 await poll_until(observer, lambda: False, hold, interval)
         finally:
             if revert is not None:
-                await revert()
-                drill.reverted_at = SystemClock().now()
+                reverting = asyncio.create_task(_timed(revert(), drill, "reverted_at"))
+                await poll_until(observer, reverting.done, recovery_timeout, interval)
+                await reverting
         back = await poll_until(observer, observer.all_recovered, recovery_timeout, interval)
         assert back, f"not recovered within {recovery_timeout}s: {observer.symptomatic()}"
         return drill
