@@ -74,7 +74,8 @@ def first_symptom(events: Sequence[Event], primary: Collection[str] | None = Non
     the primary signals when they are known."""
     symptoms = symptoms_after_injection(events)
     preferred = [e for e in symptoms if primary is None or str(e.data.get("signal")) in primary]
-    return (preferred or symptoms or [None])[0]
+    found = preferred or symptoms
+    return found[0] if found else None
 
 
 def _others_clause(events: Sequence[Event], first: Event) -> tuple[str, dict[str, Any]] | None:

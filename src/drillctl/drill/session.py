@@ -30,6 +30,7 @@ from drillctl.drill.recover import refuse_if_unrecovered
 from drillctl.drill.rollback import ScenarioFaults
 from drillctl.drill.run_ids import new_run_id, new_seed
 from drillctl.drill.traffic import TrafficGenerator, new_event_loop
+from drillctl.errors import RevertFailedError
 from drillctl.faults.base import FaultEnv
 from drillctl.faults.registry import plugin_for
 from drillctl.observe.factory import build_sources
@@ -106,16 +107,16 @@ async def _drive(
     def sink(event: Any) -> None:
         journal.append("container", **container_event_data(event))
 
-    async with (
-        httpx.AsyncClient() as client,
-        ScenarioFaults(
-            env, journal, [plugin_for(p) for p in getattr(scenario, "faults", [])]
-        ) as faults,
-    ):
-        sources = build_sources(context.settings.sources, client=client, driver=driver)
-        observer = Observer(scenario, sources, journal, clock, poll_interval=poll)
-        events = asyncio.ensure_future(follow_container_events(driver, clock.now(), sink))
-        try:
+    outcome: Outcome | None = None
+    try:
+        async with (
+            httpx.AsyncClient() as client,
+            ScenarioFaults(
+                env, journal, [plugin_for(p) for p in getattr(scenario, "faults", [])]
+            ) as faults,
+        ):
+            sources = build_sources(context.settings.sources, client=client, driver=driver)
+            observer = Observer(scenario, sources, journal, clock, poll_interval=poll)
             engine = Engine(
                 scenario,
                 _options(context, request, driver, run_id, poll),
@@ -127,16 +128,36 @@ async def _drive(
                 profile=_profile(scenario, driver),
                 recurrence=_recurrence(context),
             )
-            if request.interactive:
-                from drillctl.drill.interactive import run_interactive
+            outcome = await _run_engine(engine, context, request, driver, sink)
+    except RevertFailedError as exc:  # the stack re-raises what the engine already journalled
+        if outcome is None:
+            raise
+        del exc
+    finally:
+        journal.close()
+    assert outcome is not None  # every other way out of the block raised
+    return outcome
 
-                return await run_interactive(engine, context.console, request.key_fd)
-            return await engine.run()
-        finally:
-            events.cancel()
-            with contextlib.suppress(BaseException):
-                await events
-            journal.close()
+
+async def _run_engine(
+    engine: Engine,
+    context: Context,
+    request: RunRequest,
+    driver: TargetDriver,
+    sink: Callable[[Any], None],
+) -> Outcome:
+    """The engine (with the panel and keys when interactive) while container events are followed."""
+    events = asyncio.ensure_future(follow_container_events(driver, engine.clock.now(), sink))
+    try:
+        if request.interactive:
+            from drillctl.drill.interactive import run_interactive
+
+            return await run_interactive(engine, context.console, request.key_fd)
+        return await engine.run()
+    finally:
+        events.cancel()
+        with contextlib.suppress(BaseException):
+            await events
 
 
 def _options(
