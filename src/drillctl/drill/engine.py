@@ -148,7 +148,7 @@ class Engine:
             seed=o.seed,
             blind=False,
             drillctl_version=o.version,
-            dashboards=o.dashboards,
+            dashboards=o.dashboards or {title: "" for title in s.dashboards},
         )
 
     def _primary(self) -> set[str]:

@@ -94,8 +94,11 @@ def _on_started(view: PanelView, event: Event) -> None:
     name, severity = scenario.get("name", "?"), scenario.get("severity", "?")
     view.title = f"{name} ({severity}) · run {event.data.get('run_id')}"
     links = event.data.get("dashboards") or {}
-    if links:
-        view.found[2] = " ".join(f"[link={url}]{title}[/link]" for title, url in links.items())
+    if links:  # a title without a URL: no Grafana known yet, the evidence may bring the link
+        view.found[2] = " ".join(
+            f"[link={url}]{title}[/link]" if url else Text(str(title)).markup
+            for title, url in links.items()
+        )
 
 
 def _on_phase(view: PanelView, event: Event) -> None:
@@ -150,7 +153,14 @@ def _on_alert(view: PanelView, event: Event) -> None:
 
 def _on_evidence(view: PanelView, event: Event) -> None:
     slot = {"trace": 3, "log": 4, "runbook": 5, "dashboard": 2}.get(str(event.data.get("kind")))
-    if slot is not None and slot not in view.found:
+    if slot == 2:  # the dashboards' deep links for the drill window
+        items = [i for i in event.data.get("items") or [] if isinstance(i, dict) and i.get("url")]
+        if items:
+            view.found[2] = " ".join(
+                f"[link={i['url']}]{Text(str(i.get('title') or 'dashboard')).markup}[/link]"
+                for i in items
+            )
+    elif slot is not None and slot not in view.found:
         view.found[slot] = Text(str(event.data.get("summary", ""))).markup
 
 
