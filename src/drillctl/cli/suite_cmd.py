@@ -15,15 +15,15 @@ import getpass
 import os
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import httpx
 import typer
 
-from drillctl.cli.scenario_cmds import catalog, guarded
+from drillctl.cli.scenario_cmds import guarded
 from drillctl.context import Context
 from drillctl.drill.regression import parse_tolerance
-from drillctl.drill.suite import SuiteOptions, copy_runs, new_suite_id, run_suite
+from drillctl.drill.suite import SuiteOptions, copy_runs, lab_context, new_suite_id, run_suite
 from drillctl.drill.suite_report import SuiteResult, slack_payload, write_suite_reports
 from drillctl.errors import ConfigError
 from drillctl.report.fmt import seconds
@@ -92,8 +92,10 @@ def suite_cmd(
     """Run several drills one after another, unattended; one JUnit file, one JSON summary."""
 
     def body() -> None:
-        context: Context = ctx.obj
-        loaded = load_all(catalog(ctx), choose(catalog(ctx), scenarios or [], all_), set_ or [])
+        stack = _lab(ctx.obj) if lab else None
+        context: Context = lab_context(ctx.obj, stack) if stack else ctx.obj
+        cat = Catalog(context.settings.drill.scenarios_dir, context.settings.vars)
+        loaded = load_all(cat, choose(cat, scenarios or [], all_), set_ or [])
         options = _options(
             context, fail_on_regression, tolerance, settle_timeout, max_duration, operator
         )
@@ -102,7 +104,6 @@ def suite_cmd(
             context.redactor.add(webhook)
         suite_id = new_suite_id(context)
         out_dir = report_dir or context.state_dir / "suites" / suite_id
-        stack = _lab(context) if lab else None
         result = run_suite(context, loaded, options, out_dir, lab=stack, suite_id=suite_id)
         if report_dir is not None:
             copy_runs(result, report_dir / "runs")
@@ -181,7 +182,7 @@ def _duration(text: str, option: str) -> timedelta:
         raise ConfigError(f"{option} {text!r}: {exc}") from exc
 
 
-def _lab(context: Context) -> object:
+def _lab(context: Context) -> Any:
     from drillctl.lab.stack import DEFAULT_PROJECT, LabStack
 
     return LabStack(project_name=context.settings.project.name or DEFAULT_PROJECT)

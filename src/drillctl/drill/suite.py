@@ -363,8 +363,10 @@ def run_suite(
 ) -> SuiteResult:
     """Bring the lab up (``lab``: a LabStack), run the suite, take the lab down on every path.
 
-    A lab that does not come up raises its TargetError (exit 2) after the teardown; a signal
-    ends the suite early with what ran so far (the reports are still written by the caller)."""
+    With a lab, ``context`` is already pointed at it (``lab_context``) and the scenarios were
+    loaded with its variables. A lab that does not come up raises its TargetError (exit 2) after
+    the teardown; a signal ends the suite early with what ran so far (the caller writes the
+    reports)."""
     clock = context.clock
     result = SuiteResult(
         suite_id or new_suite_id(context),
@@ -380,8 +382,6 @@ def run_suite(
                 say(f"bringing the lab {lab.project_name} up (with smoke traffic)…")
                 lab.up(smoke=True)
                 result.lab_seconds = round(clock.monotonic() - started, 1)
-                context = lab_context(context, lab)
-                result.target = _target(context)
             settler = settler_factory(context, out_dir / "settle.jsonl", options)
             suite = Suite(context, loaded, options, drill=drill, settler=settler)
             suite.run(result, fresh_lab=lab is not None)

@@ -176,7 +176,8 @@ def test_a_lab_that_does_not_come_up_is_taken_down_and_its_error_raised(tmp_path
 def test_the_lab_is_the_target_and_the_first_settle_holds_longer(tmp_path: Path) -> None:
     drill = scripted(0, 0)
     lab = FakeLab()
-    result, settler = suite(tmp_path, drill, lab=lab, names=NAMES[:2])
+    ctx = lab_context(context(tmp_path), lab)
+    result, settler = suite(tmp_path, drill, lab=lab, names=NAMES[:2], ctx=ctx)
     ctx = drill.calls[0][0]
     assert ctx.settings.project.name == "ebit-suite"
     assert ctx.settings.sources.prometheus == "http://127.0.0.1:29090"

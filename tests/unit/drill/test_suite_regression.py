@@ -49,7 +49,11 @@ def test_slower_by_less_than_the_floor_is_noise() -> None:
 
 
 def test_the_median_not_the_mean_is_the_reference() -> None:
-    previous = [record("a", recover_s=20.0), record("b", recover_s=22.0), record("c", recover_s=300)]
+    previous = [
+        record("a", recover_s=20.0),
+        record("b", recover_s=22.0),
+        record("c", recover_s=300),
+    ]
     assert compare(record(recover_s=30.0), previous) == []  # median 22: 30 is within 50 %
     assert metrics(compare(record(recover_s=40.0), previous)) == {"recover_s": "slower"}
 
