@@ -278,6 +278,7 @@ class ObserverSettler:
                     timeout=self.options.settle_timeout,
                     hold=hold,
                     poll=max(poll, 2.0),
+                    on_change=lambda reasons: journal.append("suite.waiting", reasons=reasons),
                 )
                 settled = await settle(plan, self.context.clock)
             journal.append("suite.settled", **vars(settled))

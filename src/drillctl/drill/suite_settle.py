@@ -109,6 +109,7 @@ class SettlePlan:
     timeout: float
     hold: float
     poll: float = 2.0
+    on_change: Callable[[list[str]], object] | None = None  # what still moves, when it changes
 
 
 async def settle(plan: SettlePlan, clock: Clock) -> Settled:
@@ -116,6 +117,7 @@ async def settle(plan: SettlePlan, clock: Clock) -> Settled:
     start = clock.monotonic()
     calm_since: float | None = None
     reasons: list[str] = []
+    previous: list[str] | None = None
     while True:
         values: dict[str, float | None] = {}
         for observer in plan.observers:
@@ -132,6 +134,9 @@ async def settle(plan: SettlePlan, clock: Clock) -> Settled:
             unhealthy=unhealthy,
             unavailable=down & plan.sources,
         )
+        if plan.on_change is not None and reasons != previous:
+            plan.on_change(reasons)
+        previous = reasons
         now = clock.monotonic()
         calm_since = (calm_since or now) if not reasons else None
         if calm_since is not None and now - calm_since >= plan.hold:

@@ -133,11 +133,13 @@ def test_settles_once_calm_for_the_hold() -> None:
     assert settled.before == "signin-failure-spike"
 
 
-def test_a_leftover_alert_keeps_it_waiting() -> None:
+def test_a_leftover_alert_keeps_it_waiting_and_each_change_is_told() -> None:
     clock = FakeClock()
     observer = FakeObserver(BULLMQ, [2.0], firing=[["EbitApiDown"]] * 3 + [[]])
-    settled = asyncio.run(settle(_plan(observer), clock))
+    told: list[list[str]] = []
+    settled = asyncio.run(settle(_plan(observer, on_change=told.append), clock))
     assert settled.settled and settled.seconds == 12.0
+    assert told == [["alert EbitApiDown firing"], []]
 
 
 def test_gives_up_after_the_timeout_saying_what_still_moves() -> None:
