@@ -278,3 +278,15 @@ def test_the_slack_text_escapes_and_stays_within_the_limit(tmp_path: Path) -> No
     result.stopped = "<!channel> " + "x" * 5000
     text = render_slack(result)
     assert "<!channel>" not in text and "&lt;!channel&gt;" in text and len(text) <= 3900
+
+
+def test_sigterm_between_drills_interrupts_and_the_handlers_are_restored() -> None:
+    import os
+    import signal
+
+    from drillctl.drill.suite import interruptible
+
+    before = signal.getsignal(signal.SIGTERM)
+    with pytest.raises(KeyboardInterrupt, match="SIGTERM"), interruptible():
+        os.kill(os.getpid(), signal.SIGTERM)
+    assert signal.getsignal(signal.SIGTERM) is before
