@@ -25,7 +25,7 @@ from drillctl.context import Context
 from drillctl.drill.regression import parse_tolerance
 from drillctl.drill.suite import SuiteOptions, copy_runs, lab_context, new_suite_id, run_suite
 from drillctl.drill.suite_report import SuiteResult, slack_payload, write_suite_reports
-from drillctl.errors import ConfigError
+from drillctl.errors import ConfigError, ScenarioError
 from drillctl.report.fmt import seconds
 from drillctl.report.slack_post import post_to_webhook
 from drillctl.scenario.catalog import Catalog, Loaded
@@ -120,7 +120,12 @@ def suite_cmd(
 def choose(cat: Catalog, refs: list[str], all_: bool) -> list[str]:
     if not refs and not all_:
         raise ConfigError("name the scenarios to run, or --all", hint="drillctl list")
-    chosen = [s.scenario.name for s in cat.listing().scenarios] if all_ else []
+    if not all_:
+        return refs
+    listing = cat.listing()
+    if listing.problems:  # a broken team scenario is not silently left out of --all
+        raise ScenarioError(listing.problems)
+    chosen = [s.scenario.name for s in listing.scenarios]
     return chosen + [ref for ref in refs if ref not in chosen]
 
 

@@ -170,3 +170,16 @@ def test_a_slack_webhook_refusal_is_a_warning(
     )
     assert result.exit_code == 0
     assert "Slack webhook refused the message: HTTP 404 no_service" in result.output
+
+
+def test_all_refuses_a_broken_team_scenario(tmp_path: Path, calls: list[Any]) -> None:
+    team = tmp_path / "team"
+    team.mkdir()
+    (team / "broken.yaml").write_text("name: broken\nbaseline: soon\n")
+    result = CliRunner().invoke(
+        app,
+        ["--state-dir", str(tmp_path / "state"), "--scenarios-dir", str(team), "suite", "--all"],
+        env={"COLUMNS": "200"},
+    )
+    assert result.exit_code == 2 and "broken.yaml" in result.output
+    assert calls == []
