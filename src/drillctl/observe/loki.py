@@ -5,7 +5,7 @@ would silently query 1970); stream timestamps come back as nanosecond *strings*;
 answer are split over several streams (merged and sorted here); the default ``limit`` of 100
 truncates silently (always sent); errors are plain text, not JSON; log (stream) queries are
 refused by the instant endpoint from Loki 3.2 on, so signals must be metric queries such as
-``sum(count_over_time({service_name="ebit-api"} |= "error" [30s]))``; ``/ready`` answers 503 for
+``sum(count_over_time({service="ebit-api"} |= "error" [30s]))``; ``/ready`` answers 503 for
 a while after start. Multi-tenant Loki needs ``X-Scope-OrgID`` (``sources.loki_tenant``).
 """
 
@@ -41,7 +41,7 @@ def _go_escape(text: str) -> str:
 class LokiSource:
     name = "loki"
 
-    def __init__(self, api: HttpApi, *, service_label: str = "service_name") -> None:
+    def __init__(self, api: HttpApi, *, service_label: str = "service") -> None:
         self.api = api
         self.service_label = service_label
 
