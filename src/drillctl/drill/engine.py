@@ -86,6 +86,7 @@ class Engine:
         self._diagnosed = False
         self._always: dict[str, list[float | None]] = {}
         self._polls = 0
+        self.extra_hold = 0.0  # seconds a game master added to the faults' hold (gm_channel)
 
     # -- the responder's entry point --------------------------------------------------------
 
@@ -234,9 +235,11 @@ class Engine:
         while True:
             command = self._command()
             if command is not None:
+                if command == "end-fault":  # the game master ended the fault early
+                    return "game-master"
                 return "responder" if command == "revert" else "abort"
             now = self.clock.monotonic()
-            if now >= until:
+            if now >= until + self.extra_hold:
                 return "engine"
             if now >= guard:
                 self.journal.append(
@@ -248,7 +251,10 @@ class Engine:
             if await self._poll():
                 return "guardrail"
             await self._wait(
-                min(self.options.poll_interval, max(until - self.clock.monotonic(), 0.0))
+                min(
+                    self.options.poll_interval,
+                    max(until + self.extra_hold - self.clock.monotonic(), 0.0),
+                )
             )
 
     def _command(self) -> str | None:
