@@ -22,6 +22,8 @@ import httpx
 
 from drillctl import __version__
 from drillctl.context import Context
+from drillctl.drill import blind as blind_mode
+from drillctl.drill import gm_channel
 from drillctl.drill.engine import DrillOptions, Engine, LiveJournal, Outcome
 from drillctl.drill.finish import Finished, FinishOptions, finish_run
 from drillctl.drill.journal import JOURNAL_NAME
@@ -53,6 +55,8 @@ class RunRequest:
     max_duration: timedelta
     slack_webhook: str | None = None
     key_fd: int = 0
+    blind: blind_mode.BlindPick | None = None  # a blind drill: hide the scenario until the end
+    seed: int | None = None
 
 
 @dataclass
@@ -70,7 +74,9 @@ def run_drill(
     refuse_if_unrecovered(context.state_dir)
     driver = build_driver(context.settings, env=env, clock=context.clock)
     project = str(driver.describe().get("project") or "default")
-    run_id = new_run_id(request.scenario.name, context.clock.now())
+    run_id = new_run_id(
+        blind_mode.RUN_ID_WORD if request.blind else request.scenario.name, context.clock.now()
+    )
     with ProjectLock(context.state_dir, project, run_id):
         scenario = resolve_secrets(request.scenario, env, context.redactor)
         run_dir = context.runs_dir / run_id
@@ -100,7 +106,9 @@ async def _drive(
     run_id: str,
 ) -> Outcome:
     clock, redactor = context.clock, context.redactor
-    journal = LiveJournal(run_dir / JOURNAL_NAME, clock=clock, redactor=redactor)
+    journal = blind_mode.open_journal(
+        run_dir, JOURNAL_NAME, request.blind, clock=clock, redactor=redactor
+    )
     env = FaultEnv(target=driver, run_dir=run_dir, clock=clock, redactor=redactor)
     poll = parse_duration(context.settings.drill.poll_interval).total_seconds()
 
@@ -148,12 +156,14 @@ async def _run_engine(
 ) -> Outcome:
     """The engine (with the panel and keys when interactive) while container events are followed."""
     events = asyncio.ensure_future(follow_container_events(driver, engine.clock.now(), sink))
+    gm = gm_channel.following(engine, engine.journal.path.parent) if request.blind else None
     try:
-        if request.interactive:
-            from drillctl.drill.interactive import run_interactive
+        async with gm or contextlib.nullcontext():  # a blind drill follows the game master
+            if request.interactive:
+                from drillctl.drill.interactive import run_interactive
 
-            return await run_interactive(engine, context.console, request.key_fd)
-        return await engine.run()
+                return await run_interactive(engine, context.console, request.key_fd)
+            return await engine.run()
     finally:
         events.cancel()
         with contextlib.suppress(BaseException):
@@ -169,7 +179,7 @@ def _options(
         operator=request.operator,
         max_duration=request.max_duration,
         poll_interval=poll,
-        seed=new_seed(),
+        seed=new_seed() if request.seed is None else request.seed,
         scenario_file=request.scenario_file,
         target=dict(driver.describe()),
         version=__version__,
