@@ -99,9 +99,13 @@ class _Journal(Protocol):
 class Drill(Protocol):
     """What the channel needs of the engine."""
 
-    journal: _Journal
-    commands: asyncio.Queue[str]
     extra_hold: float
+
+    @property
+    def journal(self) -> _Journal: ...
+
+    @property
+    def commands(self) -> asyncio.Queue[str]: ...
 
 
 def apply(drill: Drill, action: GmAction) -> None:
