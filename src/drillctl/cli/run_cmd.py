@@ -12,6 +12,7 @@ from __future__ import annotations
 import getpass
 import os
 import sys
+from dataclasses import replace
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -19,6 +20,7 @@ import typer
 from drillctl.cli.scenario_cmds import SetOption, catalog, guarded
 from drillctl.config import Settings
 from drillctl.context import Context
+from drillctl.drill.blind import BlindPick, masked_plan, pick_for_run
 from drillctl.drill.plan import build_plan, render_plan
 from drillctl.errors import ConfigError
 from drillctl.scenario.catalog import Loaded
@@ -35,7 +37,9 @@ def register(app: typer.Typer) -> None:
 
 def run_cmd(
     ctx: typer.Context,
-    scenario: Annotated[str, typer.Argument(help="scenario name or YAML file")],
+    scenario: Annotated[
+        str | None, typer.Argument(help="scenario name or YAML file (none with --blind)")
+    ] = None,
     set_: SetOption = None,
     dry_run: Annotated[
         bool,
@@ -68,19 +72,31 @@ def run_cmd(
         typer.Option("--max-duration", help="cap on the drill after injection (default 15m)"),
     ] = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="do not ask before injecting")] = False,
+    blind: Annotated[
+        str | None,
+        typer.Option("--blind", help="draw a hidden scenario: a,b,c | a blind_sets name | all"),
+    ] = None,
+    seed: Annotated[int | None, typer.Option("--seed", help="seed of the blind draw")] = None,
+    difficulty: Annotated[
+        str | None, typer.Option("--difficulty", help="blind: only easy|medium|hard scenarios")
+    ] = None,
 ) -> None:
     """Run a chaos drill against the compose project."""
 
     def body() -> None:
         context: Context = ctx.obj
-        loaded = catalog(ctx).load(scenario, parse_assignments(set_ or []))
+        pick = _blind_pick(ctx, scenario, blind, seed, difficulty, set_)
+        sets = parse_assignments(set_ or [])
+        loaded = pick.loaded if pick else catalog(ctx).load(scenario or "", sets)
         if dry_run:
-            dry_run_plan(context, loaded)
+            _plan(context, loaded, pick)
             return
         interactive = sys.stdin.isatty() if non_interactive is None else not non_interactive
         if interactive and not yes:
-            _confirm(context, loaded)
+            _confirm(context, loaded, pick)
         request = _request(context, loaded, interactive, operator, slack_webhook, max_duration)
+        if pick:
+            request = replace(request, blind=pick, seed=pick.seed)
         from drillctl.drill.session import run_drill  # the engine's imports only for real runs
 
         result = run_drill(context, request)
@@ -126,8 +142,42 @@ def _request(
     )
 
 
-def _confirm(context: Context, loaded: Loaded) -> None:
-    dry_run_plan(context, loaded)
+def _blind_pick(
+    ctx: typer.Context,
+    scenario: str | None,
+    spec: str | None,
+    seed: int | None,
+    difficulty: str | None,
+    set_: list[str] | None,
+) -> BlindPick | None:
+    if (spec is None) == (scenario is None):
+        raise ConfigError("name one scenario, or draw a hidden one with --blind (not both)")
+    if spec is None:
+        return None
+    context: Context = ctx.obj
+    return pick_for_run(
+        catalog(ctx),
+        spec,
+        seed=seed,
+        sets=context.settings.drill.blind_sets,
+        difficulty=difficulty,
+        assignments=parse_assignments(set_ or []),
+        target=describe_target(context.settings),
+        redactor=context.redactor,
+    )
+
+
+def _plan(context: Context, loaded: Loaded, pick: BlindPick | None) -> None:
+    """The plan, or for a blind drill only what can be said without giving it away."""
+    if pick is None:
+        dry_run_plan(context, loaded)
+        return
+    for line in masked_plan(pick):
+        context.console.print(line, markup=False, highlight=False, soft_wrap=True)
+
+
+def _confirm(context: Context, loaded: Loaded, pick: BlindPick | None = None) -> None:
+    _plan(context, loaded, pick)
     if not typer.confirm("Inject these faults now?", default=False):
         raise typer.Exit(2)
 
