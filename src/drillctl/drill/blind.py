@@ -257,3 +257,28 @@ def open_journal(
     details = hidden_details(pick)
     write_sealed(run_dir, details)
     return BlindJournal(run_dir / journal_name, reveal=details, **kwargs)
+
+
+def pick_for_run(
+    catalog: Catalog,
+    spec: str,
+    *,
+    seed: int | None,
+    sets: Mapping[str, Sequence[str]],
+    difficulty: str | None,
+    assignments: Sequence[Assignment],
+    target: str,
+    redactor: Redactor | None = None,
+) -> BlindPick:
+    """``drillctl run --blind``: draw with the given seed (a fresh one otherwise), plan sealed."""
+    from drillctl.drill.run_ids import new_seed
+
+    drawn = choose(
+        catalog,
+        spec,
+        seed=new_seed() if seed is None else seed,
+        sets=sets,
+        difficulty=difficulty,
+        assignments=assignments,
+    )
+    return with_plan(drawn, target, redactor)
