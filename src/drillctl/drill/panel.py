@@ -17,6 +17,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from drillctl.drill.blind import signal_label
 from drillctl.drill.journal import Event
 from drillctl.timeconv import parse_rfc3339
 
@@ -55,6 +56,8 @@ class PanelView:
     found: dict[int, str] = field(default_factory=dict)  # checklist item -> what drillctl found
     last_words: list[str] = field(default_factory=list)
     ended: str | None = None
+    blind: bool = False  # a blind drill: signals unnamed, drillctl's findings kept back
+    hint: str | None = None  # the game master's latest hint
 
     @classmethod
     def fold(cls, events: Sequence[Event]) -> PanelView:
@@ -93,6 +96,7 @@ def _on_started(view: PanelView, event: Event) -> None:
     scenario = event.data.get("scenario") or {}
     name, severity = scenario.get("name", "?"), scenario.get("severity", "?")
     view.title = f"{name} ({severity}) · run {event.data.get('run_id')}"
+    view.blind = bool(event.data.get("blind"))
     links = event.data.get("dashboards") or {}
     if links:  # a title without a URL: no Grafana known yet, the evidence may bring the link
         view.found[2] = " ".join(
@@ -160,12 +164,20 @@ def _on_evidence(view: PanelView, event: Event) -> None:
                 f"[link={i['url']}]{Text(str(i.get('title') or 'dashboard')).markup}[/link]"
                 for i in items
             )
-    elif slot is not None and slot not in view.found:
+    elif slot is not None and slot not in view.found and not view.blind:
         view.found[slot] = Text(str(event.data.get("summary", ""))).markup
 
 
 def _on_ended(view: PanelView, event: Event) -> None:
     view.ended = f"{event.data.get('result')} (exit {event.data.get('exit_code')})"
+
+
+def _on_hint(view: PanelView, event: Event) -> None:
+    view.hint = f"{event.ts:%H:%M:%S} hint from {event.data.get('by')}: {event.data.get('text')}"
+
+
+def _on_revealed(view: PanelView, event: Event) -> None:
+    view.title = f"blind drill, revealed: {event.data.get('scenario')}"
 
 
 _HANDLERS = {
@@ -180,6 +192,8 @@ _HANDLERS = {
     "alert": _on_alert,
     "evidence": _on_evidence,
     "run.ended": _on_ended,
+    "gm.hint": _on_hint,
+    "blind.revealed": _on_revealed,
 }
 
 
@@ -215,10 +229,10 @@ def _signal_table(view: PanelView) -> Table:
     table.add_column("baseline", justify="right", no_wrap=True)
     table.add_column("now", justify="right", no_wrap=True)
     table.add_column("state", no_wrap=True)
-    for row in list(view.signals.values())[:MAX_SIGNALS]:
+    for index, row in enumerate(list(view.signals.values())[:MAX_SIGNALS]):
         style = {"SYMPTOM": "bold red", "recovered": "green"}.get(row.state, "")
         table.add_row(
-            row.name,
+            signal_label(index) if view.blind else row.name,
             _num(row.baseline, row.unit),
             _num(row.value, row.unit),
             Text(row.state, style),
@@ -254,6 +268,8 @@ def render(view: PanelView, now: datetime, prompt: str | None = None) -> Rendera
     parts: list[RenderableType] = [_header(view, now), _signal_table(view), _alerts(view)]
     parts.append(Text("first five minutes", style="bold underline"))
     parts.append(_checklist(view))
+    if view.hint:
+        parts.append(Text(view.hint[:WIDTH], style="bold magenta", no_wrap=True))
     for line in view.last_words[-2:]:
         parts.append(Text(line[:WIDTH], style="cyan", no_wrap=True, overflow="ellipsis"))
     if view.ended:
