@@ -57,6 +57,11 @@ class Prom:
         expr = f'ALERTS{{alertname="{alert}",alertstate="firing"}}'
         return self.value(expr) is not None
 
+    def fired_within(self, alert: str, seconds: float) -> bool:
+        """Whether ``alert`` was firing at any evaluation in the last ``seconds``."""
+        expr = f'ALERTS{{alertname="{alert}",alertstate="firing"}}'
+        return self.value(f"max_over_time({expr}[{max(1, int(seconds))}s])") is not None
+
     def wait_for(self, what: str, check: Callable[[], Any], timeout: float) -> Any:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -110,7 +115,7 @@ def test_the_running_lab_exports_every_contract_metric_and_queue_state(prom: Pro
 def test_stopping_the_consumer_backs_up_the_queue_then_it_drains(
     lab: LabStack, prom: Prom, request: pytest.FixtureRequest
 ) -> None:
-    baseline = prom.value(f"max_over_time({WAITING}[30s])") or 0.0
+    baseline = prom.value(f"avg_over_time({WAITING}[30s])") or 0.0
     request.addfinalizer(lambda: restore_api(lab))
     compose(lab, "stop", "ebit-api")
     stopped = time.monotonic()
@@ -120,7 +125,7 @@ def test_stopping_the_consumer_backs_up_the_queue_then_it_drains(
 
     started = time.monotonic()
     compose(lab, "start", "ebit-api")
-    drained_to = max(baseline, 10.0)
+    drained_to = max(2 * baseline, 10.0)
     prom.wait_for(
         f"waiting back to <= {drained_to:.0f} within {DRAIN_BOUND_S} s",
         lambda: (
@@ -134,7 +139,7 @@ def test_stopping_the_consumer_backs_up_the_queue_then_it_drains(
         f" drained in {drain:.1f} s (bound {DRAIN_BOUND_S} s)"
     )
     assert fired
-    assert peak >= max(3 * baseline, baseline + 25), (baseline, peak)
+    assert peak >= 2 * baseline + 20, (baseline, peak)
 
 
 # -- 2. redis-cache-flush ---------------------------------------------------------------------
@@ -232,7 +237,11 @@ def test_handshake_storm_from_one_source_is_throttled_and_smoke_clients_stay(
     assert counts["throttled"] > 0 and (throttled or 0) > 0
     assert counts["accepted"] <= burst + rate * elapsed + 1
     assert smoke_min == 3 and smoke_errors == 0
-    prom.wait_for("WsHandshakesThrottled firing", lambda: prom.firing("WsHandshakesThrottled"), 30)
+    prom.wait_for(
+        "WsHandshakesThrottled firing during or after the storm",
+        lambda: prom.fired_within("WsHandshakesThrottled", time.monotonic() - started + 1),
+        30,
+    )
 
 
 # -- 4. signin-failure-spike ------------------------------------------------------------------
