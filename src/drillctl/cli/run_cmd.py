@@ -92,6 +92,11 @@ def run_cmd(
             _plan(context, loaded, pick)
             return
         interactive = sys.stdin.isatty() if non_interactive is None else not non_interactive
+        if interactive and not sys.stdin.isatty():
+            raise ConfigError(
+                "--interactive needs a terminal on stdin for the responder's keys",
+                hint="use --non-interactive (the scenario's expect block judges the drill)",
+            )
         if interactive and not yes:
             _confirm(context, loaded, pick)
         request = _request(context, loaded, interactive, operator, slack_webhook, max_duration)

@@ -58,3 +58,9 @@ def test_a_bad_max_duration_is_refused_before_anything(env: Path) -> None:
     code, output = _run("--max-duration", "soon")
     assert code == 2, output
     assert "--max-duration 'soon'" in output
+
+
+def test_interactive_needs_a_terminal(env: Path) -> None:
+    result = CliRunner().invoke(app, ["run", "bullmq-backpressure", "--interactive", "--yes"])
+    assert result.exit_code == 2, result.output
+    assert "--interactive needs a terminal" in result.output
