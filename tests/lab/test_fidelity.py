@@ -35,7 +35,9 @@ GAMES_P95 = (
     '(increase(http_request_duration_seconds_bucket{route="/api/games"}[{w}])))'
 )
 STOP_SECONDS = 20
-DRAIN_BOUND_S = 90  # from `compose start ebit-api` to waiting back at baseline, incl. start-up
+# From `compose start ebit-api` to waiting back near baseline, ebit-api's start-up included:
+# 13-16 s measured at load average ~40 on 2 cores, 84 s at load ~55; the bound leaves room.
+DRAIN_BOUND_S = 120
 SIGNIN_RECOVERY_BOUND_S = 60
 WRONG_PASSWORD = "not-the-admin-password"
 
@@ -105,13 +107,17 @@ def test_the_running_lab_exports_every_contract_metric_and_queue_state(prom: Pro
     names = set(prom.client.get("/api/v1/label/__name__/values").json()["data"])
     families = {n.removesuffix("_bucket") for n in names} | names
     assert (CONTRACT_METRICS | EXTRA_METRICS) - families - {"ALERTS"} == set()
-    states = f"count by (state) (bullmq_queue_jobs{{{QUEUE}}})"
-    got = prom.client.get("/api/v1/query", params={"query": states}).json()["data"]["result"]
-    assert {r["metric"]["state"] for r in got} == set(QUEUE_STATES)
+    expr = f"count by (state) (last_over_time(bullmq_queue_jobs{{{QUEUE}}}[1m]))"
+
+    def states() -> set[str]:
+        got = prom.client.get("/api/v1/query", params={"query": expr}).json()["data"]["result"]
+        return {r["metric"]["state"] for r in got}
+
+    prom.wait_for("every queue state exported", lambda: states() == set(QUEUE_STATES), 30)
 
 
 # -- 1. bullmq-backpressure --------------------------------------------------------------------
-@pytest.mark.timeout(240)
+@pytest.mark.timeout(270)
 def test_stopping_the_consumer_backs_up_the_queue_then_it_drains(
     lab: LabStack, prom: Prom, request: pytest.FixtureRequest
 ) -> None:
