@@ -62,7 +62,7 @@ def test_bullmq_backpressure_passes_with_the_real_queue_depth(lab: Any, state: P
     print(f"bullmq-backpressure: exit {run.code} in {run.seconds:.0f}s")
 
 
-@pytest.mark.timeout(500)
+@pytest.mark.timeout(560)
 def test_redis_cache_flush_passes_with_the_miss_spike(lab: Any, state: Path) -> None:
     # the lab's cold cache takes minutes to re-warm below 10% misses (500 player keys at 4 reads/s):
     # count it recovered once back within 0.35 of the baseline ratio
@@ -74,9 +74,9 @@ def test_redis_cache_flush_passes_with_the_miss_spike(lab: Any, state: Path) -> 
         "--set",
         "signals[0].symptom.tolerance=0.35",
         "--set",
-        "expect.recovered_within=4m",
+        "expect.recovered_within=5m",
         "--set",
-        "recovery.timeout=4m",
+        "recovery.timeout=5m",
         *API_UP_AT_END,
     )
     _passed(run)
