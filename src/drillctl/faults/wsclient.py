@@ -10,9 +10,10 @@ One handshake, as the protocol documents it:
    reason) — a gateway may also refuse before the upgrade with an HTTP status;
 5. the client closes the connection.
 
-python-socketio's ``AsyncClient`` reaches about 1,000 handshakes/s on one core; this client does
-only the handshake and reaches about twice that, which a storm needs to push a gateway's throttler.
-python-socketio stays the client for long-lived traffic.
+python-socketio's ``AsyncClient`` costs about 1 ms of CPU per handshake (about 1,000/s on a core);
+this client does only the handshake (``wsproto.Handshake``, an asyncio protocol) at a fraction of
+that, which a storm needs to push a gateway's throttler from one core. python-socketio stays the
+client for long-lived traffic.
 
 Run as ``python -m drillctl.faults.wsclient CONFIG.json SUMMARY.json``: the storm runs in its own
 process (its own core, stoppable by pid from a later process) and writes its summary on exit,
@@ -27,16 +28,18 @@ import json
 import os
 import resource
 import signal
+import ssl
 import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-import aiohttp
+from drillctl.faults.wsproto import Handshake, client_frame, tls_context, upgrade_request
 
-WS_TIMEOUT = aiohttp.ClientWSTimeout(ws_receive=10.0, ws_close=2.0)
+HANDSHAKE_TIMEOUT_S = 10.0
 
 
 @dataclass(frozen=True)
@@ -107,34 +110,43 @@ class Pacer:
         return not self.stopped and (self._deadline is None or time.monotonic() < self._deadline)
 
 
-async def handshake(session: aiohttp.ClientSession, url: str, hello: str) -> tuple[str, str | None]:
+@dataclass(frozen=True)
+class Target:
+    """Where to connect and what to say, computed once per storm."""
+
+    host: str
+    port: int
+    url: str
+    hello: str  # the socket.io connect packet
+    tls: ssl.SSLContext | None
+
+    @classmethod
+    def of(cls, cfg: StormConfig) -> Target:
+        url = cfg.ws_url()
+        parts = urlsplit(url)
+        port = parts.port or (443 if parts.scheme == "wss" else 80)
+        return cls(parts.hostname or "127.0.0.1", port, url, cfg.connect_packet(), tls_context(url))
+
+
+async def handshake(target: Target) -> tuple[str, str | None]:
     """One handshake: ``("accepted"|"refused"|"errored", reason)``."""
+    loop = asyncio.get_running_loop()
+    outcome: asyncio.Future[tuple[str, str]] = loop.create_future()
+    request, hello = upgrade_request(target.url), client_frame(target.hello.encode())
+    transport = None
     try:
-        async with session.ws_connect(
-            url, autoclose=False, autoping=False, timeout=WS_TIMEOUT, compress=0
-        ) as ws:
-            opened = await ws.receive()
-            if opened.type != aiohttp.WSMsgType.TEXT or not opened.data.startswith("0"):
-                return "errored", f"no open packet ({opened.type.name})"
-            await ws.send_str(hello)
-            return await _answer(ws)
-    except aiohttp.WSServerHandshakeError as exc:
-        return "refused", f"HTTP {exc.status}"
-    except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+        async with asyncio.timeout(HANDSHAKE_TIMEOUT_S):
+            transport, _ = await loop.create_connection(
+                lambda: Handshake(request, hello, outcome), target.host, target.port, ssl=target.tls
+            )
+            kind, detail = await outcome
+    except (OSError, TimeoutError) as exc:
+        if transport is not None:
+            transport.abort()
         return "errored", type(exc).__name__
-
-
-async def _answer(ws: aiohttp.ClientWebSocketResponse) -> tuple[str, str | None]:
-    while True:
-        msg = await ws.receive()
-        if msg.type != aiohttp.WSMsgType.TEXT:
-            return "errored", f"closed before the namespace answer ({msg.type.name})"
-        data: str = msg.data
-        if data.startswith("40"):
-            return "accepted", None
-        if data.startswith("44"):
-            return "refused", _reason(data)
-        # anything else (a ping "2", a message) comes before the answer: keep reading
+    if kind == "refused":
+        return kind, detail if detail.startswith("HTTP ") else _reason(detail)
+    return kind, None if kind == "accepted" else detail
 
 
 def _reason(packet: str) -> str:
@@ -171,19 +183,15 @@ async def storm(cfg: StormConfig, pacer: Pacer | None = None) -> Tally:
     """Run ``cfg.clients`` handshake loops until the count, the duration or ``pacer.stopped``."""
     pacer = pacer or Pacer(cfg)
     tally = Tally()
-    url, hello = cfg.ws_url(), cfg.connect_packet()
-    connector = aiohttp.TCPConnector(limit=0, ttl_dns_cache=300)
-    async with aiohttp.ClientSession(
-        connector=connector, skip_auto_headers=("User-Agent",)
-    ) as session:
+    target = Target.of(cfg)
 
-        async def loop() -> None:
-            while await pacer.take():
-                started = time.perf_counter()
-                outcome, reason = await handshake(session, url, hello)
-                tally.add(outcome, reason, time.perf_counter() - started)
+    async def loop() -> None:
+        while await pacer.take():
+            started = time.perf_counter()
+            outcome, reason = await handshake(target)
+            tally.add(outcome, reason, time.perf_counter() - started)
 
-        await asyncio.gather(*(loop() for _ in range(cfg.clients)))
+    await asyncio.gather(*(loop() for _ in range(cfg.clients)))
     return tally
 
 
