@@ -81,7 +81,7 @@ def pending_faults(events: Iterable[Event]) -> list[PendingFault]:
 
 def read_run(run_dir: Path) -> UnrecoveredRun | None:
     path = run_dir / JOURNAL_NAME
-    if not path.is_file():
+    if not path.is_file() or _clean_at_a_glance(path):
         return None
     events = read_events(path)
     faults = pending_faults(events)
@@ -92,6 +92,12 @@ def read_run(run_dir: Path) -> UnrecoveredRun | None:
     first = events[0].ts.isoformat() if events else None
     ended = any(e.type == "run.ended" for e in events)
     return UnrecoveredRun(run_dir.name, run_dir, first, target, faults, ended)
+
+
+def _clean_at_a_glance(path: Path) -> bool:
+    """Every injection has its revert: no need to parse a long journal (``run`` checks them all)."""
+    text = path.read_bytes()
+    return text.count(b'"type":"fault.inject-started"') <= text.count(b'"type":"fault.reverted"')
 
 
 def unrecovered_runs(state_dir: Path) -> list[UnrecoveredRun]:
