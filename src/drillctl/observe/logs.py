@@ -5,11 +5,20 @@ knows about Docker. A signal with source ``logs`` counts the lines of ``service`
 regex ``query`` over the last ``window`` (30 s by default): a rate-like number the detector can
 compare with its baseline. Evidence keeps each line with its service and timestamp, filtered by
 the evidence query's ``pattern`` and by the line filters of a LogQL ``query`` written for Loki.
+
+Each ``docker compose logs`` is a process that costs a fair share of a CPU, so recent lines are
+kept per service and fetched incrementally (``--since`` the last fetch) at most every
+``refresh`` (5 s): a logs signal polled every second, and the trace fallback reading the same
+lines, cost one small fetch per service every few seconds instead of two full ones per poll.
+Windows older than the kept lines (evidence for a whole drill) are fetched directly.
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -20,14 +29,38 @@ from drillctl.scenario.model import EvidenceQuery, Signal
 from drillctl.target.base import LogLine, TargetDriver
 
 DEFAULT_WINDOW = timedelta(seconds=30)
+REFRESH = timedelta(seconds=5)
+KEEP = timedelta(minutes=5)
+
+
+@dataclass
+class _Recent:
+    """Every line of one service from ``since`` to ``until``, fetched at monotonic ``fetched``."""
+
+    since: datetime
+    until: datetime
+    fetched: float
+    lines: list[LogLine]
 
 
 class ComposeLogsSource:
     name = "logs"
 
-    def __init__(self, driver: TargetDriver, *, window: timedelta = DEFAULT_WINDOW) -> None:
+    def __init__(
+        self,
+        driver: TargetDriver,
+        *,
+        window: timedelta = DEFAULT_WINDOW,
+        refresh: timedelta = REFRESH,
+        keep: timedelta = KEEP,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.driver = driver
         self.window = window
+        self.refresh = refresh.total_seconds()
+        self.keep = keep
+        self.monotonic = monotonic
+        self._recent: dict[str, _Recent] = {}
 
     async def check(self) -> dict[str, Any]:
         services = await self._call(self.driver.services)
@@ -42,7 +75,7 @@ class ComposeLogsSource:
         pattern: str | None = None,
         limit: int = 100,
     ) -> list[LogLine]:
-        found = await self._call(self.driver.logs, [service], start, end)
+        found = await self._window(service, start, end)
         kept = [
             line
             for line in found
@@ -69,6 +102,26 @@ class ComposeLogsSource:
         found = [line for line in found if matches(query.pattern, line.text)][-query.limit :]
         described = " ".join(p for p in (service, query.pattern or hinted_pattern) if p)
         return log_evidence(query.name, self.name, found, described)
+
+    async def _window(self, service: str, start: datetime, end: datetime) -> list[LogLine]:
+        recent = self._recent.get(service)
+        if recent is None or start < recent.since or end > recent.until + self.keep:
+            found: list[LogLine] = await self._call(self.driver.logs, [service], start, end)
+            self._recent[service] = _Recent(start, end, self.monotonic(), found)
+            return found
+        if end > recent.until and self.monotonic() - recent.fetched >= self.refresh:
+            await self._extend(service, recent, end)
+        return recent.lines
+
+    async def _extend(self, service: str, recent: _Recent, end: datetime) -> None:
+        new: list[LogLine] = await self._call(self.driver.logs, [service], recent.until, end)
+        last = max((line.at for line in recent.lines if line.at), default=None)
+        recent.lines += [line for line in new if last is None or line.at is None or line.at > last]
+        recent.until, recent.fetched = end, self.monotonic()
+        horizon = end - self.keep
+        if recent.since < horizon:
+            recent.lines = [line for line in recent.lines if line.at is None or line.at >= horizon]
+            recent.since = horizon
 
     async def _call(self, func: Any, *args: Any) -> Any:
         try:

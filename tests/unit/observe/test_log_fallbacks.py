@@ -155,3 +155,22 @@ def test_factory_wires_fallbacks_and_resolves_the_token_at_run_time() -> None:
     assert isinstance(full["jaeger"], JaegerSource) and "logs" not in full
     assert full["grafana"].token == "glsa_secret"
     assert resolve_secret("${env:MISSING}", {}) is None and resolve_secret("plain", {}) == "plain"
+
+
+def test_recent_lines_are_fetched_incrementally_at_most_every_refresh() -> None:
+    driver = FakeDriver(list(LINES))
+    mono = [0.0]
+    source = ComposeLogsSource(driver, window=timedelta(seconds=30), monotonic=lambda: mono[0])  # type: ignore[arg-type]
+    errors = signal(source="logs", query='"level": "error"', service="ebit-api")
+    counts = []
+    for second in range(7, 19):
+        mono[0] = second
+        if second == 9:
+            driver.lines.append(api_line(8.5, "error", "late", route="/bets", trace_id="t-9"))
+        counts.append(asyncio.run(source.read(errors, at(second))))
+    assert len(driver.calls) == 3  # at 7 s (first), 12 s and 17 s (every 5 s), not 12 times
+    assert driver.calls[1][1:] == (at(7), at(12))  # only what is new since the last fetch
+    assert counts[:5] == [3] * 5 and counts[5:] == [4] * 7  # the late line shows after a refresh
+    traces = TraceLogSource(source)
+    asyncio.run(traces.read(signal(source="jaeger", query="ebit-api"), at(18)))
+    assert len(driver.calls) == 4  # a wider window than the kept one is fetched directly
