@@ -380,6 +380,7 @@ def run_suite(
         try:
             if lab is not None:
                 started = clock.monotonic()
+                _clean_slate(lab, say)
                 say(f"bringing the lab {lab.project_name} up (with smoke traffic)…")
                 lab.up(smoke=True)
                 result.lab_seconds = round(clock.monotonic() - started, 1)
@@ -396,6 +397,16 @@ def run_suite(
             if lab is not None:
                 _lab_down(lab, say)
     return result
+
+
+def _clean_slate(lab: Any, say: Callable[[str], None]) -> None:
+    """A lab that is not running may still have its Postgres volume from an earlier session, with
+    the bets earlier drills lost (ebit_bets_lost never goes down): remove it before the lab comes
+    up. A running lab is someone's: it is used as it is."""
+    if any(service.state == "running" for service in lab.status()):
+        say(f"the lab {lab.project_name} is already running: using it as it is")
+        return
+    lab.down(volumes=True)
 
 
 def _lab_down(lab: Any, say: Callable[[str], None]) -> None:

@@ -153,7 +153,7 @@ def test_ctrl_c_while_settling_stops_and_the_lab_still_comes_down(tmp_path: Path
     assert [r.name for r in result.runs] == list(NAMES[:2])
     assert result.skipped == list(NAMES[2:]) and result.exit_code == 3
     assert result.stopped and "interrupted" in result.stopped
-    assert lab.events == ["up smoke=True", "down volumes=True"]
+    assert lab.events == ["down volumes=True", "up smoke=True", "down volumes=True"]
 
 
 def test_ctrl_c_while_the_lab_comes_up_reports_every_scenario_as_not_run(tmp_path: Path) -> None:
@@ -161,7 +161,7 @@ def test_ctrl_c_while_the_lab_comes_up_reports_every_scenario_as_not_run(tmp_pat
     result, _ = suite(tmp_path, scripted(0, 0, 0, 0), lab=lab)
     assert result.runs == [] and result.skipped == list(NAMES)
     assert result.exit_code == 3
-    assert lab.events == ["up smoke=True", "down volumes=True"]
+    assert lab.events == ["down volumes=True", "up smoke=True", "down volumes=True"]
 
 
 def test_a_lab_that_does_not_come_up_is_taken_down_and_its_error_raised(tmp_path: Path) -> None:
@@ -170,7 +170,7 @@ def test_a_lab_that_does_not_come_up_is_taken_down_and_its_error_raised(tmp_path
     lab = FakeLab(fail_up=TargetError("the lab did not come up"))
     with pytest.raises(TargetError):
         suite(tmp_path, scripted(0, 0, 0, 0), lab=lab)
-    assert lab.events == ["up smoke=True", "down volumes=True"]
+    assert lab.events == ["down volumes=True", "up smoke=True", "down volumes=True"]
 
 
 def test_the_lab_is_the_target_and_the_first_settle_holds_longer(tmp_path: Path) -> None:
@@ -290,3 +290,14 @@ def test_sigterm_between_drills_interrupts_and_the_handlers_are_restored() -> No
     with pytest.raises(KeyboardInterrupt, match="SIGTERM"), interruptible():
         os.kill(os.getpid(), signal.SIGTERM)
     assert signal.getsignal(signal.SIGTERM) is before
+
+
+def test_a_lab_already_running_is_used_as_it_is_and_a_stopped_one_starts_clean(
+    tmp_path: Path,
+) -> None:
+    running = FakeLab(running=True)
+    suite(tmp_path, scripted(0), names=NAMES[:1], lab=running)
+    assert running.events == ["up smoke=True", "down volumes=True"]
+    stopped = FakeLab()
+    suite(tmp_path / "again", scripted(0), names=NAMES[:1], lab=stopped)
+    assert stopped.events == ["down volumes=True", "up smoke=True", "down volumes=True"]

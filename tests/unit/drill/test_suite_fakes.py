@@ -139,6 +139,14 @@ class FakeLab:
 
         return LabEndpoints.from_env({"EBIT_LAB_PROMETHEUS_PORT": "29090"})
 
+    running: bool = False
+
+    def status(self) -> list[Any]:
+        from drillctl.lab.stack import ServiceStatus
+
+        state = "running" if self.running else "missing"
+        return [ServiceStatus("ebit-api", "", state, "")]
+
     def up(self, smoke: bool = False) -> None:
         self.events.append(f"up smoke={smoke}")
         if self.fail_up is not None:
