@@ -14,7 +14,6 @@ REPO = Path(__file__).resolve().parents[2]
 DRILLCTL = [sys.executable, "-m", "drillctl"]
 # bullmq-backpressure's invariant reads max(ebit_bets_lost), a level that stays > 0 for the lab's
 # life once any earlier test flushed the cache; a drill can only answer for what it lost itself
-BETS_LOST_DURING_DRILL = ("--set", "expect.invariants[0].query=max(delta(ebit_bets_lost[2m]))")
 
 
 def drill_env(lab: Any, state_dir: Path) -> dict[str, str]:

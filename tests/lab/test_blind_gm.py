@@ -20,7 +20,7 @@ from typing import Any
 
 import pexpect
 import pytest
-from run_support import BETS_LOST_DURING_DRILL, REPO, drill_env, recover
+from run_support import REPO, drill_env, recover
 
 pytestmark = [pytest.mark.lab]
 HIDDEN = ("bullmq-backpressure", "consumer-down", "stop-service", "compose stop", "backpressure")
@@ -75,7 +75,6 @@ def test_blind_drill_with_a_game_master(lab: Any, state: Path) -> None:
             "faults[0].duration=20s",
             "--max-duration",
             "4m",
-            *BETS_LOST_DURING_DRILL,
         ],
         env,
         responder_log,

@@ -14,14 +14,11 @@ from typing import Any
 
 import pytest
 from pytest_httpserver import HTTPServer
-from run_support import BETS_LOST_DURING_DRILL, recover, run_drill, shown
+from run_support import recover, run_drill, shown
 
 pytestmark = [pytest.mark.lab]
 
 SHORT = ("--set", "baseline=10s")
-# "api-stays-up" is judged at the end, not at every poll: Prometheus scrapes ebit-api with a 1 s
-# timeout, which a busy CI machine misses now and then (up=0 for a scrape) without any outage
-API_UP_AT_END = ("--set", "expect.invariants[0].at=end")
 
 
 @pytest.fixture
@@ -46,7 +43,6 @@ def test_bullmq_backpressure_passes_with_the_real_queue_depth(lab: Any, state: P
         state,
         "bullmq-backpressure",
         *SHORT,
-        *BETS_LOST_DURING_DRILL,
         "--set",
         "faults[0].duration=20s",
     )
@@ -64,21 +60,7 @@ def test_bullmq_backpressure_passes_with_the_real_queue_depth(lab: Any, state: P
 
 @pytest.mark.timeout(560)
 def test_redis_cache_flush_passes_with_the_miss_spike(lab: Any, state: Path) -> None:
-    # the lab's cold cache takes minutes to re-warm below 10% misses (500 player keys at 4 reads/s):
-    # count it recovered once back within 0.35 of the baseline ratio
-    run = run_drill(
-        lab,
-        state,
-        "redis-cache-flush",
-        *SHORT,
-        "--set",
-        "signals[0].symptom.tolerance=0.35",
-        "--set",
-        "expect.recovered_within=5m",
-        "--set",
-        "recovery.timeout=5m",
-        *API_UP_AT_END,
-    )
+    run = run_drill(lab, state, "redis-cache-flush", *SHORT)
     _passed(run)
     slack = run.slack()
     assert re.search(r"cache_miss_ratio: baseline \S+ ratio → peak 0\.\d+|1 ratio", slack), slack
@@ -110,9 +92,6 @@ def test_ws_handshake_storm_passes_with_throttled_counts(lab: Any, state: Path) 
         *SHORT,
         "--set",
         "faults[0].duration=20s",
-        "--set",
-        "faults[0].rate=60",
-        *API_UP_AT_END,
     )
     _passed(run)
     slack = run.slack()

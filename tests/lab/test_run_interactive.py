@@ -11,7 +11,7 @@ from typing import Any
 
 import pexpect
 import pytest
-from run_support import BETS_LOST_DURING_DRILL, REPO, Run, drill_env, recover
+from run_support import REPO, Run, drill_env, recover
 
 pytestmark = [pytest.mark.lab]
 
@@ -39,7 +39,6 @@ def test_keys_are_journalled_and_the_report_times_the_hypothesis(lab: Any, state
         "faults[0].duration=20s",
         "--max-duration",
         "4m",
-        *BETS_LOST_DURING_DRILL,
     ]
     child = pexpect.spawn(
         sys.executable,

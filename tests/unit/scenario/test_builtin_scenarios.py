@@ -41,6 +41,7 @@ PROMQL_WORDS = {
     "min",
     "by",
     "clamp_min",
+    "delta",
     "histogram_quantile",
     "le",
     "state",
@@ -94,7 +95,7 @@ def test_bullmq_backpressure_stops_the_consumer_for_a_minute() -> None:
     )
     assert {a.name for a in scenario.expect.alerts} == {"EbitApiDown", "BetSettledQueueBacklog"}
     (lost,) = scenario.expect.invariants
-    assert (lost.query, lost.equals) == ("max(ebit_bets_lost)", 0)
+    assert (lost.query, lost.equals) == ("max(delta(ebit_bets_lost[2m]))", 0)  # growth, not level
     assert any("normal" in d for d in scenario.decisions)
 
 
