@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any
 
 from drillctl.drill.journal import Event
 from drillctl.report import facts
@@ -41,7 +42,8 @@ def summarize(events: Iterable[Event]) -> DrillSummary:
     ordered = sorted(events, key=lambda e: e.seq)
     start = _first(ordered, "run.started")
     head = start.data if start else {}
-    scenario = head.get("scenario") or {}
+    reveal = _reveal(ordered)
+    scenario = _scenario_identity(head.get("scenario") or {}, reveal)
     target = head.get("target") or {}
     operator = str(head.get("operator") or "responder")
     mode = head.get("mode")
@@ -50,7 +52,6 @@ def summarize(events: Iterable[Event]) -> DrillSummary:
     remarks = facts.remarks(ordered, operator)
     signals = facts.signals(ordered, moments.injected, moments.ended)
     expectations = facts.expectations(ordered)
-    reveal = _reveal(ordered)
     end = _first(ordered, "run.ended")
     result, issues = _result(end, mode, moments, hypotheses)
     units = {s.name: s.unit for s in signals if s.unit}
@@ -216,6 +217,20 @@ def _verdict(events: Sequence[Event]) -> Verdict | None:
             matched = data.get("verdict") == "correct"
             latest = Verdict(matched=matched, by=str(data.get("by") or "game master"), at=event.ts)
     return latest
+
+
+def _scenario_identity(placeholder: dict[str, Any], reveal: Reveal | None) -> dict[str, Any]:
+    """A blind run's run.started holds a placeholder; once revealed, the hidden details win."""
+    if reveal is None:
+        return placeholder
+    hidden = reveal.details
+    cause = hidden.get("root_cause")
+    return {
+        **placeholder,
+        "name": reveal.scenario,
+        **{k: hidden[k] for k in ("title", "severity", "description", "runbook") if hidden.get(k)},
+        "root_cause": {"summary": cause} if isinstance(cause, str) else cause or {},
+    }
 
 
 def _reveal(events: Sequence[Event]) -> Reveal | None:

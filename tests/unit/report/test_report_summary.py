@@ -263,3 +263,25 @@ def test_per_signal_unavailability_is_named_and_cleared() -> None:
         "loki/errs": "503",
     }
     assert "Source prometheus (signal x) unavailable: 502" in [t.text for t in s.timeline]
+
+
+def test_blind_report_takes_title_and_expected_cause_from_the_reveal() -> None:
+    details = {
+        "title": "BullMQ backpressure",
+        "severity": "P2",
+        "root_cause": "the consumer was down",
+        "runbook": "runbooks/bullmq-backpressure.md",
+    }
+    events = [
+        e.model_copy(update={"data": {"scenario": "bullmq-backpressure", **details}})
+        if e.type == "blind.revealed"
+        else e
+        for e in load("blind")
+    ]
+    s = summarize(events)
+    assert (s.title, s.severity, s.root_cause) == (
+        "BullMQ backpressure",
+        "P2",
+        "the consumer was down",
+    )
+    assert s.runbook == "runbooks/bullmq-backpressure.md"
