@@ -66,7 +66,7 @@ def test_prometheus_version_targets_queries_alerts_and_rules(lab: Any) -> None:
     assert got["check"]["version"].startswith("2.")
     assert got["up"] and all(v == 1 for v in got["up"].values()), got["up"]
     assert got["waiting"] is not None and got["waiting"] >= 0
-    assert len(got["range"]) == 1 and len(got["range"][0].points) >= 10
+    assert len(got["range"]) == 1 and len(got["range"][0].points) >= 2
     assert all(a.state in ("pending", "firing") for a in got["alerts"])
     alerting = {r.name for r in got["rules"] if r.kind == "alerting"}
     assert alerting >= LAB_ALERTS
