@@ -81,7 +81,10 @@ class Settings(_Section):
     config_path: Path | None = None
 
 
-_ALIASES = {"DRILLCTL_STATE_DIR": ("drill", "state_dir"), "DRILLCTL_SCENARIOS_DIR": ("drill", "scenarios_dir")}
+_ALIASES = {
+    "DRILLCTL_STATE_DIR": ("drill", "state_dir"),
+    "DRILLCTL_SCENARIOS_DIR": ("drill", "scenarios_dir"),
+}
 
 
 def find_config(explicit: Path | None, env: Mapping[str, str], cwd: Path) -> Path | None:
@@ -191,6 +194,9 @@ def _relative_to(settings: Settings, base: Path) -> Settings:
 
     project = settings.project.model_copy(update={"dir": fix(settings.project.dir)})
     drill = settings.drill.model_copy(
-        update={k: fix(getattr(settings.drill, k)) for k in ("runbooks_dir", "scenarios_dir", "state_dir")}
+        update={
+            k: fix(getattr(settings.drill, k))
+            for k in ("runbooks_dir", "scenarios_dir", "state_dir")
+        }
     )
     return settings.model_copy(update={"project": project, "drill": drill})

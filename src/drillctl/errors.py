@@ -88,7 +88,7 @@ class NotSteadyError(DrillError):
     exit_code = ExitCode.NOT_STEADY
 
 
-class SourceUnavailable(Exception):  # noqa: N818 - a state, not a failure of drillctl
+class SourceUnavailable(Exception):
     """An observer source could not answer. Never fatal: the drill records it and goes on."""
 
     def __init__(self, source: str, reason: str) -> None:

@@ -58,7 +58,10 @@ class Redactor:
         if isinstance(value, str):
             return self.redact(value)
         if isinstance(value, dict):
-            return {k: (MASK if _secret_key(k) and value[k] else self.redact_obj(v)) for k, v in value.items()}
+            return {
+                k: (MASK if _secret_key(k) and value[k] else self.redact_obj(v))
+                for k, v in value.items()
+            }
         if isinstance(value, list | tuple):
             if value and all(isinstance(v, str) for v in value):
                 return self.redact_argv(value)

@@ -50,7 +50,9 @@ def from_unix_s(value: float) -> datetime:
 
 def from_unix_ns(value: int | str) -> datetime:
     ns = int(value)
-    return datetime.fromtimestamp(ns // 1_000_000_000, UTC).replace(microsecond=(ns % 1_000_000_000) // 1000)
+    return datetime.fromtimestamp(ns // 1_000_000_000, UTC).replace(
+        microsecond=(ns % 1_000_000_000) // 1000
+    )
 
 
 def from_unix_us(value: int | str) -> datetime:
@@ -59,13 +61,13 @@ def from_unix_us(value: int | str) -> datetime:
 
 
 def parse_rfc3339(text: str) -> datetime | None:
-    """Parse an RFC3339 instant; the Go zero time (`0001-01-01T00:00:00Z`) means "no time" → None."""
+    """Parse an RFC3339 instant; Go's zero time (`0001-01-01T00:00:00Z`) means no time: None."""
     if text.startswith("0001-01-01"):
         return None
     cleaned = text.replace("Z", "+00:00")
     if "." in cleaned:  # Go prints up to 9 fractional digits; Python takes 6
         head, rest = cleaned.split(".", 1)
         digits = "".join(itertools.takewhile(str.isdigit, rest))  # stop at the offset's sign
-        tail = rest[len(digits):]
+        tail = rest[len(digits) :]
         cleaned = f"{head}.{digits[:6].ljust(6, '0')}{tail}"
     return datetime.fromisoformat(cleaned).astimezone(UTC)

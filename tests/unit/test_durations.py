@@ -13,7 +13,9 @@ def test_parses_durations_with_units(text: str, seconds: float) -> None:
     assert parse_duration(text) == timedelta(seconds=seconds)
 
 
-@pytest.mark.parametrize(("text", "reason"), [("60", "unit"), ("-5s", "negative"), ("1y", "unit"), ("", "unit")])
+@pytest.mark.parametrize(
+    ("text", "reason"), [("60", "unit"), ("-5s", "negative"), ("1y", "unit"), ("", "unit")]
+)
 def test_refuses_bad_durations(text: str, reason: str) -> None:
     with pytest.raises(ValueError, match=reason):
         parse_duration(text)

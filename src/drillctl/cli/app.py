@@ -37,7 +37,10 @@ from drillctl.errors import DrillError
 
 app = typer.Typer(
     name="drillctl",
-    help="Chaos drills for docker compose stacks: inject a fault, watch, time the responder, put it back.",
+    help=(
+        "Chaos drills for docker compose stacks: inject a fault, watch, "
+        "time the responder, put it back."
+    ),
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode="rich",
@@ -71,11 +74,21 @@ def _version(value: bool) -> None:
 def main_options(
     ctx: typer.Context,
     config: Annotated[Path | None, typer.Option("--config", help="drillctl.toml to use")] = None,
-    project_dir: Annotated[Path | None, typer.Option("--project-dir", help="compose project directory")] = None,
-    compose_file: Annotated[list[Path] | None, typer.Option("-f", "--file", help="compose file(s)")] = None,
-    project_name: Annotated[str | None, typer.Option("-p", "--project-name", help="compose project name")] = None,
-    state_dir: Annotated[Path | None, typer.Option("--state-dir", help="where runs, lock and history live")] = None,
-    scenarios_dir: Annotated[Path | None, typer.Option("--scenarios-dir", help="team scenario folder")] = None,
+    project_dir: Annotated[
+        Path | None, typer.Option("--project-dir", help="compose project directory")
+    ] = None,
+    compose_file: Annotated[
+        list[Path] | None, typer.Option("-f", "--file", help="compose file(s)")
+    ] = None,
+    project_name: Annotated[
+        str | None, typer.Option("-p", "--project-name", help="compose project name")
+    ] = None,
+    state_dir: Annotated[
+        Path | None, typer.Option("--state-dir", help="where runs, lock and history live")
+    ] = None,
+    scenarios_dir: Annotated[
+        Path | None, typer.Option("--scenarios-dir", help="team scenario folder")
+    ] = None,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="print the version")
     ] = False,
@@ -114,7 +127,7 @@ def _crash_report(exc: BaseException) -> int:
 
 
 def main() -> None:
-    """Console entry point: typer handles usage errors (exit 2); drillctl's own errors are mapped here."""
+    """Console entry point: typer handles usage errors (exit 2); drillctl's own errors map here."""
     try:
         app()  # standalone: click prints usage errors and exits 2 by itself
     except DrillError as exc:

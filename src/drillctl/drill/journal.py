@@ -11,12 +11,12 @@ Event types and their ``data`` (the contract between the engine, faults, observe
 
 run lifecycle
   run.started        run_id, scenario{name,title,severity,description,objective,root_cause{summary,
-                     keywords},runbook}, scenario_file, mode ("interactive"|"unattended"),
+                     keywords},runbook}, scenario_file, mode: interactive|unattended,
                      operator, target{driver,project,project_dir,files}, seed, blind (bool),
-                     drillctl_version, dashboards{title: url} (deep links, filled at report time too)
+                     drillctl_version, dashboards{title: url} (deep links for the drill window)
   phase              phase: preflight|traffic|baseline|inject|observe|revert|recover|report
-  run.ended          exit_code (int), result: passed|failed|aborted|revert-failed|not-steady|invalid,
-                     reason (str)
+  run.ended          exit_code (int), reason (str),
+                     result: passed|failed|aborted|revert-failed|not-steady|invalid
 faults (``fault`` is the 0-based index of the fault in the scenario; ``id`` its name or type)
   fault.inject-started  fault, id, type, plan (one line), undo{...} (enough for a later process
                         to revert: written BEFORE the fault acts)
@@ -82,7 +82,9 @@ class Event(BaseModel):
 class Journal:
     """Appends events to a run's journal; each append is durable before it returns."""
 
-    def __init__(self, path: Path, *, clock: Clock | None = None, redactor: Redactor | None = None) -> None:
+    def __init__(
+        self, path: Path, *, clock: Clock | None = None, redactor: Redactor | None = None
+    ) -> None:
         self.path = path
         self._clock = clock or SystemClock()
         self._redactor = redactor or Redactor()

@@ -22,12 +22,16 @@ def parse_duration(text: Any) -> timedelta:
     if isinstance(text, timedelta):
         return text
     if isinstance(text, bool) or not isinstance(text, str):
-        raise ValueError(f"a duration is a string with a unit such as '500ms', '60s' or '5m', not {text!r}")
+        raise ValueError(
+            f"a duration is a string with a unit such as '500ms', '60s' or '5m', not {text!r}"
+        )
     cleaned = text.strip()
     if cleaned.startswith("-"):
         raise ValueError(f"duration {text!r} is negative")
     if not _WHOLE.match(cleaned):
-        raise ValueError(f"{text!r} is not a duration: use a number and a unit (ms, s, m, h) such as '60s'")
+        raise ValueError(
+            f"{text!r} is not a duration: use a number and a unit (ms, s, m, h) such as '60s'"
+        )
     seconds = sum(float(n) * _UNITS[u] for n, u in _PART.findall(cleaned))
     return timedelta(seconds=seconds)
 

@@ -62,7 +62,9 @@ class SymptomRule(Strict):
     direction: Literal["up", "down"] = "up"
     for_: Duration = Field(timedelta(0), alias="for")
     tolerance: float | None = Field(
-        None, ge=0, description="recovered when |value - centre| <= tolerance (default: rule no longer breaks)"
+        None,
+        ge=0,
+        description="recovered when |value - centre| <= tolerance (default: rule no longer breaks)",
     )
 
     @model_validator(mode="after")
@@ -172,7 +174,8 @@ class ScenarioBase(Strict):
             hold = fault.hold_for()
             if hold is not None and hold > self.guardrails.max_fault_duration:
                 raise ValueError(
-                    f"fault {fault.name or fault.type} lasts {hold}, over guardrails.max_fault_duration"
+                    f"fault {fault.name or fault.type} lasts {format_duration(hold)}, "
+                    "over guardrails.max_fault_duration"
                 )
         return self
 

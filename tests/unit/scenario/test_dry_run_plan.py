@@ -38,7 +38,9 @@ def test_plan_of_bullmq_backpressure() -> None:
     )
     assert "      symptom: >= baseline +20 for 5s" in lines
     assert "  alert BetSettledQueueBacklog fires within 1m" in lines
-    assert "  invariant no-bets-lost: max(delta(ebit_bets_lost[2m])) [prometheus] == 0 (end)" in lines
+    assert (
+        "  invariant no-bets-lost: max(delta(ebit_bets_lost[2m])) [prometheus] == 0 (end)" in lines
+    )
     assert "  abort if queue_waiting > 50000" in lines
     assert "  runbook: runbooks/bullmq-backpressure.md" in lines
     assert lines[-1] == "dry run: nothing was started, stopped or changed."
