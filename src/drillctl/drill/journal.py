@@ -30,7 +30,8 @@ target
                      at (engine's own time, ISO 8601), container_id
 observer
   source.unavailable source, reason           source.available   source
-  baseline           signal, centre, spread, samples (count), unit
+  baseline           signal, centre, spread, samples (count), unit, primary (bool: judges
+                     steadiness, detection and recovery)
   sample             signal, value (float | null), at (ISO 8601 of the sample)
   symptom            signal, value, baseline, rule (text), first_breach_at, confirmed_at
   recovered          signal, value, baseline, first_normal_at, confirmed_at

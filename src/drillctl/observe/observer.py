@@ -173,6 +173,7 @@ class Observer:
                 spread=baseline.spread,
                 samples=baseline.samples,
                 unit=signal.unit,
+                primary=signal.primary,
             )
             if baseline.samples == 0:
                 no_data.append(signal.name)

@@ -52,6 +52,7 @@ def test_baseline_is_journalled_per_signal(journal: Journal, clock: FakeClock) -
     assert report.baselines["queue_waiting"].centre == 5
     [baseline] = events(journal, "baseline")
     assert baseline["signal"] == "queue_waiting" and baseline["samples"] == 11
+    assert baseline["primary"] is True  # reports time detection on primary signals only
     assert len(events(journal, "sample")) == 11
 
 
