@@ -23,7 +23,7 @@ def build_timeline(
     events: Iterable[Event], operator: str, units: dict[str, str]
 ) -> list[TimelineEntry]:
     entries: list[TimelineEntry] = []
-    for event in events:
+    for event in _without_alert_echoes(events):
         render = _RENDERERS.get(event.type)
         if render is None:
             continue
@@ -35,6 +35,18 @@ def build_timeline(
                 )
             )
     return entries
+
+
+def _without_alert_echoes(events: Iterable[Event]) -> Iterable[Event]:
+    """Prometheus and Alertmanager both report each alert transition; show it once, first seen."""
+    state: dict[str, Any] = {}
+    for event in events:
+        if event.type == "alert":
+            name, now = event.data.get("name"), event.data.get("state")
+            if state.get(name) == now:
+                continue
+            state[name] = now
+        yield event
 
 
 class _Who:
