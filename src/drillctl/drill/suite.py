@@ -17,9 +17,7 @@ The result (``SuiteResult``) and its reports are in drill/suite_report.py.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import os
 import shutil
 import signal
 from collections.abc import Callable, Iterator, Sequence
@@ -30,30 +28,16 @@ from types import FrameType
 from typing import Any
 
 from drillctl.context import Context
-from drillctl.drill.journal import Journal
 from drillctl.drill.regression import Tolerance, comparable, compare
 from drillctl.drill.run_ids import new_run_id
 from drillctl.drill.session import RunRequest, RunResult, run_drill
 from drillctl.drill.suite_report import ScenarioRun, Settled, SuiteResult
-from drillctl.drill.suite_settle import (
-    SettlePlan,
-    checks_after,
-    checks_before,
-    expected_alerts,
-    settle,
-)
+from drillctl.drill.suite_settle import ObserverSettler
 from drillctl.errors import DrillError
-from drillctl.observe.factory import open_sources
-from drillctl.observe.observer import Observer, required_sources
 from drillctl.report.history import previous_runs, record_of
 from drillctl.report.model import DrillSummary, Durations, Moments
 from drillctl.scenario.catalog import Loaded
-from drillctl.scenario.durations import parse_duration
 from drillctl.scenario.model import ScenarioBase
-from drillctl.scenario.secrets import resolve_secrets
-from drillctl.target.base import TargetDriver
-from drillctl.target.compose import is_up
-from drillctl.target.factory import build_driver
 
 HISTORY_WINDOW = 10  # previous runs in the median
 
@@ -222,74 +206,6 @@ def _without_webhook(settings: Any) -> Any:
     return settings.model_copy(update={"notify": notify})
 
 
-# --- settling through the observer -----------------------------------------------------------
-
-
-class ObserverSettler:
-    """The real ``Settler``: the observer's sources and the driver's health, journalled to
-    ``journal_path`` (one file for the whole suite)."""
-
-    def __init__(self, context: Context, journal_path: Path, options: SuiteOptions) -> None:
-        self.context = context
-        self.journal_path = journal_path
-        self.options = options
-        self.driver: TargetDriver = build_driver(context.settings, clock=context.clock)
-        self.healthy = healthy_services(self.driver)
-
-    def __call__(
-        self,
-        before: ScenarioBase | None,
-        summary: DrillSummary | None,
-        scenario: ScenarioBase,
-        hold: float,
-    ) -> Settled:
-        try:
-            return asyncio.run(self._settle(before, summary, scenario, hold))
-        except DrillError as exc:
-            return Settled(scenario.name, 0.0, False, [str(exc)])
-
-    async def _settle(
-        self,
-        before: ScenarioBase | None,
-        summary: DrillSummary | None,
-        scenario: ScenarioBase,
-        hold: float,
-    ) -> Settled:
-        env, redactor = os.environ, self.context.redactor
-        chosen = [resolve_secrets(s, env, redactor) for s in (before, scenario) if s is not None]
-        poll = parse_duration(self.context.settings.drill.poll_interval).total_seconds()
-        with Journal(self.journal_path, clock=self.context.clock, redactor=redactor) as journal:
-            journal.append("suite.settle", before=scenario.name, hold_s=hold)
-            async with open_sources(self.context.settings.sources, driver=self.driver) as sources:
-                observers = [
-                    Observer(s, sources, journal, self.context.clock, poll_interval=poll)
-                    for s in chosen
-                ]
-                checks = checks_before(chosen[-1])
-                if before is not None:
-                    checks = checks_after(chosen[0], summary) + checks
-                plan = SettlePlan(
-                    before=scenario.name,
-                    observers=observers,
-                    checks=checks,
-                    awaited_alerts=expected_alerts(before, scenario),
-                    sources={src for s in chosen for src in required_sources(s)},
-                    unhealthy=lambda: [s for s in self.healthy if not is_up(self.driver.state(s))],
-                    timeout=self.options.settle_timeout,
-                    hold=hold,
-                    poll=max(poll, 2.0),
-                    on_change=lambda reasons: journal.append("suite.waiting", reasons=reasons),
-                )
-                settled = await settle(plan, self.context.clock)
-            journal.append("suite.settled", **vars(settled))
-        return settled
-
-
-def healthy_services(driver: TargetDriver) -> list[str]:
-    """The services running and healthy now: the suite waits for them between drills."""
-    return [s for s in driver.services() if is_up(driver.state(s))]
-
-
 # --- the lab, signals, the run directories ---------------------------------------------------
 
 
@@ -351,6 +267,10 @@ def copy_runs(result: SuiteResult, into: Path) -> None:
 SettlerFactory = Callable[[Context, Path, SuiteOptions], Settler]
 
 
+def observer_settler(context: Context, journal_path: Path, options: SuiteOptions) -> Settler:
+    return ObserverSettler(context, journal_path, options.settle_timeout)
+
+
 def run_suite(
     context: Context,
     loaded: Sequence[Loaded],
@@ -359,7 +279,7 @@ def run_suite(
     *,
     lab: Any | None = None,
     drill: Drill = run_drill,
-    settler_factory: SettlerFactory = ObserverSettler,
+    settler_factory: SettlerFactory = observer_settler,
     suite_id: str | None = None,
 ) -> SuiteResult:
     """Bring the lab up (``lab``: a LabStack), run the suite, take the lab down on every path.

@@ -18,15 +18,26 @@ then decides (exit 5 when a symptom is still present).
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from drillctl.clock import Clock
+from drillctl.context import Context
+from drillctl.drill.journal import Journal
 from drillctl.drill.suite_report import Settled
+from drillctl.errors import DrillError
 from drillctl.observe.detect import Baseline, is_normal
-from drillctl.observe.observer import Observer
+from drillctl.observe.factory import open_sources
+from drillctl.observe.observer import Observer, required_sources
 from drillctl.report.model import DrillSummary
+from drillctl.scenario.durations import parse_duration
 from drillctl.scenario.model import ScenarioBase, SymptomRule
+from drillctl.scenario.secrets import resolve_secrets
+from drillctl.target.base import TargetDriver
+from drillctl.target.compose import is_up
+from drillctl.target.factory import build_driver
 
 
 @dataclass(frozen=True)
@@ -144,3 +155,71 @@ async def settle(plan: SettlePlan, clock: Clock) -> Settled:
         if now - start >= plan.timeout:
             return Settled(plan.before, round(now - start, 1), False, reasons)
         await clock.sleep(plan.poll)
+
+
+# --- settling through the observer and the driver --------------------------------------------
+
+
+class ObserverSettler:
+    """The real ``Settler``: the observer's sources and the driver's health, journalled to
+    ``journal_path`` (one file for the whole suite)."""
+
+    def __init__(self, context: Context, journal_path: Path, timeout: float) -> None:
+        self.context = context
+        self.journal_path = journal_path
+        self.timeout = timeout
+        self.driver: TargetDriver = build_driver(context.settings, clock=context.clock)
+        self.healthy = healthy_services(self.driver)
+
+    def __call__(
+        self,
+        before: ScenarioBase | None,
+        summary: DrillSummary | None,
+        scenario: ScenarioBase,
+        hold: float,
+    ) -> Settled:
+        try:
+            return asyncio.run(self._settle(before, summary, scenario, hold))
+        except DrillError as exc:
+            return Settled(scenario.name, 0.0, False, [str(exc)])
+
+    async def _settle(
+        self,
+        before: ScenarioBase | None,
+        summary: DrillSummary | None,
+        scenario: ScenarioBase,
+        hold: float,
+    ) -> Settled:
+        env, redactor = os.environ, self.context.redactor
+        chosen = [resolve_secrets(s, env, redactor) for s in (before, scenario) if s is not None]
+        poll = parse_duration(self.context.settings.drill.poll_interval).total_seconds()
+        with Journal(self.journal_path, clock=self.context.clock, redactor=redactor) as journal:
+            journal.append("suite.settle", before=scenario.name, hold_s=hold)
+            async with open_sources(self.context.settings.sources, driver=self.driver) as sources:
+                observers = [
+                    Observer(s, sources, journal, self.context.clock, poll_interval=poll)
+                    for s in chosen
+                ]
+                checks = checks_before(chosen[-1])
+                if before is not None:
+                    checks = checks_after(chosen[0], summary) + checks
+                plan = SettlePlan(
+                    before=scenario.name,
+                    observers=observers,
+                    checks=checks,
+                    awaited_alerts=expected_alerts(before, scenario),
+                    sources={src for s in chosen for src in required_sources(s)},
+                    unhealthy=lambda: [s for s in self.healthy if not is_up(self.driver.state(s))],
+                    timeout=self.timeout,
+                    hold=hold,
+                    poll=max(poll, 2.0),
+                    on_change=lambda reasons: journal.append("suite.waiting", reasons=reasons),
+                )
+                settled = await settle(plan, self.context.clock)
+            journal.append("suite.settled", **vars(settled))
+        return settled
+
+
+def healthy_services(driver: TargetDriver) -> list[str]:
+    """The services running and healthy now: the suite waits for them between drills."""
+    return [s for s in driver.services() if is_up(driver.state(s))]
