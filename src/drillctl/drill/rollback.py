@@ -43,6 +43,7 @@ from drillctl.faults.base import FaultEnv, FaultPlan, FaultPlugin
 from drillctl.target.describe import describe_targets
 
 HANDLED_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+MAX_SIGNAL_RETRIES = 5  # a revert cut by more Ctrl-Cs than this fails (journalled, exit 4)
 SignalHandler = Callable[[int, FrameType | None], Any] | int | None
 
 
@@ -92,6 +93,7 @@ class FaultStack:
         self._owner: asyncio.Task[Any] | None = None
         self._previous: dict[int, SignalHandler] = {}
         self._reverting = False
+        self._signals = 0  # signals received while the stack is open
         self.interrupted: str | None = None  # the name of the signal that stopped the drill
         self.failures: list[RevertFailure] = []
 
@@ -174,7 +176,7 @@ class FaultStack:
     async def _revert_entry(self, entry: Injected, by: str) -> bool:
         self.journal.append("fault.revert-started", fault=entry.index, id=entry.id, by=by)
         try:
-            result = await entry.plugin_cls.revert(self.env, entry.undo, entry.result)
+            result = await self._revert_retrying_signals(entry)
         except Exception as exc:
             failure = await self._failure(entry, exc)
             self.failures.append(failure)
@@ -183,6 +185,21 @@ class FaultStack:
             return False
         self.journal.append("fault.reverted", fault=entry.index, id=entry.id, result=result)
         return True
+
+    async def _revert_retrying_signals(self, entry: Injected) -> dict[str, Any]:
+        """The plugin's revert; tried again when a signal came meanwhile. A Ctrl-C from a terminal
+        goes to the whole process group: it also kills the ``docker compose`` the revert runs."""
+        for _attempt in range(MAX_SIGNAL_RETRIES):
+            signals = self._signals
+            try:
+                return dict(await entry.plugin_cls.revert(self.env, entry.undo, entry.result))
+            except Exception:
+                if self._signals == signals:
+                    raise
+                self._say(
+                    f"drillctl: the revert of fault {entry.index} was interrupted; trying again"
+                )
+        return dict(await entry.plugin_cls.revert(self.env, entry.undo, entry.result))
 
     async def _failure(self, entry: Injected, exc: BaseException) -> RevertFailure:
         state = await blocking(describe_targets, self.env.target, entry.plan.targets)
@@ -231,6 +248,7 @@ class FaultStack:
 
     def _on_signal(self, sig: signal.Signals) -> None:
         name = signal.Signals(sig).name
+        self._signals += 1
         if self.interrupted or self._reverting:
             self._say(
                 f"drillctl: {name}: reverting is in progress, please wait (it is not skipped)"

@@ -263,3 +263,33 @@ def test_scenario_faults_check_reports_problems_without_raising(tmp_path):
     with Journal(tmp_path / "journal.jsonl") as journal:
         problems = asyncio.run(ScenarioFaults(env, journal, [plugin]).check())
     assert len(problems) == 1 and "'nope'" in problems[0] and "api, db" in problems[0]
+
+
+def test_a_revert_cut_by_a_second_ctrl_c_is_tried_again(rig):
+    """From a terminal, Ctrl-C also kills the docker compose the revert is running."""
+    env, journal = rig
+    said: list[str] = []
+
+    class CutOnce(Probe):
+        @classmethod
+        async def revert(
+            cls, env: FaultEnv, undo: dict[str, Any], result: dict[str, Any]
+        ) -> dict[str, Any]:
+            cls.log.append("revert try")
+            if cls.log.count("revert try") == 1:
+                os.kill(os.getpid(), signal.SIGINT)
+                await asyncio.sleep(0.1)  # the handler runs
+                raise TargetError("docker compose start failed: (no output)")
+            return {}
+
+    async def run() -> None:
+        async with FaultStack(env, journal, say=said.append) as stack:
+            await stack.inject(CutOnce(ProbeParams(tag="a")), 0)
+            os.kill(os.getpid(), signal.SIGINT)
+            await asyncio.sleep(30)
+
+    with pytest.raises(AbortedError):
+        asyncio.run(asyncio.wait_for(run(), 10))
+    assert Probe.log.count("revert try") == 2
+    assert types(journal)[-1] == "fault.reverted"
+    assert any("trying again" in line for line in said)
