@@ -85,6 +85,7 @@ class Engine:
         self._injected_at: datetime | None = None
         self._diagnosed = False
         self._always: dict[str, list[float | None]] = {}
+        self._before_inject: dict[str, float | None] = {}  # for ``measure: change`` invariants
         self._polls = 0
         self.extra_hold = 0.0  # seconds a game master added to the faults' hold (gm_channel)
 
@@ -208,6 +209,9 @@ class Engine:
 
     async def _inject(self) -> None:
         self._phase("inject")
+        for inv in self.scenario.expect.invariants:
+            if inv.measure == "change":
+                self._before_inject[inv.name] = await self._read_raw_invariant(inv)
         self._injected_mono, self._injected_at = self.clock.monotonic(), self.clock.now()
         try:
             await self.faults.inject()
@@ -427,6 +431,13 @@ class Engine:
                 self._always.setdefault(inv.name, []).append(await self._read_invariant(inv))
 
     async def _read_invariant(self, inv: Any) -> float | None:
+        value = await self._read_raw_invariant(inv)
+        if getattr(inv, "measure", "value") != "change":
+            return value
+        before = self._before_inject.get(inv.name)
+        return None if value is None or before is None else value - before
+
+    async def _read_raw_invariant(self, inv: Any) -> float | None:
         result = await self.observer.invariant(inv)
         value = getattr(result, "value", result)
         return float(value) if isinstance(value, int | float) else None

@@ -208,4 +208,5 @@ def _invariant_words(invariant: Invariant) -> str:
         parts.append(f"> {invariant.above:g}")
     if invariant.below is not None:
         parts.append(f"< {invariant.below:g}")
-    return " and ".join(parts) or "any value"
+    words = " and ".join(parts) or "any value"
+    return f"change since the injection {words}" if invariant.measure == "change" else words

@@ -19,6 +19,7 @@ from drillctl.scenario.model import (
     EvidenceQuery,
     Expect,
     Guardrails,
+    Invariant,
     ScenarioBase,
     Signal,
     SymptomRule,
@@ -151,7 +152,7 @@ def _expect(e: Expect) -> list[str]:
     lines += [f"  recovered within {_d(e.recovered_within)}"] if e.recovered_within else []
     for inv in e.invariants:
         lines.append(
-            f"  invariant {inv.name}: {inv.query} [{inv.source}] {_bounds(inv)} ({inv.at})"
+            f"  invariant {inv.name}: {_measured(inv)} [{inv.source}] {_bounds(inv)} ({inv.at})"
         )
     return lines or ["  nothing (an interactive drill: the responder drives it)"]
 
@@ -197,3 +198,7 @@ def describe_rule(rule: SymptomRule) -> str:
 
 def _d(value: timedelta | None) -> str:
     return format_duration(value) if value is not None else "-"
+
+
+def _measured(inv: Invariant) -> str:
+    return f"change of {inv.query} since the injection" if inv.measure == "change" else inv.query

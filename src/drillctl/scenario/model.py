@@ -114,6 +114,11 @@ class Invariant(Strict):
     above: float | None = None
     below: float | None = None
     at: Literal["end", "always"] = "end"
+    measure: Literal["value", "change"] = Field(
+        "value",
+        description="value: the query's result; change: its growth since just before the injection "
+        "(for gauges that keep earlier incidents, such as lost jobs)",
+    )
 
 
 class Expect(Strict):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
 from engine_fakes import rig, scenario, spike
 
@@ -206,3 +207,29 @@ def test_recurrence_search_lands_as_runbook_evidence(tmp_path: Path) -> None:
     runbook = next(d for d in r.of("evidence") if d["kind"] == "runbook")
     assert runbook["items"][0]["path"] == "runbooks/queue.md"
     assert "runbook runbooks/queue.md matches" in r.of("hypothesis.auto")[0]["text"]
+
+
+def _lost_invariant(measure: str) -> dict[str, Any]:
+    lost = {"name": "lost", "source": "prometheus", "query": "max(ebit_bets_lost)", "equals": 0}
+    return {"invariants": [{**lost, "measure": measure}]}
+
+
+def test_a_change_invariant_ignores_losses_from_before_the_drill(tmp_path: Path) -> None:
+    r = rig(tmp_path, spike(8, 30), scn=scenario(expect=_lost_invariant("change")))
+    r.observer.invariant_values["lost"] = 7.0  # earlier incidents' losses, unchanged by the drill
+    assert asyncio.run(r.engine.run()).exit_code == 0
+    inv = next(d for d in r.of("expectation") if d["name"] == "invariant:lost")
+    assert inv["passed"] is True and inv["actual"] == 0.0
+
+
+def test_a_change_invariant_fails_on_growth_during_the_drill(tmp_path: Path) -> None:
+    r = rig(tmp_path, spike(8, 30), scn=scenario(expect=_lost_invariant("change")))
+    readings = iter([7.0, 10.0])  # just before the injection, then at the end
+
+    async def read(inv: Any) -> float:
+        return next(readings)
+
+    r.observer.invariant = read  # type: ignore[method-assign]
+    assert asyncio.run(r.engine.run()).exit_code == 1
+    inv = next(d for d in r.of("expectation") if d["name"] == "invariant:lost")
+    assert inv["passed"] is False and inv["actual"] == 3.0

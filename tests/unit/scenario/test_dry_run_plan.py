@@ -39,7 +39,8 @@ def test_plan_of_bullmq_backpressure() -> None:
     assert "      symptom: >= baseline +20 for 5s" in lines
     assert "  alert BetSettledQueueBacklog fires within 1m" in lines
     assert (
-        "  invariant no-bets-lost: max(delta(ebit_bets_lost[2m])) [prometheus] == 0 (end)" in lines
+        "  invariant no-bets-lost: change of max(ebit_bets_lost) since the injection"
+        " [prometheus] == 0 (end)" in lines
     )
     assert "  abort if queue_waiting > 50000" in lines
     assert "  runbook: runbooks/bullmq-backpressure.md" in lines
