@@ -82,7 +82,10 @@ def main() -> int:
 def report(data: dict, total: float, code: int) -> None:
     print(f"suite exit {code}: {data['result']}")
     print(f"wall time, command start to exit (lab up and down included): {total:.0f} s")
-    print(f"  lab start: {data['lab_s']:.0f} s; suite (settles + drills): {data['wall_s']:.0f} s")
+    print(
+        f"  lab start: {data['lab_s']:.0f} s; suite wall (lab start, settles, drills; lab "
+        f"teardown excluded): {data['wall_s']:.0f} s"
+    )
     for s in data["scenarios"]:
         d = s["durations"]
         settle = s["settle"]["seconds"] if s["settle"] else 0.0
