@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -12,8 +13,6 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[2]
 DRILLCTL = [sys.executable, "-m", "drillctl"]
-# bullmq-backpressure's invariant reads max(ebit_bets_lost), a level that stays > 0 for the lab's
-# life once any earlier test flushed the cache; a drill can only answer for what it lost itself
 
 
 def drill_env(lab: Any, state_dir: Path) -> dict[str, str]:
@@ -104,3 +103,29 @@ def shown(run: Run) -> str:
 
 def in_ci() -> bool:
     return os.environ.get("CI") == "true"
+
+
+def timeline_shows_the_real_drill(name: str, slack: str) -> None:
+    """The Slack timeline of a passed seed drill: the real symptom with real numbers, the revert,
+    the recovery and the key durations (shared by the run and suite lab tests)."""
+    assert f"*Chaos drill {name} (" in slack and "PASSED*" in slack, slack
+    for line in ("Time to detect:", "Time to hypothesis:", "Time to mitigate:", "Time to recover:"):
+        assert line in slack, slack
+    assert "Reverting " in slack and "Recovered: " in slack, slack
+    expected = {
+        "bullmq-backpressure": r"queue_waiting: baseline \S+ jobs → peak (\d+) jobs",
+        "redis-cache-flush": r"cache_miss_ratio: baseline \S+ ratio → peak (0\.\d+|1) ratio",
+        "signin-failure-spike": r"signin_failure_ratio: baseline 0 ratio → peak (0\.\d+|1) ratio",
+        "ws-handshake-storm": r"handshakes_throttled: baseline 0 handshakes/s → peak (\d[\d.]*)",
+    }[name]
+    peak = re.search(expected, slack)
+    assert peak and float(peak.group(1)) > 0, slack
+    if name == "bullmq-backpressure":
+        assert int(peak.group(1)) >= 20, slack  # the waiting depth well above its baseline
+    alert = {
+        "bullmq-backpressure": "EbitApiDown fired",
+        "redis-cache-flush": "CacheMissSpike fired",
+        "signin-failure-spike": "AdminSignInFailureSpike fired",
+        "ws-handshake-storm": "WsHandshakesThrottled fired",
+    }[name]
+    assert alert in slack, slack
