@@ -23,18 +23,8 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-UP = 'expect.invariants[0].query=min(max_over_time(up{job="ebit-api"}[10s]))'
-SETS = [  # the CI cut of tests/lab/test_suite_all.py
-    "--set", "baseline=10s",
-    "--set", "faults[0].duration=20s",
-    "--set", "signin-failure-spike:faults[0].duration=60s",
-    "--set", "redis-cache-flush:signals[0].symptom.tolerance=0.5",
-    "--set", "redis-cache-flush:expect.recovered_within=5m",
-    "--set", "redis-cache-flush:recovery.timeout=5m",
-    "--set", f"redis-cache-flush:{UP}",
-    "--set", "ws-handshake-storm:faults[0].rate=60",
-    "--set", f"ws-handshake-storm:{UP}",
-]  # fmt: skip
+# the CI cut of tests/lab/test_suite_all.py and the Makefile's test-suite
+SETS = (REPO / "tests" / "lab" / "ci-cut.args").read_text(encoding="utf-8").split()
 PORTS = {
     "EBIT_API": 80,
     "PROMETHEUS": 90,

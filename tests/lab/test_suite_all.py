@@ -24,23 +24,11 @@ from run_support import DRILLCTL, REPO, drill_env, recover, timeline_shows_the_r
 pytestmark = [pytest.mark.lab]
 
 NAMES = ["bullmq-backpressure", "redis-cache-flush", "signin-failure-spike", "ws-handshake-storm"]
-# The CI cut of each drill (also in the Makefile's SUITE_SETS and bench/suite_wall_time.py):
+# The CI cut of each drill, shared with the Makefile's test-suite and bench/suite_wall_time.py:
 # short baseline and faults, except signin-failure-spike whose recreated ebit-api needs 15-40 s to
-# start on a loaded machine; the lab's cold cache re-warms slowly (tests/lab/test_run_drills.py):
-# recovered once misses are back within 0.5 of the baseline ratio. On a loaded machine Prometheus
-# misses a 1 s scrape of ebit-api now and then: "api stays up" = answered a scrape in every 10 s.
-UP = 'expect.invariants[0].query=min(max_over_time(up{job="ebit-api"}[10s]))'
-SHORT = [
-    "--set", "baseline=10s",
-    "--set", "faults[0].duration=20s",
-    "--set", "signin-failure-spike:faults[0].duration=60s",
-    "--set", "redis-cache-flush:signals[0].symptom.tolerance=0.5",
-    "--set", "redis-cache-flush:expect.recovered_within=5m",
-    "--set", "redis-cache-flush:recovery.timeout=5m",
-    "--set", f"redis-cache-flush:{UP}",
-    "--set", "ws-handshake-storm:faults[0].rate=60",
-    "--set", f"ws-handshake-storm:{UP}",
-]  # fmt: skip
+# start on a loaded machine; the lab's cold cache re-warms slowly: recovered once misses are back
+# within 0.5 of the baseline ratio.
+SHORT = (REPO / "tests" / "lab" / "ci-cut.args").read_text(encoding="utf-8").split()
 
 
 @pytest.fixture

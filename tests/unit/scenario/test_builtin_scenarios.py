@@ -42,6 +42,7 @@ PROMQL_WORDS = {
     "by",
     "clamp_min",
     "delta",
+    "max_over_time",
     "histogram_quantile",
     "le",
     "state",
