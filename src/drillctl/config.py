@@ -9,6 +9,7 @@ because they are the ones people set most: ``DRILLCTL_STATE_DIR`` and ``DRILLCTL
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -16,13 +17,21 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
-from drillctl.errors import ConfigError
+from drillctl.core import inputs
+from drillctl.errors import ConfigError, ScenarioError
+from drillctl.scenario.durations import TextBounds
 
 CONFIG_NAME = "drillctl.toml"
 
 
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# durations kept as their text, but checked when the file is loaded (not when first used)
+_Timeout = Annotated[str, TextBounds("100ms", "5m")]
+_PollInterval = Annotated[str, TextBounds("100ms", "1m")]
+_DrillCap = Annotated[str, TextBounds("1s", "24h")]
 
 
 class ProjectConfig(_Section):
@@ -42,12 +51,12 @@ class SourcesConfig(_Section):
     grafana: str | None = None
     grafana_public_url: str | None = None  # base URL people open (deep links); defaults to grafana
     grafana_token: str | None = None
-    timeout: str = "5s"
+    timeout: _Timeout = "5s"  # per-request timeout for every source
 
 
 class DrillConfig(_Section):
-    poll_interval: str = "1s"
-    max_duration: str = "15m"  # cap on a whole drill after injection
+    poll_interval: _PollInterval = "1s"  # how often signals are read
+    max_duration: _DrillCap = "15m"  # cap on a whole drill after injection
     operator: str | None = None
     runbooks_dir: Path | None = None
     scenarios_dir: Path | None = None
@@ -100,13 +109,36 @@ def find_config(explicit: Path | None, env: Mapping[str, str], cwd: Path) -> Pat
     return None
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+_TOML_AT = re.compile(r"^(.*) \(at line (\d+), column (\d+)\)$", re.DOTALL)
+
+
+def _read_toml(path: Path) -> tuple[dict[str, Any], str]:
+    """The file's data and text (the text locates schema errors), or a located ConfigError."""
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        text = inputs.read_text(path)
+        return tomllib.loads(text), text
+    except ScenarioError as exc:
+        raise ConfigError(str(exc)) from exc
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: {exc}") from exc
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from exc
+        found = _TOML_AT.match(str(exc))
+        where = f"{found.group(2)}:{found.group(3)}" if found else "1:1"
+        raise ConfigError(f"{path}:{where}: not valid TOML: {found.group(1) if found else exc}") from exc
+
+
+def _locate(text: str, loc: tuple[Any, ...]) -> tuple[int, int]:
+    """Line and column of ``[section]`` ``key =`` in the file (tomllib keeps no positions)."""
+    section, key = (str(loc[0]), str(loc[1]) if len(loc) > 1 else None) if loc else ("", None)
+    current, found = "", (1, 1)
+    for number, line in enumerate(text.split("\n"), start=1):
+        stripped = line.strip()
+        header = re.match(r"^\[\s*([^\]]+?)\s*\]", stripped)
+        if header:
+            current = header.group(1)
+            if current == section and found == (1, 1):
+                found = (number, line.index("[") + 1)
+        elif current == section and key and re.match(rf"^\"?{re.escape(key)}\"?\s*=", stripped):
+            return number, line.index(stripped[0]) + 1
+    return found
 
 
 def _env_layer(env: Mapping[str, str]) -> dict[str, dict[str, Any]]:
@@ -155,16 +187,44 @@ def load_settings(
     env = os.environ if env is None else env
     cwd = cwd or Path.cwd()
     path = find_config(config_path, env, cwd)
-    data = _read_toml(path) if path else {}
-    data = _merge(data, _from_cwd(_env_layer(env), cwd))
-    data = _merge(data, _from_cwd(overrides or {}, cwd))
+    data, text = _read_toml(path) if path else ({}, "")
+    env_layer = _from_cwd(_env_layer(env), cwd)
+    flags = _from_cwd(overrides or {}, cwd)
     try:
-        settings = Settings.model_validate({**data, "config_path": path})
+        settings = Settings.model_validate(
+            {**_merge(_merge(data, env_layer), flags), "config_path": path}
+        )
     except ValidationError as exc:
-        where = path or "environment"
-        lines = [f"{where}: {'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()]
+        lines = [_config_problem(e, path, text, env_layer, flags) for e in exc.errors()]
         raise ConfigError("\n".join(lines)) from exc
     return _relative_to(settings, path.parent if path else cwd)
+
+
+def _config_problem(
+    err: Any, path: Path | None, text: str, env_layer: Mapping[str, Any], flags: Mapping[str, Any]
+) -> str:
+    """Name where the bad value came from: a flag, a DRILLCTL_* variable, or FILE:LINE:COL."""
+    loc = tuple(str(p) for p in err["loc"])
+    key = ".".join(loc)
+    message = str(err["msg"]).removeprefix("Value error, ")
+    if _has(flags, loc):
+        return f"command-line option {key}: {message}"
+    if _has(env_layer, loc):
+        return f"environment: {key}: {message} (from {_env_name(loc)})"
+    if path is None:
+        return f"{key}: {message}"
+    line, col = _locate(text, loc)
+    return f"{path}:{line}:{col}: {key}: {message}"
+
+
+def _has(layer: Mapping[str, Any], loc: tuple[str, ...]) -> bool:
+    section = layer.get(loc[0]) if loc else None
+    return isinstance(section, Mapping) and len(loc) > 1 and section.get(loc[1]) is not None
+
+
+def _env_name(loc: tuple[str, ...]) -> str:
+    aliased = {v: k for k, v in _ALIASES.items()}.get((loc[0], loc[1]))
+    return aliased or f"DRILLCTL_{loc[0].upper()}_{loc[1].upper()}"
 
 
 _PATH_FIELDS = {

@@ -60,6 +60,8 @@ def constraints(field: FieldInfo) -> list[str]:
         found += [f"{sign} {getattr(meta, a)}" for a, sign in bounds if hasattr(meta, a)]
         if isinstance(meta, at.MinLen):
             found.append(f"at least {meta.min_length}")
+        if hasattr(meta, "describe"):  # a duration's Bounds
+            found.append(meta.describe())
         if getattr(meta, "pattern", None):
             found.append(f"matches `{meta.pattern}`")
     return found

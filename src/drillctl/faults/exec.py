@@ -11,7 +11,7 @@ import itertools
 import shlex
 from typing import Any, ClassVar, Literal
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 
 from drillctl.errors import PreflightError, TargetError
 from drillctl.faults._aio import blocking
@@ -31,7 +31,7 @@ class ExecParams(FaultParams):
     argv: list[str] | None = None
     command: str | None = None  # only with shell: true
     shell: bool = False
-    expect_exit: int | None = 0  # None: any exit code is accepted
+    expect_exit: int | None = Field(0, ge=0, le=255)  # None: any exit code is accepted
     revert_argv: list[str] | None = None  # optional undo command, run on revert
     user: str | None = None
     duration: Duration | None = None  # observe window before the revert command runs

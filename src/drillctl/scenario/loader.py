@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from drillctl.core import inputs
 from drillctl.errors import Problem, ScenarioError
 from drillctl.faults.base import FaultParams
 from drillctl.scenario import overrides, variables
@@ -31,14 +32,7 @@ def load_path(
 
 def read_limited(path: Path) -> bytes:
     """The file's bytes, refusing unreadable and oversized files with a located problem."""
-    try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise ScenarioError(
-            [Problem(str(path), 1, 1, "", f"cannot read: {exc.strerror or exc}")]
-        ) from exc
-    return raw
+    return inputs.read_bytes(path, limit=MAX_BYTES)
 
 
 def load_bytes(

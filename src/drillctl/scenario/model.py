@@ -17,7 +17,7 @@ from pydantic.json_schema import GenerateJsonSchema
 
 from drillctl.faults.base import FaultParams
 from drillctl.faults.registry import all_params
-from drillctl.scenario.durations import Duration, format_duration
+from drillctl.scenario.durations import Bounds, Duration, format_duration
 
 SourceName = Literal[
     "prometheus", "alertmanager", "loki", "logs", "jaeger", "grafana", "http", "redis", "sql", "tcp"
@@ -60,7 +60,7 @@ class SymptomRule(Strict):
     factor: float | None = Field(None, gt=0, description="value >= centre*factor (direction up)")
     delta: float | None = Field(None, description="value >= centre+delta (direction up)")
     direction: Literal["up", "down"] = "up"
-    for_: Duration = Field(timedelta(0), alias="for")
+    for_: Annotated[Duration, Bounds("0s", "1h")] = Field(timedelta(0), alias="for")
     tolerance: float | None = Field(
         None,
         ge=0,
@@ -97,12 +97,12 @@ class EvidenceQuery(Strict):
 
 class Recovery(Strict):
     until: Literal["signals-normal"] = "signals-normal"
-    timeout: Duration = timedelta(minutes=5)
+    timeout: Annotated[Duration, Bounds("1s", "24h")] = timedelta(minutes=5)
 
 
 class AlertExpectation(Strict):
     name: str
-    within: Duration = timedelta(minutes=2)
+    within: Annotated[Duration, Bounds("1s", "24h")] = timedelta(minutes=2)
 
 
 class Invariant(Strict):
@@ -122,9 +122,9 @@ class Invariant(Strict):
 
 
 class Expect(Strict):
-    symptom_within: Duration | None = None
+    symptom_within: Annotated[Duration, Bounds("1s", "24h")] | None = None
     alerts: list[AlertExpectation] = []
-    recovered_within: Duration | None = None
+    recovered_within: Annotated[Duration, Bounds("1s", "24h")] | None = None
     invariants: list[Invariant] = []
 
 
@@ -135,14 +135,14 @@ class AbortCondition(Strict):
 
 
 class Guardrails(Strict):
-    max_fault_duration: Duration = timedelta(minutes=10)
+    max_fault_duration: Annotated[Duration, Bounds("1s", "24h")] = timedelta(minutes=10)
     abort_if: list[AbortCondition] = []
 
 
 class RootCause(Strict):
     summary: str
     keywords: list[str] = Field(min_length=1)
-    min_keywords: int = Field(1, ge=1)
+    min_keywords: int = Field(1, ge=1, le=100)
 
 
 class ScenarioBase(Strict):
@@ -155,7 +155,7 @@ class ScenarioBase(Strict):
     tags: list[str] = []
     vars: dict[str, str] = Field({}, description="variables with their defaults: ${var:name}")
     traffic: Traffic | None = None
-    baseline: Duration = timedelta(seconds=30)
+    baseline: Annotated[Duration, Bounds("1s", "1h")] = timedelta(seconds=30)
     signals: list[Signal] = Field(min_length=1)
     evidence: list[EvidenceQuery] = []
     recovery: Recovery = Recovery()

@@ -15,9 +15,10 @@ from typing import Any
 import yaml
 from yaml.constructor import SafeConstructor
 
-from drillctl.errors import Problem
+from drillctl.core import inputs
+from drillctl.errors import Problem, ScenarioError
 
-MAX_BYTES = 1024 * 1024  # a scenario is a page of YAML; a megabyte is a mistake (or an attack)
+MAX_BYTES = inputs.MAX_BYTES  # a scenario is a page of YAML; a megabyte is a mistake (or an attack)
 MAX_DEPTH = 64  # also stops recursive anchors (&a [*a])
 MAX_NODES = 100_000  # aliases can multiply a small file (billion laughs)
 
@@ -174,9 +175,9 @@ def parse_document(raw: bytes, file: str) -> tuple[Document, list[Problem]]:
             Problem(file, 1, 1, "", f"file is {len(raw)} bytes, over the {MAX_BYTES}-byte limit")
         ]
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return doc, [Problem(file, *_offset_mark(raw, exc.start), "", "not UTF-8 text")]
+        text = inputs.decode(raw, file)
+    except ScenarioError as exc:
+        return doc, exc.problems
     return _compose(text, doc)
 
 
@@ -193,7 +194,7 @@ def _compose(text: str, doc: Document) -> tuple[Document, list[Problem]]:
         reason = ", ".join(part for part in (exc.context, exc.problem) if part) or "invalid YAML"
         return doc, [Problem(doc.file, line, col, "", f"not valid YAML: {reason}")]
     except yaml.reader.ReaderError as exc:  # control characters and the like
-        where = _offset_mark(text.encode("utf-8"), len(text[: exc.position].encode("utf-8")))
+        where = inputs.text_position(text, exc.position)
         return doc, [
             Problem(
                 doc.file,
@@ -215,9 +216,3 @@ def _compose(text: str, doc: Document) -> tuple[Document, list[Problem]]:
             Problem(doc.file, 1, 1, "", f"expected a mapping of scenario fields, got {kind}")
         )
     return doc, problems
-
-
-def _offset_mark(raw: bytes, offset: int) -> tuple[int, int]:
-    before = raw[:offset]
-    line = before.count(b"\n") + 1
-    return line, offset - (before.rfind(b"\n") + 1) + 1

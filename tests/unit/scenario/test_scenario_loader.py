@@ -218,6 +218,6 @@ def test_a_huge_file_is_refused_without_reading_it_all(tmp_path: Path) -> None:
     path = tmp_path / "huge.yaml"
     path.write_bytes(b"name: x\n" + b"#" * (4 * 1024 * 1024))
     with pytest.raises(
-        ScenarioError, match=r"huge\.yaml:1:1: file is 1048577 bytes, over the 1048576-byte limit"
+        ScenarioError, match=r"huge\.yaml:1:1: file is 4194312 bytes, over the 1048576-byte limit"
     ):
         load_path(path)
