@@ -40,7 +40,8 @@ def parse_duration(text: Any) -> timedelta:
         )
     parts = _PART.findall(cleaned)
     if any(len(n.partition(".")[0]) > _MAX_DIGITS for n, _ in parts):
-        raise ValueError(f"duration {text[:24]!r}... is too long: at most 24h")
+        shown = f"{text[:24]!r}{'...' if len(text) > 24 else ''}"
+        raise ValueError(f"duration {shown} is too long: at most 24h")
     seconds = sum(float(n) * _UNITS[u] for n, u in parts)
     if seconds > MAX_DURATION.total_seconds():
         raise ValueError(f"duration {text!r} is over the {format_duration(MAX_DURATION)} bound")

@@ -94,7 +94,19 @@ class _Builder:
         return handler(node, path)
 
     def _scalar(self, node: yaml.ScalarNode, path: Path_) -> Any:
-        return self.constructor.construct_object(node, deep=True)
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except (ValueError, OverflowError) as exc:  # int("9" * 5000), a timestamp in year 99999
+            shown = f"{str(node.value)[:24]!r}{'...' if len(str(node.value)) > 24 else ''}"
+            self.problems.append(
+                Problem(
+                    self.doc.file,
+                    *_astuple(_mark(node)),
+                    format_path(path),
+                    f"value {shown} cannot be read: {str(exc).split(';')[0]}",
+                )
+            )
+            return None
 
     def _sequence(self, node: yaml.SequenceNode, path: Path_) -> list[Any]:
         return [self.build(child, (*path, i)) for i, child in enumerate(node.value)]

@@ -20,6 +20,8 @@ from drillctl.errors import Problem
 from drillctl.scenario.source import Document, Path_
 
 REF = re.compile(r"\$\{(var|env):([^}]*)\}")
+# "${var:name" whose name runs into the end, a space or a quote instead of "}"
+UNCLOSED = re.compile(r"\$\{(?:var|env):[^}\s\"',]*+(?!\})")
 NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 VARS_KEY = "vars"
 
@@ -84,6 +86,9 @@ def substitute(doc: Document, values: Mapping[str, str]) -> list[Problem]:
     problems: list[Problem] = []
     for path, text in list(strings(doc.data)):
         new = _substitute_one(text, values, doc, path, problems)
+        unclosed = UNCLOSED.search(new)  # in the file or in a variable's value
+        if unclosed:
+            problems.append(doc.problem(path, f"unclosed {unclosed.group(0)!r}: missing '}}'"))
         if new != text:
             _assign(doc.data, path, new)
     return problems
