@@ -85,9 +85,10 @@ def substitute(doc: Document, values: Mapping[str, str]) -> list[Problem]:
     """Replace ``${var:name}`` in ``doc.data`` (in place); check ``${env:NAME}`` names."""
     problems: list[Problem] = []
     for path, text in list(strings(doc.data)):
+        found = len(problems)
         new = _substitute_one(text, values, doc, path, problems)
         unclosed = UNCLOSED.search(new)  # in the file or in a variable's value
-        if unclosed:
+        if unclosed and len(problems) == found:  # "${env:not ok}" is a bad name, said once
             problems.append(doc.problem(path, f"unclosed {unclosed.group(0)!r}: missing '}}'"))
         if new != text:
             _assign(doc.data, path, new)
