@@ -205,7 +205,7 @@ def test_validate_a_huge_file_a_missing_one_and_an_empty_folder(tmp_path: Path) 
     result = drillctl("validate", *args)
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
-        f"{huge}:1:1: file is 1048577 bytes, over the 1048576-byte limit",
+        f"{huge}:1:1: file is 2097160 bytes, over the 1048576-byte limit",
         f"{tmp_path / 'absent.yaml'}:1:1: cannot read: No such file or directory",
         f"{tmp_path / 'empty-folder'}:1:1: no *.yaml or *.yml files in this folder",
     ]
