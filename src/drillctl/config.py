@@ -122,7 +122,8 @@ def _read_toml(path: Path) -> tuple[dict[str, Any], str]:
     except tomllib.TOMLDecodeError as exc:
         found = _TOML_AT.match(str(exc))
         where = f"{found.group(2)}:{found.group(3)}" if found else "1:1"
-        raise ConfigError(f"{path}:{where}: not valid TOML: {found.group(1) if found else exc}") from exc
+        reason = found.group(1) if found else str(exc)
+        raise ConfigError(f"{path}:{where}: not valid TOML: {reason}") from exc
 
 
 def _locate(text: str, loc: tuple[Any, ...]) -> tuple[int, int]:

@@ -1,1 +1,1 @@
-"""The project-wide basics: input files, errors, clock, redaction (moving here from the top level)."""
+"""The project-wide basics: input files (more of the top level moves here)."""

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from drillctl.core import inputs
 from drillctl.readiness import markdown
 from drillctl.readiness.findings import Finding
 from drillctl.readiness.template import PLACEHOLDER
@@ -95,7 +96,7 @@ class Matrix:
 def parse(path: Path) -> tuple[Matrix | None, list[Finding]]:
     """The matrix table of a file, or a finding saying why there is none."""
     file = str(path)
-    lines = markdown.scan(path.read_text(encoding="utf-8"))
+    lines = markdown.scan(inputs.read_text(path))
     for table in markdown.tables(lines):
         columns = column_roles(table.columns)
         if "tier" in columns:

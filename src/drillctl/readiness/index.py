@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from drillctl.core import inputs
 from drillctl.readiness import markdown
 
 INDEX_NAME = "README.md"
@@ -53,13 +54,13 @@ def entry(row: markdown.Row) -> Entry:
 
 
 def read_entries(index: Path) -> list[Entry]:
-    table = find_table(markdown.scan(index.read_text(encoding="utf-8")))
+    table = find_table(markdown.scan(inputs.read_text(index)))
     return [entry(row) for row in table.rows] if table else []
 
 
 def upsert(index: Path, new: Entry) -> None:
     """Add or replace the row for ``new.file`` and rewrite the table sorted by file."""
-    text = index.read_text(encoding="utf-8") if index.exists() else NEW_INDEX
+    text = inputs.read_text(index) if index.exists() else NEW_INDEX
     lines = markdown.scan(text)
     table = find_table(lines)
     old = [entry(row) for row in table.rows] if table else []

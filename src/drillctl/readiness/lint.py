@@ -3,12 +3,15 @@
 Rules (each finding is ``FILE:LINE: message`` with a stable ``code``):
 
 no-title            the file has no ``# Title`` heading
-missing-section     one of the five template sections is absent (reported at line 1)
+missing-section     one of the five template sections is absent (reported where it belongs: at
+                    the next template section present, else at the end of the file)
+duplicate-section   a template section appears twice (reported at the second one)
 empty-section       a section has a heading and no text
 no-local-command    Diagnosis has no ``docker compose exec`` in a code block
 no-deployed-command Diagnosis has no ``kubectl exec`` or ``aws ecs execute-command`` in a code block
 no-rollback         Fix never says how to roll the fix back
-placeholder         a ``{{TBD}}`` is left (one finding per line)
+placeholder         a ``{{TBD}}`` is left, in any case and spacing (``{{ tbd }}``,
+                    ``{{TBD: owner}}``), code blocks included (one finding per line)
 no-index            the folder has no README.md index, or it has no Runbook table
 not-indexed         a runbook is not listed in the index
 dangling-index-row  an index row points at a file that does not exist
@@ -21,6 +24,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
+from drillctl.core import inputs
 from drillctl.readiness import index, markdown
 from drillctl.readiness.findings import Finding, ordered
 from drillctl.readiness.runbooks import runbook_files
@@ -29,6 +33,7 @@ from drillctl.readiness.template import PLACEHOLDER, SECTIONS
 LOCAL = re.compile(r"\bdocker[ -]compose\b.*\bexec\b")
 DEPLOYED = re.compile(r"\bkubectl\b.*\bexec\b|\baws\s+ecs\s+execute-command\b")
 ROLLBACK = re.compile(r"(?i)\broll\s*back|\brollback\b")
+TBD = re.compile(r"(?i)\{\{\s*tbd\b[^}]*\}\}")
 
 
 def lint_path(path: Path) -> list[Finding]:
@@ -41,7 +46,7 @@ def lint_path(path: Path) -> list[Finding]:
 
 
 def lint_runbook(path: Path) -> list[Finding]:
-    lines = markdown.scan(path.read_text(encoding="utf-8"))
+    lines = markdown.scan(inputs.read_text(path))
     file = str(path)
     findings = [
         Finding(file, n, "placeholder", f"placeholder {PLACEHOLDER} left")
@@ -49,11 +54,18 @@ def lint_runbook(path: Path) -> list[Finding]:
     ]
     if markdown.title(lines) is None:
         findings.append(Finding(file, 1, "no-title", "no '# Title' heading"))
-    found = {s.title.strip().lower(): s for s in markdown.sections(lines)}
+    found, duplicates = _by_title(markdown.sections(lines))
+    findings += [
+        Finding(file, s.line, "duplicate-section", f"section '{s.title}' appears twice")
+        for s in duplicates
+    ]
     for name in SECTIONS:
         section = found.get(name.lower())
         if section is None:
-            findings.append(Finding(file, 1, "missing-section", f"missing section '## {name}'"))
+            message = f"missing section '## {name}'"
+            findings.append(
+                Finding(file, _where_missing(name, found, lines), "missing-section", message)
+            )
         elif section.is_empty():
             findings.append(
                 Finding(file, section.line, "empty-section", f"section '{name}' is empty")
@@ -64,7 +76,31 @@ def lint_runbook(path: Path) -> list[Finding]:
 
 
 def _placeholders(lines: list[markdown.Line]) -> list[int]:
-    return [line.number for line in lines if PLACEHOLDER in line.text]
+    return [line.number for line in lines if TBD.search(line.text)]
+
+
+def _by_title(
+    sections: list[markdown.Section],
+) -> tuple[dict[str, markdown.Section], list[markdown.Section]]:
+    """The first section of each title, and every later one with the same title."""
+    first: dict[str, markdown.Section] = {}
+    again: list[markdown.Section] = []
+    for section in sections:
+        key = section.title.strip().lower()
+        if key in first:
+            again.append(section)
+        else:
+            first[key] = section
+    return first, again
+
+
+def _where_missing(
+    name: str, found: dict[str, markdown.Section], lines: list[markdown.Line]
+) -> int:
+    """Where a missing section belongs: at the next template section present, else the end."""
+    later = SECTIONS[SECTIONS.index(name) + 1 :]
+    last = max((line.number for line in lines if line.text.strip()), default=1)
+    return next((found[n.lower()].line for n in later if n.lower() in found), last)
 
 
 def _content_rules(file: str, name: str, section: markdown.Section) -> list[Finding]:
@@ -91,7 +127,7 @@ def lint_index(folder: Path, files: list[Path], *, rows_too: bool = True) -> lis
     readme = folder / index.INDEX_NAME
     if not readme.is_file():
         return [Finding(str(readme), 1, "no-index", "runbook index not found")]
-    table = index.find_table(markdown.scan(readme.read_text(encoding="utf-8")))
+    table = index.find_table(markdown.scan(inputs.read_text(readme)))
     if table is None:
         return [
             Finding(

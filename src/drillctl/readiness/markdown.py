@@ -1,7 +1,10 @@
 """Just enough Markdown for runbooks, the runbook index and escalation matrices.
 
-Headings and pipe tables with their 1-based line numbers, so every finding can say ``FILE:LINE``.
-Fenced code blocks are skipped: a ``# comment`` inside a shell block is not a heading.
+The block structure comes from markdown-it-py (CommonMark): which lines are headings (ATX and
+setext), fenced or indented code (nested fences included) and HTML blocks, each with its 1-based
+line number, so every finding can say ``FILE:LINE``. A ``# comment`` inside a shell block or an
+HTML block is not a heading, and a table inside either is not a table. Pipe tables are then read
+from the lines outside code and HTML.
 """
 
 from __future__ import annotations
@@ -9,16 +12,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-_FENCE = re.compile(r"^\s*(```|~~~)")
+from markdown_it import MarkdownIt
+
 _DIVIDER_CELL = re.compile(r"^:?-{3,}:?$")
+_PARSER = MarkdownIt("commonmark")
 
 
 @dataclass(frozen=True)
 class Line:
     number: int  # 1-based
     text: str
-    in_code: bool  # inside a fenced code block (fence lines included)
+    in_code: bool  # inside a fenced or indented code block (fence lines included)
+    in_html: bool = False  # inside an HTML block (comments included)
+    head: tuple[int, str] | None = None  # (level, title) on a heading's first line
+    in_heading: bool = False  # a heading line that is not its first (a setext underline)
 
 
 @dataclass
@@ -34,9 +41,7 @@ class Section:
         return "\n".join(line.text for line in self.body)
 
     def is_empty(self) -> bool:
-        return not any(
-            line.text.strip() and not line.text.lstrip().startswith("<!--") for line in self.body
-        )
+        return not any(line.text.strip() and not line.in_html for line in self.body)
 
 
 @dataclass(frozen=True)
@@ -53,28 +58,55 @@ class Table:
     end: int  # line number of the last row (or of the divider when there are no rows)
 
 
+@dataclass
+class _Blocks:
+    code: set[int] = field(default_factory=set)  # 0-based line indexes
+    html: set[int] = field(default_factory=set)
+    heads: dict[int, tuple[int, str]] = field(default_factory=dict)
+    heading_rest: set[int] = field(default_factory=set)
+
+
+def _blocks(text: str) -> _Blocks:
+    found = _Blocks()
+    tokens = _PARSER.parse(text)
+    for index, token in enumerate(tokens):
+        if token.map is None:
+            continue
+        start, end = token.map
+        if token.type in ("fence", "code_block"):
+            found.code.update(range(start, end))
+        elif token.type == "html_block":
+            found.html.update(range(start, end))
+        elif token.type == "heading_open":
+            found.heads[start] = (int(token.tag[1]), tokens[index + 1].content.strip())
+            found.heading_rest.update(range(start + 1, end))
+    return found
+
+
 def scan(text: str) -> list[Line]:
-    """Every line with its number and whether it sits in a fenced code block."""
-    lines: list[Line] = []
-    fence: str | None = None
-    for number, raw in enumerate(text.splitlines(), start=1):
-        match = _FENCE.match(raw)
-        if match and fence is None:
-            fence = match.group(1)
-            lines.append(Line(number, raw, True))
-        elif match and match.group(1) == fence:
-            fence = None
-            lines.append(Line(number, raw, True))
-        else:
-            lines.append(Line(number, raw, fence is not None))
-    return lines
+    """Every line with its number and the block it belongs to (code, HTML, heading)."""
+    blocks = _blocks(text)
+    return [
+        Line(
+            number=index + 1,
+            text=raw,
+            in_code=index in blocks.code,
+            in_html=index in blocks.html,
+            head=blocks.heads.get(index),
+            in_heading=index in blocks.heading_rest,
+        )
+        for index, raw in enumerate(_split(text))
+    ]
+
+
+def _split(text: str) -> list[str]:
+    """Lines as CommonMark counts them (only ``\n`` ends a line; no empty line after the last)."""
+    lines = text.split("\n")
+    return lines[:-1] if lines and lines[-1] == "" else lines
 
 
 def heading(line: Line) -> tuple[int, str] | None:
-    if line.in_code:
-        return None
-    match = _HEADING.match(line.text)
-    return (len(match.group(1)), match.group(2)) if match else None
+    return line.head
 
 
 def sections(lines: list[Line], level: int = 2) -> list[Section]:
@@ -84,7 +116,7 @@ def sections(lines: list[Line], level: int = 2) -> list[Section]:
         head = heading(line)
         if head and head[0] <= level:  # a heading at this level or above ends the section
             found.append(Section(head[1], head[0], line.number))
-        elif found:
+        elif found and not line.in_heading:
             found[-1].body.append(line)
     return [s for s in found if s.level == level]
 
@@ -129,18 +161,22 @@ def tables(lines: list[Line]) -> list[Table]:
 
 def _table_start(head: Line, divider: Line) -> bool:
     return (
-        not head.in_code
+        _plain(head)
         and "|" in head.text
-        and not divider.in_code
+        and _plain(divider)
         and "|" in divider.text
         and _is_divider(divider.text)
     )
 
 
+def _plain(line: Line) -> bool:
+    return not (line.in_code or line.in_html)
+
+
 def _rows(lines: list[Line], start: int) -> list[Row]:
     rows: list[Row] = []
     for line in lines[start:]:
-        if line.in_code or "|" not in line.text or not line.text.strip():
+        if not _plain(line) or "|" not in line.text or not line.text.strip():
             break
         rows.append(Row(line.number, split_row(line.text)))
     return rows

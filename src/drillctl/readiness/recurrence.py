@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from drillctl.core import inputs
 from drillctl.errors import DrillError
 from drillctl.readiness import markdown
 from drillctl.readiness.runbooks import runbook_files
@@ -179,11 +180,11 @@ def _run_docs(runs_dir: Path) -> Iterator[_Doc]:
 def _read(doc: _Doc) -> tuple[str, list[str]]:
     """The title and the passages (one per section) of a runbook or a run."""
     if doc.kind == "runbook":
-        lines = markdown.scan(doc.files[0].read_text(encoding="utf-8"))
+        lines = markdown.scan(inputs.read_text(doc.files[0]))
         head = markdown.title(lines)
         return (head[1] if head else doc.files[0].stem), passages(lines)
     report = _report(doc.files)
-    texts = [p.read_text(encoding="utf-8") for p in doc.files if p.suffix == ".md"]
+    texts = [inputs.read_text(p) for p in doc.files if p.suffix == ".md"]
     found = [part for text in texts for part in passages(markdown.scan(text))]
     return _run_title(doc.ref, report), [*found, "\n".join(_strings(report))]
 

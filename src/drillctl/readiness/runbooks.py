@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from drillctl.core import inputs
 from drillctl.errors import DrillError
 from drillctl.readiness import index, markdown, prefill
 from drillctl.readiness.template import DEFAULT_TEMPLATE, TEMPLATE_NAME, render_template
@@ -52,7 +53,7 @@ def new_runbook(
 
 def _template(folder: Path) -> str:
     team = folder / TEMPLATE_NAME
-    return team.read_text(encoding="utf-8") if team.is_file() else DEFAULT_TEMPLATE
+    return inputs.read_text(team) if team.is_file() else DEFAULT_TEMPLATE
 
 
 def render(template: str, *, name: str, title: str, scenario: ScenarioBase | None) -> str:

@@ -33,9 +33,9 @@ def test_every_defect_of_the_fixture_folder_is_found_where_it_is() -> None:
     assert _located(BAD) == [
         ("README.md", 7, "dangling-index-row"),
         ("README.md", 8, "duplicate-index-row"),
-        ("missing-sections.md", 1, "missing-section"),
-        ("missing-sections.md", 1, "missing-section"),
+        ("missing-sections.md", 7, "missing-section"),  # where it belongs: before Diagnosis
         ("missing-sections.md", 14, "empty-section"),
+        ("missing-sections.md", 16, "missing-section"),  # Prevention: at the end
         ("no-commands.md", 11, "no-local-command"),
         ("no-commands.md", 11, "no-deployed-command"),
         ("no-commands.md", 20, "no-rollback"),
@@ -50,8 +50,8 @@ def test_messages_name_what_is_missing() -> None:
     messages = [f.message for f in lint_runbook(BAD / "missing-sections.md")]
     assert messages == [
         "missing section '## Likely causes'",
-        "missing section '## Prevention'",
         "section 'Fix' is empty",
+        "missing section '## Prevention'",
     ]
     (dangling, _) = [f for f in lint_path(BAD) if f.file.endswith("README.md")]
     assert dangling.message == "index row points at missing file gone.md"
