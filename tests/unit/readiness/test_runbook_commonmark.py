@@ -69,5 +69,7 @@ def test_a_section_of_only_an_html_comment_is_empty() -> None:
 
 
 def test_a_table_inside_a_code_block_is_not_a_table() -> None:
-    text = "```\n| Tier | Who |\n|---|---|\n| 1 | a |\n```\n\n| Tier | Who |\n|---|---|\n| 2 | b |\n"
+    text = (
+        "```\n| Tier | Who |\n|---|---|\n| 1 | a |\n```\n\n| Tier | Who |\n|---|---|\n| 2 | b |\n"
+    )
     assert [t.line for t in markdown.tables(markdown.scan(text))] == [7]

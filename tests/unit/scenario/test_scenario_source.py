@@ -59,7 +59,9 @@ def test_huge_file_is_refused_before_parsing() -> None:
 
 
 def test_not_utf8_points_at_the_bad_byte() -> None:
-    assert parse(b"name: demo\ntitle: caf\xe9\n")[1] == ["f.yaml:2:11: not UTF-8 text: byte 0xe9 at offset 21 cannot be decoded"]
+    assert parse(b"name: demo\ntitle: caf\xe9\n")[1] == [
+        "f.yaml:2:11: not UTF-8 text: byte 0xe9 at offset 21 cannot be decoded"
+    ]
 
 
 def test_control_character() -> None:
