@@ -44,20 +44,28 @@ def to_rfc3339(at: datetime) -> str:
     return _aware(at).astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
+def _from_seconds(seconds: float) -> datetime:
+    """A server's timestamp; one outside the calendar is a ValueError (not OSError/Overflow)."""
+    if isinstance(seconds, bool) or not isinstance(seconds, int | float):
+        raise ValueError(f"timestamp {seconds!r} is not a number")
+    try:
+        return datetime.fromtimestamp(seconds, UTC)
+    except (OverflowError, OSError) as exc:
+        raise ValueError(f"timestamp {seconds!r} is out of range") from exc
+
+
 def from_unix_s(value: float) -> datetime:
-    return datetime.fromtimestamp(value, UTC)
+    return _from_seconds(float(value))
 
 
 def from_unix_ns(value: int | str) -> datetime:
     ns = int(value)
-    return datetime.fromtimestamp(ns // 1_000_000_000, UTC).replace(
-        microsecond=(ns % 1_000_000_000) // 1000
-    )
+    return _from_seconds(ns // 1_000_000_000).replace(microsecond=(ns % 1_000_000_000) // 1000)
 
 
 def from_unix_us(value: int | str) -> datetime:
     us = int(value)
-    return datetime.fromtimestamp(us // 1_000_000, UTC).replace(microsecond=us % 1_000_000)
+    return _from_seconds(us // 1_000_000).replace(microsecond=us % 1_000_000)
 
 
 def parse_rfc3339(text: str) -> datetime | None:

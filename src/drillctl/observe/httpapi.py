@@ -11,9 +11,11 @@ become ``QueryError`` with the server's own text; 5xx become ``SourceUnavailable
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Iterator, Mapping
+from typing import Any, TypeVar
 
 import httpx
 
@@ -21,6 +23,55 @@ from drillctl.errors import SourceUnavailable
 from drillctl.observe.base import QueryError
 
 MAX_REASON = 300
+# what a parser raises when an answer is not the documented shape (a dict where a list was, a
+# missing key, a value that is not a number, a timestamp out of range, nesting too deep)
+SHAPE_ERRORS = (
+    KeyError,
+    TypeError,
+    ValueError,
+    IndexError,
+    AttributeError,
+    OverflowError,
+    RecursionError,
+)
+T = TypeVar("T")
+
+
+def guarded(cls: type[T]) -> type[T]:
+    """Every public coroutine of a source turns a surprise in an answer's shape into
+    ``SourceUnavailable`` naming it: a source only ever returns data or "unavailable: why"."""
+    for name, method in list(vars(cls).items()):
+        if not name.startswith("_") and inspect.iscoroutinefunction(method):
+            setattr(cls, name, _guard(method))
+    return cls
+
+
+def _guard(method: Any) -> Any:
+    @functools.wraps(method)
+    async def checked(self: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return await method(self, *args, **kwargs)
+        except SourceUnavailable:
+            raise
+        except SHAPE_ERRORS as exc:
+            reason = f"unexpected answer ({type(exc).__name__}: {str(exc)[:MAX_REASON]})"
+            raise SourceUnavailable(self.name, reason) from exc
+
+    return checked
+
+
+def json_stream(text: str) -> Iterator[Any]:
+    """The JSON values of a body that holds one or several (NDJSON, or chunks back to back:
+    a grpc-gateway server stream such as Jaeger's api_v3). Raises ValueError on anything else."""
+    decoder = json.JSONDecoder()
+    index = 0
+    while True:
+        while index < len(text) and text[index].isspace():
+            index += 1
+        if index >= len(text):
+            return
+        value, index = decoder.raw_decode(text, index)
+        yield value
 
 
 def parse_json(text: str) -> Any:
@@ -109,6 +160,22 @@ class HttpApi:
         if body is None:
             raise SourceUnavailable(self.source, f"{path}: not JSON: {response.text[:80]!r}")
         return body
+
+    async def json_object(
+        self, method: str, path: str, *, subject: str | None = None, **kwargs: Any
+    ) -> dict[str, Any]:
+        """Like ``json``, for APIs whose answer is a JSON object (anything else: unavailable)."""
+        body = await self.json(method, path, subject=subject, **kwargs)
+        if not isinstance(body, dict):
+            raise SourceUnavailable(self.source, f"{path}: {not_a('an object', body)}")
+        return body
+
+
+def not_a(expected: str, body: Any) -> str:
+    """``answered a list, not an object``: the reason for a body of the wrong JSON type."""
+    kinds = {dict: "an object", list: "a list", str: "a string", bool: "a boolean"}
+    kind = kinds.get(type(body), "null" if body is None else "a number")
+    return f"answered {kind}, not {expected}"
 
 
 def raise_for_status(source: str, response: httpx.Response, subject: str | None = None) -> None:

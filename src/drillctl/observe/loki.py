@@ -7,6 +7,9 @@ truncates silently (always sent); errors are plain text, not JSON; log (stream) 
 refused by the instant endpoint from Loki 3.2 on, so signals must be metric queries such as
 ``sum(count_over_time({service="ebit-api"} |= "error" [30s]))``; ``/ready`` answers 503 for
 a while after start. Multi-tenant Loki needs ``X-Scope-OrgID`` (``sources.loki_tenant``).
+An instant answer may be a ``vector`` or a ``scalar``; a stream's ``values`` may be null (no
+entries); a timestamp is nanoseconds as a string or a number, or RFC3339. Any other shape is
+"unavailable: why" (``guarded``), never a silent empty result.
 """
 
 from __future__ import annotations
@@ -16,12 +19,12 @@ from typing import Any
 
 from drillctl.errors import SourceUnavailable
 from drillctl.observe.base import Evidence, QueryError
-from drillctl.observe.httpapi import HttpApi, error_text, parse_json
+from drillctl.observe.httpapi import HttpApi, error_text, guarded, not_a, parse_json
 from drillctl.observe.loglines import log_evidence, logql_hints, matches
 from drillctl.observe.prometheus import sample_value
 from drillctl.scenario.model import EvidenceQuery, Signal
 from drillctl.target.base import LogLine
-from drillctl.timeconv import from_unix_ns, to_loki_ns
+from drillctl.timeconv import from_unix_ns, parse_rfc3339, to_loki_ns
 
 MAX_LINES = 5000  # Loki's default max_entries_limit_per_query
 SERVICE_LABELS = ("service_name", "service", "compose_service", "container", "job")
@@ -38,6 +41,7 @@ def _go_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
+@guarded
 class LokiSource:
     name = "loki"
 
@@ -73,10 +77,10 @@ class LokiSource:
             "limit": str(limit),
             "direction": "backward",
         }
-        body = await self.api.json(
+        body = await self.api.json_object(
             "GET", "/loki/api/v1/query_range", params=params, subject=subject
         )
-        data = body.get("data") or {}
+        data = _data(body)
         if data.get("resultType") != "streams":
             raise QueryError(self.name, "expected a log query, got a metric query", subject)
         return _merge_streams(data.get("result") or [], self._service_of)[-limit:]
@@ -95,19 +99,10 @@ class LokiSource:
 
     async def read(self, signal: Signal, at: datetime) -> float | None:
         params = {"query": signal.query, "time": str(to_loki_ns(at))}
-        body = await self.api.json(
+        body = await self.api.json_object(
             "GET", "/loki/api/v1/query", params=params, subject=f"signal {signal.name}"
         )
-        data = body.get("data") or {}
-        if data.get("resultType") == "streams":
-            raise QueryError(
-                self.name, "a Loki signal needs a metric query", f"signal {signal.name}"
-            )
-        values = [
-            sample_value(item["value"][1]) for item in data.get("result") or [] if "value" in item
-        ]
-        numbers = [v for v in values if v is not None]
-        return float(sum(numbers)) if numbers else None
+        return _instant_value(_data(body), f"signal {signal.name}")
 
     async def evidence(self, query: EvidenceQuery, start: datetime, end: datetime) -> Evidence:
         subject = f"evidence {query.name}"
@@ -131,14 +126,43 @@ class LokiSource:
         return "?"
 
 
+def _data(body: dict[str, Any]) -> dict[str, Any]:
+    data = body.get("data")
+    if not isinstance(data, dict):
+        raise SourceUnavailable("loki", f"`data` {not_a('an object', data)}")
+    return data
+
+
+def _instant_value(data: dict[str, Any], subject: str) -> float | None:
+    """The sum of a vector, or a scalar; a log (streams) query is refused with a reason."""
+    kind, result = data.get("resultType"), data.get("result")
+    if kind == "streams":
+        raise QueryError("loki", "a Loki signal needs a metric query", subject)
+    if kind == "scalar":
+        return sample_value(result[1])
+    if kind != "vector":
+        raise SourceUnavailable("loki", f"unknown resultType {kind!r}")
+    values = [sample_value(item["value"][1]) for item in result or []]
+    numbers = [v for v in values if v is not None]
+    return float(sum(numbers)) if numbers else None
+
+
 def _merge_streams(result: list[dict[str, Any]], service_of: Any) -> list[LogLine]:
     entries = [
-        (
-            int(ts),
-            LogLine(service=service_of(stream.get("stream", {})), at=from_unix_ns(ts), text=line),
-        )
+        (at, LogLine(service=service_of(stream.get("stream") or {}), at=at, text=str(line)))
         for stream in result
-        for ts, line, *_metadata in stream.get("values", [])
+        for ts, line, *_metadata in stream.get("values") or []  # null: a stream with no entries
+        for at in (_entry_time(ts),)
     ]
     entries.sort(key=lambda pair: pair[0])
     return [line for _, line in entries]
+
+
+def _entry_time(ts: Any) -> datetime:
+    """Nanoseconds as Loki sends them (a string), as a number, or an RFC3339 string."""
+    if isinstance(ts, int | str) and str(ts).isdigit():
+        return from_unix_ns(ts)
+    at = parse_rfc3339(ts) if isinstance(ts, str) else None
+    if at is None:
+        raise ValueError(f"log entry timestamp {ts!r} is neither nanoseconds nor RFC3339")
+    return at

@@ -9,7 +9,11 @@ Pitfalls handled here: sample values are strings (``"NaN"``, ``"+Inf"``); an emp
 an error; until Prometheus is ready every ``/api/v1`` path answers 503 with a plain-text body.
 
 A signal's value is the sum of the result vector (write the query so it aggregates), a scalar's
-value, or None when the result is empty. NaN and infinite samples are treated as no data.
+value, or None when the result is empty. NaN and infinite samples are treated as no data. An answer
+that cannot give a number is "unavailable: why", never a silent None: ``data: null``, an unknown
+``resultType``, a ``string`` result, a result of native histograms only (query
+``histogram_sum(...)`` or ``histogram_quantile(...)`` instead), or anything else off the documented
+shape (``guarded``).
 """
 
 from __future__ import annotations
@@ -24,7 +28,14 @@ import httpx
 
 from drillctl.errors import SourceUnavailable
 from drillctl.observe.base import ActiveAlert, Evidence, QueryError
-from drillctl.observe.httpapi import HttpApi, error_text, parse_json, raise_for_status
+from drillctl.observe.httpapi import (
+    HttpApi,
+    error_text,
+    guarded,
+    not_a,
+    parse_json,
+    raise_for_status,
+)
 from drillctl.scenario.model import EvidenceQuery, Signal
 from drillctl.timeconv import from_unix_s, parse_rfc3339, to_prom_s
 
@@ -52,6 +63,7 @@ def sample_value(text: Any) -> float | None:
     return value if math.isfinite(value) else None
 
 
+@guarded
 class PrometheusSource:
     name = "prometheus"
 
@@ -62,8 +74,11 @@ class PrometheusSource:
         response = await self.api.send("GET", path, params=params or None)
         if response.status_code == 503 and "json" not in response.headers.get("content-type", ""):
             raise SourceUnavailable(self.name, f"not ready: {error_text(response)}")
-        body = self._envelope(response, subject)
-        return body.get("data")
+        data = self._envelope(response, subject).get("data")
+        if not isinstance(data, dict):
+            where = f"{subject}: " if subject else ""
+            raise SourceUnavailable(self.name, f"{where}{path}: `data` {not_a('an object', data)}")
+        return data
 
     def _envelope(self, response: httpx.Response, subject: str | None) -> dict[str, Any]:
         body = parse_json(response.text)
@@ -84,7 +99,7 @@ class PrometheusSource:
                 self.name, f"not ready: HTTP {ready.status_code} {error_text(ready)}"
             )
         info = await self._data("/api/v1/status/buildinfo")
-        return {"version": (info or {}).get("version", "?"), "ready": True}
+        return {"version": info.get("version", "?"), "ready": True}
 
     async def query(
         self, promql: str, at: datetime | None = None, *, subject: str | None = None
@@ -93,7 +108,7 @@ class PrometheusSource:
         if at is not None:
             params["time"] = f"{to_prom_s(at):.3f}"
         data = await self._data("/api/v1/query", subject, **params)
-        return _instant_series(data)
+        return _series(data, subject)
 
     async def query_range(
         self,
@@ -113,7 +128,7 @@ class PrometheusSource:
             end=f"{to_prom_s(end):.3f}",
             step=f"{seconds:g}",
         )
-        return [_range_series(item) for item in data.get("result", [])]
+        return _series(data, subject)
 
     async def read(self, signal: Signal, at: datetime) -> float | None:
         return total(await self.query(signal.query, at, subject=f"signal {signal.name}"))
@@ -128,7 +143,7 @@ class PrometheusSource:
 
     async def active_alerts(self) -> list[ActiveAlert]:
         data = await self._data("/api/v1/alerts")
-        return [_alert(item) for item in data.get("alerts", [])]
+        return [_alert(item) for item in data.get("alerts") or []]
 
     async def rule_health(self) -> list[RuleHealth]:
         data = await self._data("/api/v1/rules")
@@ -140,8 +155,8 @@ class PrometheusSource:
                 rule.get("health", "unknown"),
                 rule.get("lastError") or None,
             )
-            for group in data.get("groups", [])
-            for rule in group.get("rules", [])
+            for group in data.get("groups") or []
+            for rule in group.get("rules") or []
         ]
 
     async def validate_queries(self, signals: Iterable[Signal]) -> list[str]:
@@ -183,26 +198,45 @@ def total(series: list[Series]) -> float | None:
     return float(sum(v for v in values if v is not None)) if values else None
 
 
-def _instant_series(data: dict[str, Any]) -> list[Series]:
-    result: Any = data.get("result") or []
-    if data.get("resultType") in ("scalar", "string"):
+def _series(data: dict[str, Any], subject: str | None) -> list[Series]:
+    """The series of a query answer, whatever its documented ``resultType``."""
+    kind, result = data.get("resultType"), data.get("result")
+    if kind == "string":
+        raise QueryError("prometheus", "the query returns a string, not a number", subject)
+    if kind == "scalar":
         at, text = result
         return [Series({}, [(from_unix_s(at), sample_value(text))])]
-    if data.get("resultType") == "matrix":
-        return [_range_series(item) for item in result]
-    return [
-        Series(
-            item.get("metric", {}),
-            [(from_unix_s(item["value"][0]), sample_value(item["value"][1]))],
-        )
-        for item in result
-        if "value" in item  # native histograms carry `histogram` instead: not a number
-    ]
+    if kind not in ("vector", "matrix"):
+        raise SourceUnavailable("prometheus", f"unknown resultType {kind!r}")
+    if not isinstance(result, list):
+        raise SourceUnavailable("prometheus", f"{kind} result {not_a('a list', result)}")
+    numbers = [item for item in result if "value" in item or item.get("values") is not None]
+    if result and not numbers:  # native histograms carry `histogram(s)` instead: not a number
+        raise QueryError("prometheus", _HISTOGRAMS_ONLY, subject)
+    return [_vector_series(item) if kind == "vector" else _range_series(item) for item in numbers]
+
+
+_HISTOGRAMS_ONLY = (
+    "the query returns native histograms only, not numbers: "
+    "use histogram_sum(), histogram_count() or histogram_quantile()"
+)
+
+
+def _vector_series(item: dict[str, Any]) -> Series:
+    at, text = item["value"]
+    return Series(_labels(item), [(from_unix_s(at), sample_value(text))])
 
 
 def _range_series(item: dict[str, Any]) -> Series:
-    points = [(from_unix_s(at), sample_value(text)) for at, text in item.get("values", [])]
-    return Series(item.get("metric", {}), [(t, v) for t, v in points if v is not None])
+    points = [(from_unix_s(at), sample_value(text)) for at, text in item.get("values") or []]
+    return Series(_labels(item), [(t, v) for t, v in points if v is not None])
+
+
+def _labels(item: dict[str, Any]) -> Labels:
+    metric = item.get("metric") or {}
+    if not isinstance(metric, dict):
+        raise TypeError(f"series labels {not_a('an object', metric)}")
+    return {str(k): str(v) for k, v in metric.items()}
 
 
 def _alert(item: dict[str, Any]) -> ActiveAlert:
