@@ -88,6 +88,21 @@ class NotSteadyError(DrillError):
     exit_code = ExitCode.NOT_STEADY
 
 
+# What a parser of a server's answer raises when the answer is off its documented shape (a dict
+# where a list was, a missing key, a value that is not a number, a timestamp out of range, nesting
+# too deep). Clients translate these at their boundary: a source into SourceUnavailable, the
+# readiness APIs into ApiFailure.
+SHAPE_ERRORS = (
+    KeyError,
+    TypeError,
+    ValueError,
+    IndexError,
+    AttributeError,
+    OverflowError,
+    RecursionError,
+)
+
+
 class SourceUnavailable(Exception):
     """An observer source could not answer. Never fatal: the drill records it and goes on."""
 

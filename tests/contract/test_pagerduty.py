@@ -283,7 +283,7 @@ def test_ping_refused_by_the_events_api(httpserver: HTTPServer, matrix: Path) ->
     httpserver.expect_request("/events/v2/enqueue").respond_with_json(invalid, 400)
     result = check(matrix, live(httpserver, pagerduty_routing_key="nope"), ping=True)
     assert findings(result, "ping-failed") == [
-        (3, "blocker", "PagerDuty test event failed: HTTP 400: Event object is invalid")
+        (3, "blocker", "PagerDuty test event failed: HTTP 400: Event object is invalid: bad key")
     ]
 
 

@@ -13,11 +13,12 @@ from typing import Any
 
 from drillctl.errors import SourceUnavailable
 from drillctl.observe.base import ActiveAlert, Evidence, QueryError
-from drillctl.observe.httpapi import HttpApi
+from drillctl.observe.httpapi import HttpApi, guarded
 from drillctl.scenario.model import EvidenceQuery, Signal
 from drillctl.timeconv import parse_rfc3339
 
 
+@guarded
 class AlertmanagerSource:
     name = "alertmanager"
 

@@ -15,8 +15,9 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
+from drillctl.errors import SourceUnavailable
 from drillctl.observe.base import Evidence, QueryError
-from drillctl.observe.httpapi import HttpApi, parse_json, raise_for_status
+from drillctl.observe.httpapi import HttpApi, guarded, not_a, parse_json, raise_for_status
 from drillctl.scenario.model import EvidenceQuery, Signal
 from drillctl.timeconv import to_grafana_ms
 
@@ -30,6 +31,7 @@ class Dashboard:
     url: str  # path as Grafana gives it: /d/<uid>/<slug> (with any sub-path)
 
 
+@guarded
 class GrafanaSource:
     name = "grafana"
 
@@ -44,7 +46,7 @@ class GrafanaSource:
         self._found: dict[str, Dashboard | None] = {}
 
     async def check(self) -> dict[str, Any]:
-        body = await self.api.json("GET", "/api/health")
+        body = await self.api.json_object("GET", "/api/health")
         return {"version": body.get("version", "?"), "database": body.get("database", "?")}
 
     async def find_dashboard(self, title: str) -> Dashboard | None:
@@ -54,6 +56,8 @@ class GrafanaSource:
             hits = await self.api.json(
                 "GET", "/api/search", params=params, subject=f"dashboard {title}"
             )
+            if not isinstance(hits, list):  # e.g. {"message": ...} from a proxy or an old API
+                raise SourceUnavailable(self.name, f"/api/search {not_a('a list', hits)}")
             exact = [h for h in hits if isinstance(h, dict) and h.get("title") == title]
             self._found[title] = (
                 Dashboard(exact[0]["uid"], title, exact[0]["url"]) if exact else None

@@ -19,21 +19,10 @@ from typing import Any, TypeVar
 
 import httpx
 
-from drillctl.errors import SourceUnavailable
+from drillctl.errors import SHAPE_ERRORS, SourceUnavailable
 from drillctl.observe.base import QueryError
 
 MAX_REASON = 300
-# what a parser raises when an answer is not the documented shape (a dict where a list was, a
-# missing key, a value that is not a number, a timestamp out of range, nesting too deep)
-SHAPE_ERRORS = (
-    KeyError,
-    TypeError,
-    ValueError,
-    IndexError,
-    AttributeError,
-    OverflowError,
-    RecursionError,
-)
 T = TypeVar("T")
 
 

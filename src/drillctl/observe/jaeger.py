@@ -11,6 +11,11 @@ A span is an error when its OTLP status code is 2 (ERROR), its ``error`` tag/att
 (bool or the string "true"), or its ``otel.status_code`` is ``ERROR``. The summary gives, per
 operation: count, first and last seen, one example trace id and its UI link.
 
+An answer is read whole or not at all: api_v3 streams its result as JSON chunks back to back
+(NDJSON, one ``{"result": ...}`` per chunk, an ``{"error": ...}`` chunk when the stream fails), so
+every chunk is read; a 200 that is not JSON (an HTML login page from a proxy) or a v1 answer with
+an ``errors`` array is "unavailable: why", never "no error spans".
+
 ``TraceLogSource`` is the fallback when no Jaeger is configured: error log lines that carry a
 ``trace_id`` (ebit-api logs JSON with that field), summarised the same way, without links.
 """
@@ -23,8 +28,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from drillctl.errors import SourceUnavailable
 from drillctl.observe.base import Evidence, QueryError
-from drillctl.observe.httpapi import HttpApi, parse_json, raise_for_status
+from drillctl.observe.httpapi import (
+    HttpApi,
+    guarded,
+    json_stream,
+    not_a,
+    parse_json,
+    raise_for_status,
+)
 from drillctl.observe.loglines import LogReader, json_fields, line_time
 from drillctl.scenario.model import EvidenceQuery, Signal
 from drillctl.timeconv import from_unix_ns, from_unix_us, to_jaeger_us, to_rfc3339
@@ -74,6 +87,7 @@ def _trace_evidence(
     return Evidence(kind="trace", source=source, summary=summary, items=items)
 
 
+@guarded
 class JaegerSource:
     name = "jaeger"
 
@@ -92,10 +106,10 @@ class JaegerSource:
         if response.status_code == 404:
             response = await self.api.send("GET", "/api/services")
             raise_for_status(self.name, response)
-            body = parse_json(response.text) or {}
+            body = _object(response.text, "/api/services")
             return {"version": "v1 API", "services": len(body.get("data") or [])}
         raise_for_status(self.name, response)
-        body = parse_json(response.text) or {}
+        body = _object(response.text, "/api/v3/services")
         return {"version": "api_v3", "services": len(body.get("services") or [])}
 
     async def error_spans(self, service: str, start: datetime, end: datetime) -> list[ErrorSpan]:
@@ -112,7 +126,7 @@ class JaegerSource:
         if response.status_code == 404:
             return await self._error_spans_v1(service, start, end)
         raise_for_status(self.name, response, f"traces of {service}")
-        return list(_v3_error_spans(body or {}))
+        return [span for chunk in _v3_chunks(response.text) for span in _v3_error_spans(chunk)]
 
     async def _error_spans_v1(
         self, service: str, start: datetime, end: datetime
@@ -124,9 +138,14 @@ class JaegerSource:
             "limit": str(self.num_traces),
             "tags": json.dumps({"error": "true"}),
         }
-        body = await self.api.json(
+        body = await self.api.json_object(
             "GET", "/api/traces", params=params, subject=f"traces of {service}"
         )
+        errors = body.get("errors")
+        if errors:  # v1 answers 200 with {"data": null, "errors": [{"code", "msg"}]}
+            first = errors[0] if isinstance(errors, list) else errors
+            reason = first.get("msg", first) if isinstance(first, dict) else first
+            raise SourceUnavailable(self.name, f"traces of {service}: {reason}")
         return list(_v1_error_spans(body))
 
     async def read(self, signal: Signal, at: datetime) -> float | None:
@@ -143,6 +162,38 @@ class JaegerSource:
             )
         spans = await self.error_spans(service, start, end)
         return _trace_evidence(query.name, self.name, service, spans, self.link)
+
+
+def _object(text: str, path: str) -> dict[str, Any]:
+    body = parse_json(text)
+    if not isinstance(body, dict):
+        shown = "not JSON" if body is None and text.strip() else not_a("an object", body)
+        raise SourceUnavailable("jaeger", f"{path}: {shown}: {text[:80]!r}")
+    return body
+
+
+def _v3_chunks(text: str) -> list[dict[str, Any]]:
+    """The chunks of an api_v3 answer (one, or a stream); a failed stream is unavailable."""
+    try:
+        chunks = list(json_stream(text))
+    except ValueError as exc:
+        raise SourceUnavailable("jaeger", f"/api/v3/traces: not JSON: {text[:80]!r}") from exc
+    for chunk in chunks:
+        if not isinstance(chunk, dict):
+            raise SourceUnavailable("jaeger", f"/api/v3/traces: chunk {not_a('an object', chunk)}")
+        error = chunk.get("error")
+        if error and not _no_traces(error):
+            message = error.get("message", error) if isinstance(error, dict) else error
+            raise SourceUnavailable("jaeger", f"/api/v3/traces: {message}")
+    return chunks
+
+
+def _no_traces(error: Any) -> bool:
+    """The stream's own "no traces" (gRPC NOT_FOUND), which is not a failure."""
+    return isinstance(error, dict) and (
+        error.get("httpCode", error.get("http_code")) == 404
+        or error.get("grpcCode", error.get("grpc_code")) == 5
+    )
 
 
 def _v3_error_spans(body: dict[str, Any]) -> Iterable[ErrorSpan]:

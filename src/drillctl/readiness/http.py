@@ -6,7 +6,8 @@ and the run's clock, so a ``Retry-After`` wait or an acknowledgement poll never 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 import httpx
 
 from drillctl.clock import Clock
+from drillctl.errors import SHAPE_ERRORS
 
 MAX_RETRY_AFTER_S = 30.0
 
@@ -25,6 +27,30 @@ class ApiFailure(Exception):
         super().__init__(f"{service}: {detail}")
         self.service = service
         self.detail = detail
+
+
+@contextmanager
+def reading(service: str, what: str) -> Iterator[None]:
+    """An answer off its documented shape is the service's failure, named, not a crash."""
+    try:
+        yield
+    except SHAPE_ERRORS as exc:
+        reason = f"{type(exc).__name__}: {str(exc)[:200]}"
+        raise ApiFailure(service, f"{what}: unexpected answer ({reason})") from exc
+
+
+def json_object(service: str, what: str, response: httpx.Response) -> dict[str, Any]:
+    """The JSON object of a success answer; a 200 with HTML or a list is the service's failure."""
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        shown = " ".join(response.text.split())[:80]
+        raise ApiFailure(
+            service, f"{what}: HTTP {response.status_code} but not a JSON object: {shown!r}"
+        )
+    return body
 
 
 @dataclass(frozen=True)

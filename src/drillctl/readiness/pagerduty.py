@@ -3,7 +3,10 @@ acknowledges (Events API v2 trigger, then ``/incidents?incident_key=`` until ack
 
 REST auth is ``Authorization: Token token=<key>`` (not Bearer). ``/oncalls`` paginates on
 ``more``; entries whose ``schedule`` is null are users targeted directly by a policy, not a
-schedule's rotation. Errors are ``{"error": {"code", "message", "errors"}}`` with 400/401/403/429.
+schedule's rotation. Errors are ``{"error": {"code", "message", "errors"}}`` with 400/401/403/429;
+the Events API's are ``{"status", "message", "errors": [...]}`` (every error kept in the message).
+A 200 that is not JSON, an answer off its shape, or ``more: true`` past ``MAX_PAGES`` pages is an
+``ApiFailure`` naming it, never a crash or an endless loop.
 """
 
 from __future__ import annotations
@@ -14,11 +17,12 @@ from typing import Any
 import httpx
 
 from drillctl.clock import Clock
-from drillctl.readiness.http import Ack, ApiFailure, json_body, send
+from drillctl.readiness.http import Ack, ApiFailure, json_body, json_object, reading, send
 from drillctl.timeconv import parse_rfc3339
 
 SERVICE = "PagerDuty"
 PAGE_SIZE = 100
+MAX_PAGES = 20  # 2,000 on-call entries for a handful of schedules: past that the server is wrong
 
 
 @dataclass(frozen=True)
@@ -53,22 +57,26 @@ class PagerDuty:
         )
         if response.status_code != 200:
             raise ApiFailure(SERVICE, _error(response))
-        return response.json()
+        return json_object(SERVICE, path, response)
 
     async def oncalls(self, schedule_ids: list[str]) -> list[OnCall]:
         """Everyone on call right now on these schedules, following ``more`` page by page."""
         ids = [("schedule_ids[]", s) for s in dict.fromkeys(schedule_ids)]
         found: list[OnCall] = []
         offset = 0
-        while True:
+        for _ in range(MAX_PAGES):
             page = await self._get(
                 "/oncalls", [*ids, ("limit", str(PAGE_SIZE)), ("offset", str(offset))]
             )
-            entries = page.get("oncalls") or []
-            found += [oncall for entry in entries if (oncall := _oncall(entry))]
+            with reading(SERVICE, "/oncalls"):
+                entries = page.get("oncalls") or []
+                found += [oncall for entry in entries if (oncall := _oncall(entry))]
             if not page.get("more") or not entries:
                 return found
             offset += len(entries)
+        raise ApiFailure(
+            SERVICE, f"/oncalls still answers more: true after {MAX_PAGES} pages: stopped paging"
+        )
 
     async def trigger(self, routing_key: str, summary: str, dedup_key: str) -> str:
         body = {
@@ -82,7 +90,7 @@ class PagerDuty:
             },
         }
         data = await self._event(body)
-        return str(data.get("dedup_key") or dedup_key)
+        return str((data.get("dedup_key") if isinstance(data, dict) else None) or dedup_key)
 
     async def resolve(self, routing_key: str, dedup_key: str) -> None:
         await self._event(
@@ -101,13 +109,18 @@ class PagerDuty:
     async def acknowledgement(self, dedup_key: str) -> Ack | None:
         """The first acknowledgement of the incident the test event opened, if any yet."""
         page = await self._get("/incidents", [("incident_key", dedup_key)])
-        for incident in page.get("incidents") or []:
-            for ack in incident.get("acknowledgements") or []:
-                at = parse_rfc3339(str(ack.get("at", "")))
-                who = (ack.get("acknowledger") or {}).get("summary") or "someone"
-                if at is not None:
-                    return Ack(SERVICE, who, at, "acknowledged")
-        return None
+        with reading(SERVICE, "/incidents"):
+            return _first_ack(page)
+
+
+def _first_ack(page: dict[str, Any]) -> Ack | None:
+    for incident in page.get("incidents") or []:
+        for ack in incident.get("acknowledgements") or []:
+            at = parse_rfc3339(str(ack.get("at", "")))
+            who = (ack.get("acknowledger") or {}).get("summary") or "someone"
+            if at is not None:
+                return Ack(SERVICE, str(who), at, "acknowledged")
+    return None
 
 
 def _oncall(entry: dict[str, Any]) -> OnCall | None:
@@ -125,5 +138,12 @@ def _error(response: httpx.Response) -> str:
         details = "; ".join(str(e) for e in error.get("errors") or [])
         message = f"{error.get('message', '')} (code {error.get('code')})"
         return f"HTTP {response.status_code}: {message}" + (f": {details}" if details else "")
-    text = data.get("message") or data.get("text") if isinstance(data, dict) else ""
+    if not isinstance(data, dict):
+        return f"HTTP {response.status_code}"
+    text = data.get("message") or data.get("text") or ""
+    errors = data.get("errors")  # the Events API: {"status", "message", "errors": [...]}
+    if isinstance(errors, list) and errors:
+        text = (
+            f"{text}: {'; '.join(str(e) for e in errors)}" if text else "; ".join(map(str, errors))
+        )
     return f"HTTP {response.status_code}" + (f": {text}" if text else "")

@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 
 from drillctl.clock import Clock
-from drillctl.readiness.http import Ack, ApiFailure, json_body, send
+from drillctl.readiness.http import Ack, ApiFailure, json_body, reading, send
 from drillctl.timeconv import from_unix_s
 
 SERVICE = "Slack"
@@ -40,17 +40,22 @@ class Slack:
         response = await send(self.client, SERVICE, self.clock, lambda: self.client.send(request))
         return _checked(method, response)
 
+    async def acknowledgement(self, channel_id: str, ts: str, label: str) -> Ack | None:
+        """The first human reply in the message's thread, else the first reaction, else None."""
+        with reading(SERVICE, "conversations.replies/reactions.get"):
+            return await self._acknowledgement(channel_id, ts, label)
+
     async def channel(self, channel_id: str) -> dict[str, Any]:
         data = await self._call("conversations.info", params={"channel": channel_id})
-        return data.get("channel") or {}
+        channel = data.get("channel") or {}
+        return channel if isinstance(channel, dict) else {}
 
     async def post(self, channel_id: str, text: str) -> str:
         """Post ``text``; returns the message ``ts`` (its id, for the thread and reactions)."""
         data = await self._call("chat.postMessage", body={"channel": channel_id, "text": text})
         return str(data.get("ts"))
 
-    async def acknowledgement(self, channel_id: str, ts: str, label: str) -> Ack | None:
-        """The first human reply in the message's thread, else the first reaction, else None."""
+    async def _acknowledgement(self, channel_id: str, ts: str, label: str) -> Ack | None:
         replies = await self._call(
             "conversations.replies", params={"channel": channel_id, "ts": ts}
         )
