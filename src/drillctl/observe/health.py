@@ -9,12 +9,16 @@ that one signal, so a bad query does not hide the other signals of a healthy sou
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from drillctl.clock import Clock
 from drillctl.drill.journal import Journal
 from drillctl.errors import SourceUnavailable
 from drillctl.observe.base import QueryError
+
+T = TypeVar("T")
 
 Key = tuple[str, str | None]  # (source, signal) — signal None for the source as a whole
 
@@ -87,3 +91,15 @@ class SourceHealth:
         for (source, signal), down in self._down.items():
             gone[f"{source}/{signal}" if signal else source] = down.reason
         return gone
+
+
+async def shielded(source: str, call: Awaitable[T]) -> T:
+    """Defence in depth: a bug in one source makes that source unavailable; the drill goes on.
+    (Cancellation is a BaseException and passes through: Ctrl-C still reverts.)"""
+    try:
+        return await call
+    except (SourceUnavailable, TimeoutError):
+        raise
+    except Exception as exc:
+        reason = f"internal error: {type(exc).__name__}: {str(exc)[:200]}"
+        raise SourceUnavailable(source, reason) from exc

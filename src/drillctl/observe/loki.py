@@ -15,7 +15,7 @@ entries); a timestamp is nanoseconds as a string or a number, or RFC3339. Any ot
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from drillctl.errors import SourceUnavailable
 from drillctl.observe.base import Evidence, QueryError
@@ -135,7 +135,7 @@ def _data(body: dict[str, Any]) -> dict[str, Any]:
 
 def _instant_value(data: dict[str, Any], subject: str) -> float | None:
     """The sum of a vector, or a scalar; a log (streams) query is refused with a reason."""
-    kind, result = data.get("resultType"), data.get("result")
+    kind, result = data.get("resultType"), cast(Any, data.get("result"))
     if kind == "streams":
         raise QueryError("loki", "a Loki signal needs a metric query", subject)
     if kind == "scalar":

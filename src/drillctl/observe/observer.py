@@ -40,7 +40,7 @@ from drillctl.observe import evidence
 from drillctl.observe.alerts import AlertSeen, AlertTracker
 from drillctl.observe.base import AlertSource, Evidence, QueryError, Sample, Source
 from drillctl.observe.detect import Baseline, Detector, compute_baseline, describe_rule
-from drillctl.observe.health import SourceHealth
+from drillctl.observe.health import SourceHealth, shielded
 from drillctl.observe.invariants import InvariantResult, check_invariant
 from drillctl.scenario.model import Invariant, ScenarioBase, Signal
 
@@ -249,9 +249,13 @@ class Observer:
         return Sample(signal.name, at, value)
 
     async def _read(self, signal: Signal, at: datetime) -> float | None:
-        return await asyncio.wait_for(
-            self.sources[signal.source].read(signal, at), self.read_timeout
+        value = await shielded(
+            signal.source,
+            asyncio.wait_for(self.sources[signal.source].read(signal, at), self.read_timeout),
         )
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+            raise SourceUnavailable(signal.source, f"read a {type(value).__name__}, not a number")
+        return value
 
     async def _poll_alerts(self, name: str) -> None:
         source = self.sources[name]
@@ -259,7 +263,9 @@ class Observer:
         if not isinstance(source, AlertSource) or not self.health.due(key):
             return
         try:
-            alerts = await asyncio.wait_for(source.active_alerts(), self.read_timeout)
+            alerts = await shielded(
+                name, asyncio.wait_for(source.active_alerts(), self.read_timeout)
+            )
         except (SourceUnavailable, TimeoutError) as exc:
             self.health.failed(
                 key,

@@ -22,7 +22,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
@@ -200,7 +200,7 @@ def total(series: list[Series]) -> float | None:
 
 def _series(data: dict[str, Any], subject: str | None) -> list[Series]:
     """The series of a query answer, whatever its documented ``resultType``."""
-    kind, result = data.get("resultType"), data.get("result")
+    kind, result = data.get("resultType"), cast(Any, data.get("result"))
     if kind == "string":
         raise QueryError("prometheus", "the query returns a string, not a number", subject)
     if kind == "scalar":
