@@ -15,9 +15,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from drillctl.core import inputs
+from drillctl.core.urls import check_url
 from drillctl.errors import ConfigError, ScenarioError
 from drillctl.scenario.durations import TextBounds
 
@@ -32,6 +33,7 @@ class _Section(BaseModel):
 _Timeout = Annotated[str, TextBounds("100ms", "5m")]
 _PollInterval = Annotated[str, TextBounds("100ms", "1m")]
 _DrillCap = Annotated[str, TextBounds("1s", "24h")]
+_Url = Annotated[str, AfterValidator(lambda url: url and check_url(url))]  # "": not set
 
 
 class ProjectConfig(_Section):
@@ -43,13 +45,13 @@ class ProjectConfig(_Section):
 
 
 class SourcesConfig(_Section):
-    prometheus: str | None = None
-    alertmanager: str | None = None
-    loki: str | None = None
+    prometheus: _Url | None = None
+    alertmanager: _Url | None = None
+    loki: _Url | None = None
     loki_tenant: str | None = None
-    jaeger: str | None = None
-    grafana: str | None = None
-    grafana_public_url: str | None = None  # base URL people open (deep links); defaults to grafana
+    jaeger: _Url | None = None
+    grafana: _Url | None = None
+    grafana_public_url: _Url | None = None  # base URL people open (deep links); defaults to grafana
     grafana_token: str | None = None
     timeout: _Timeout = "5s"  # per-request timeout for every source
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from drillctl.core import inputs
+from drillctl.core.urls import url_problem
 from drillctl.readiness import markdown
 from drillctl.readiness.findings import Finding
 from drillctl.readiness.template import PLACEHOLDER
@@ -178,8 +178,8 @@ def _format(role: str, value: str) -> list[tuple[str, str]]:
         return [("bad-schedule", f"no schedule id (like PI7DH85) in {value!r}")]
     if role == "slack" and not (CHANNEL_ID.search(value) or CHANNEL_NAME.search(value)):
         return [("bad-channel", f"{value!r} is not a channel (#name or an id like C0123ABCD)")]
-    if role == "bridge" and not _is_url(_unlink(value)):
-        return [("bad-bridge", f"{value!r} is not an http(s) URL")]
+    if role == "bridge" and (problem := url_problem(_unlink(value))):
+        return [("bad-bridge", f"{value!r} is not an http(s) URL: {problem}")]
     return []
 
 
@@ -198,7 +198,8 @@ def contact_problem(item: str) -> str | None:
     if bare[:1].isdigit() or bare.startswith(("+", "(")):
         return _phone_problem(bare)
     if bare.startswith(("http://", "https://")):
-        return None if _is_url(bare) else f"{item!r} is not a valid URL"
+        problem = url_problem(bare)
+        return f"{item!r} is not a valid URL: {problem}" if problem else None
     return f"{item!r} is not a contact (email, +phone, @handle or URL)"
 
 
@@ -217,8 +218,3 @@ def _unlink(text: str) -> str:
     if match:
         return match.group(2)
     return text.strip().removeprefix("<").removesuffix(">")
-
-
-def _is_url(text: str) -> bool:
-    parts = urlsplit(text)
-    return parts.scheme in ("http", "https") and bool(parts.hostname) and " " not in text

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import httpx
 
+from drillctl.core.urls import url_problem
 from drillctl.readiness.escalation import Matrix, Tier, check_static
 from drillctl.readiness.escalation_ping import ping_all
 from drillctl.readiness.findings import Finding, blockers, ordered
@@ -82,8 +83,8 @@ async def _bridges(matrix: Matrix, services: Services) -> list[Finding]:
 
 async def bridge_problem(client: httpx.AsyncClient, url: str, timeout: float) -> str | None:
     """None when the URL answers (status below 400), else what went wrong."""
-    if not url.startswith(("http://", "https://")):
-        return None  # malformed: already a static finding
+    if url_problem(url):
+        return None  # malformed: already a static finding (httpx would raise InvalidURL)
     try:
         response = await client.head(url, timeout=timeout, follow_redirects=True)
         if response.status_code in (405, 501):  # HEAD refused: ask with GET, leave the body

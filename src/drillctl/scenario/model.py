@@ -12,9 +12,10 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model, model_validator
 from pydantic.json_schema import GenerateJsonSchema
 
+from drillctl.core.urls import check_url, split_probe, url_problem
 from drillctl.faults.base import FaultParams
 from drillctl.faults.registry import all_params
 from drillctl.scenario.durations import Bounds, Duration, format_duration
@@ -24,6 +25,7 @@ SourceName = Literal[
 ]
 Severity = Literal["P0", "P1", "P2", "P3", "P4"]
 SLUG = r"^[a-z0-9][a-z0-9-]*$"
+HttpUrl = Annotated[str, AfterValidator(check_url)]
 
 
 class Strict(BaseModel):
@@ -31,7 +33,7 @@ class Strict(BaseModel):
 
 
 class HttpTraffic(Strict):
-    url: str
+    url: HttpUrl
     method: Literal["GET", "POST", "PUT", "DELETE", "HEAD"] = "GET"
     rate: float = Field(10.0, gt=0, le=100_000, description="requests per second")
     concurrency: int = Field(8, ge=1, le=1000)
@@ -40,7 +42,7 @@ class HttpTraffic(Strict):
 
 
 class SocketIoTraffic(Strict):
-    url: str
+    url: HttpUrl
     clients: int = Field(5, ge=1, le=1000, description="long-lived clients kept connected")
     path: str = "/socket.io"
 
@@ -84,6 +86,13 @@ class Signal(Strict):
     description: str | None = None
     symptom: SymptomRule
     primary: bool = Field(True, description="counts for symptom detection and recovery")
+
+    @model_validator(mode="after")
+    def _probe_url(self) -> Signal:
+        url = split_probe(self.query)[1] if self.source == "http" else ""
+        if self.source == "http" and (problem := url_problem(url)):
+            raise ValueError(f"query: {url!r} is not a valid http(s) URL: {problem}")
+        return self
 
 
 class EvidenceQuery(Strict):

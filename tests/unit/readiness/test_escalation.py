@@ -74,7 +74,11 @@ def test_every_defect_of_the_bad_matrix_is_found_on_its_row() -> None:
             "Tier 2: Slack channel: 'ebit platform' is not a channel"
             " (#name or an id like C0123ABCD)",
         ),
-        (6, "bad-bridge", "Tier 2: bridge URL: 'meet.ebit.example/room' is not an http(s) URL"),
+        (
+            6,
+            "bad-bridge",
+            "Tier 2: bridge URL: 'meet.ebit.example/room' is not an http(s) URL: the scheme must be http or https",
+        ),
     ]
 
 

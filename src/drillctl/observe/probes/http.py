@@ -10,17 +10,9 @@ from typing import Any
 
 import httpx
 
+from drillctl.core.urls import split_probe as _split
 from drillctl.observe.base import Evidence, QueryError
 from drillctl.scenario.model import EvidenceQuery, Signal
-
-METHODS = {"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"}
-
-
-def _split(query: str) -> tuple[str, str]:
-    head, _, rest = query.strip().partition(" ")
-    return (
-        (head.upper(), rest.strip()) if head.upper() in METHODS and rest else ("GET", query.strip())
-    )
 
 
 class HttpProbe:
