@@ -100,3 +100,28 @@ def test_redact_obj_does_not_change_its_input() -> None:
     data = {"password": "x", "items": ["-a", "y"]}
     Redactor().redact_obj(data)
     assert data == {"password": "x", "items": ["-a", "y"]}
+
+
+def test_url_userinfo_of_any_scheme_is_masked() -> None:
+    assert Redactor().redact("GET http://drill:hunter22@api:8080/health") == (
+        "GET http://drill:***@api:8080/health"
+    )
+    assert Redactor().redact("https://u:p%40ss@h/x and redis://:cache@r:6379/0") == (
+        "https://u:***@h/x and redis://:***@r:6379/0"
+    )
+
+
+def test_a_webhook_path_echoed_without_its_host_is_masked() -> None:
+    redactor = Redactor(["https://chat.example/hooks/team/0123456789abcdef"])
+    assert redactor.redact("404: no hook at /hooks/team/0123456789abcdef") == "404: no hook at ***"
+    slack = "invalid_token for /services/T0AAA/B0BBB/abcDEF123"
+    assert Redactor().redact(slack) == "invalid_token for /services/***"
+
+
+def test_masking_keeps_the_closing_quote() -> None:
+    assert Redactor().redact('{"h": "Authorization: Bearer abc.def"}') == (
+        '{"h": "Authorization: Bearer ***"}'
+    )
+    assert Redactor().redact("args='token=s3cr3t' password=\"pw\"") == (
+        "args='token=***' password=\"***\""
+    )

@@ -12,7 +12,16 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    create_model,
+    field_validator,
+    model_validator,
+)
 from pydantic.json_schema import GenerateJsonSchema
 
 from drillctl.core.urls import check_url, split_probe, url_problem
@@ -87,12 +96,13 @@ class Signal(Strict):
     symptom: SymptomRule
     primary: bool = Field(True, description="counts for symptom detection and recovery")
 
-    @model_validator(mode="after")
-    def _probe_url(self) -> Signal:
-        url = split_probe(self.query)[1] if self.source == "http" else ""
-        if self.source == "http" and (problem := url_problem(url)):
-            raise ValueError(f"query: {url!r} is not a valid http(s) URL: {problem}")
-        return self
+    @field_validator("query")
+    @classmethod
+    def _probe_url(cls, query: str, info: ValidationInfo) -> str:
+        url = split_probe(query)[1]
+        if info.data.get("source") == "http" and (problem := url_problem(url)):
+            raise ValueError(f"{url!r} is not a valid http(s) URL: {problem}")
+        return query
 
 
 class EvidenceQuery(Strict):
