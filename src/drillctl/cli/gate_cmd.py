@@ -143,6 +143,7 @@ def recurrence(
     """Has this happened before? Runbooks and past drill reports ranked by relevance (BM25)."""
     context = _ctx(ctx)
     folder = _runbooks_dir(context, runbooks_dir)
+    _require_folder(folder, "--runbooks-dir" if runbooks_dir else "drill.runbooks_dir", context)
     marks = ("**", "**") if output is Format.json else ("\x02", "\x03")
     found = search(text, folder, context.history_db, limit, runs_dir=context.runs_dir, marks=marks)
     if output is Format.json:
@@ -164,6 +165,14 @@ def recurrence(
         context.console.print(f"   {match.kind} {escape(where)}", highlight=False, soft_wrap=True)
         passage = escape(match.snippet).replace("\x02", "[bold yellow]").replace("\x03", "[/]")
         context.console.print(f"   {passage}", highlight=False, soft_wrap=True)
+
+
+def _require_folder(folder: Path, name: str, context: Context) -> None:
+    """A folder the user named (flag or drillctl.toml) must exist: "no match" would be a lie."""
+    named = name == "--runbooks-dir" or context.settings.drill.runbooks_dir is not None
+    if named and not folder.is_dir():
+        what = "is not a folder" if folder.exists() else "does not exist"
+        raise DrillError(f"{name} {folder} {what}")
 
 
 def _shown_finding(finding: Finding) -> str:
