@@ -9,16 +9,19 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from python_on_whales.exceptions import DockerException
 from rich.console import Console
 from rich.table import Table
 
 from drillctl.context import Context
-from drillctl.errors import Problem, ScenarioError
+from drillctl.errors import DrillError, Problem, ScenarioError
 from drillctl.scenario.catalog import SUFFIXES, Catalog, check_unique_names, scenario_files
 from drillctl.scenario.loader import faults_of, load_path
 from drillctl.scenario.model import json_schema
 from drillctl.scenario.overrides import parse_assignments
 from drillctl.scenario.render import to_yaml
+from drillctl.scenario.source import Document
+from drillctl.target.factory import build_driver
 
 SetOption = Annotated[
     list[str] | None,
@@ -118,15 +121,58 @@ def _validate(ctx: typer.Context, paths: list[Path], sets: list[str]) -> list[Pr
     assignments = parse_assignments(sets)
     variables = ctx.obj.settings.vars
     problems: list[Problem] = []
+    services = _ProjectServices(ctx.obj)
     for path in paths:
         try:
-            scenario, _ = load_path(path, variables=variables, sets=assignments)
+            scenario, doc = load_path(path, variables=variables, sets=assignments)
         except ScenarioError as exc:
             problems += exc.problems
             continue
         typer.echo(f"ok  {path}  ({scenario.name})")
+        for warning in services.unknown(scenario, doc):
+            typer.echo(str(warning), err=True)
     problems += check_unique_names(p for p in paths if p.suffix in SUFFIXES)
     return problems
+
+
+class _ProjectServices:
+    """The services of the configured project, read once and only if it is reachable: a fault on
+    a service that is not there is a warning at validate (the same file may target another stack)
+    and a refusal at run (the fault's own check, which lists the services)."""
+
+    def __init__(self, context: Context) -> None:
+        self.context = context
+        self._names: list[str] | None = None
+        self._tried = False
+
+    def names(self) -> list[str] | None:
+        if not self._tried:
+            self._tried = True
+            try:
+                self._names = build_driver(self.context.settings).services()
+            except (DrillError, DockerException, OSError):  # no docker, no compose file
+                self._names = None
+        return self._names
+
+    def unknown(self, scenario: Any, doc: Document) -> list[Problem]:
+        wanted = [(i, f.service) for i, f in enumerate(faults_of(scenario)) if _service_of(f)]
+        names = self.names() if wanted else None
+        if not names:
+            return []
+        known = ", ".join(names)
+        return [
+            doc.problem(
+                ("faults", i, "service"),
+                f"warning: service {name!r} is not defined in the project; services: {known}",
+            )
+            for i, name in wanted
+            if name not in names
+        ]
+
+
+def _service_of(fault: Any) -> str | None:
+    service = getattr(fault, "service", None)
+    return service if isinstance(service, str) else None
 
 
 def schema_cmd() -> None:
