@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test test-unit test-lab venv lab-prereqs lint clean
+.PHONY: demo test test-unit test-lab venv lab-prereqs lint clean fuzz
 
 $(STAMP): pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,11 @@ test: lab-prereqs
 
 test-unit: venv
 	$(BIN)/pytest -m 'not lab'
+
+# The property-based suite (tests/property/) with many random examples instead of `make test`'s
+# few derandomized ones; a failure prints the example and the seed that replays it.
+fuzz: venv
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest tests/property -p no:cacheprovider --hypothesis-show-statistics -q
 
 lint: venv
 	$(BIN)/ruff check src tests bench

@@ -118,14 +118,24 @@ def _read_toml(path: Path) -> tuple[dict[str, Any], str]:
     """The file's data and text (the text locates schema errors), or a located ConfigError."""
     try:
         text = inputs.read_text(path)
-        return tomllib.loads(text), text
     except ScenarioError as exc:
         raise ConfigError(str(exc)) from exc
+    try:
+        return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as exc:
         found = _TOML_AT.match(str(exc))
         where = f"{found.group(2)}:{found.group(3)}" if found else "1:1"
         reason = found.group(1) if found else str(exc)
         raise ConfigError(f"{path}:{where}: not valid TOML: {reason}") from exc
+    except (ValueError, RecursionError) as exc:  # int("9" * 5000), nesting past the stack
+        line, col = _long_number(text)
+        reason = str(exc).split(";")[0] or type(exc).__name__
+        raise ConfigError(f"{path}:{line}:{col}: not valid TOML: {reason}") from exc
+
+
+def _long_number(text: str) -> tuple[int, int]:
+    match = re.search(r"\d{1000,}", text)
+    return inputs.text_position(text, match.start()) if match else (1, 1)
 
 
 def _locate(text: str, loc: tuple[Any, ...]) -> tuple[int, int]:

@@ -307,12 +307,14 @@ STATUS = st.sampled_from([200, 200, 200, 200, 400, 404, 422, 429, 500, 503])
 
 def serve(status: int, body: str, use: Callable[[httpx.AsyncClient], Awaitable[T]]) -> T:
     """Run ``use`` with a client whose every request gets this answer."""
+    headers = {"content-type": "application/json", "Retry-After": "0"}
+    return serve_with(lambda _: httpx.Response(status, text=body, headers=headers), use)
 
-    def answer(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(
-            status, text=body, headers={"content-type": "application/json", "Retry-After": "0"}
-        )
 
+def serve_with(
+    answer: Callable[[httpx.Request], httpx.Response],
+    use: Callable[[httpx.AsyncClient], Awaitable[T]],
+) -> T:
     async def main() -> T:
         async with httpx.AsyncClient(transport=httpx.MockTransport(answer)) as client:
             return await use(client)

@@ -30,7 +30,7 @@ def corrupted(draw: st.DrawFn, value: Any, depth: int = 0) -> Any:
     if draw(st.integers(0, 5)) == 0:
         return draw(JSON)
     if isinstance(value, dict):
-        keys = [k for k in value if not draw(st.integers(0, 6)) == 0]
+        keys = [k for k in value if draw(st.integers(0, 6)) != 0]
         return {k: draw(corrupted(value[k], depth + 1)) for k in keys}
     if isinstance(value, list):
         return [draw(corrupted(item, depth + 1)) for item in value]

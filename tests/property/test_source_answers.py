@@ -19,6 +19,7 @@ from answers import (
     V3_CHUNK,
     api,
     serve,
+    serve_with,
 )
 from hypothesis import given
 from hypothesis import strategies as st
@@ -117,13 +118,11 @@ def test_jaeger_v1(body: str) -> None:
             return httpx.Response(404, text="404 page not found")
         return httpx.Response(200, text=body)
 
-    async def use(client: httpx.AsyncClient) -> Any:
-        client._transport = httpx.MockTransport(answer)  # noqa: SLF001 - route per path
-        return await JaegerSource(api("jaeger", client)).evidence(
-            evidence("jaeger", service="api"), T0, T1
-        )
-
-    got = outcome(200, "", use)
+    query = evidence("jaeger", service="api")
+    try:
+        got = serve_with(answer, lambda c: JaegerSource(api("jaeger", c)).evidence(query, T0, T1))
+    except SourceUnavailable as exc:
+        got = exc
     assert isinstance(got, Evidence | SourceUnavailable)
 
 

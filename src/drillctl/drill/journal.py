@@ -138,7 +138,7 @@ def iter_events(path: Path) -> Iterator[Event]:
                 continue
             try:
                 yield Event.model_validate(json.loads(line))
-            except (ValueError, TypeError):
+            except (ValueError, TypeError, RecursionError):  # RecursionError: "[[[[..." 5000 deep
                 continue
 
 

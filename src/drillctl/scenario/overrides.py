@@ -9,6 +9,7 @@ past the end, a key under a plain value) is a located problem naming the ``--set
 from __future__ import annotations
 
 import difflib
+import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -143,7 +144,8 @@ def parse_value(text: str) -> Any:
     so ``60`` reaches a duration field as the text the user typed and is refused with its reason."""
     try:
         value = yaml.safe_load(text)
-    except yaml.YAMLError:
+        json.dumps(value, default=str)  # a recursive alias (&a [*a]) cannot be a value
+    except (yaml.YAMLError, ValueError, RecursionError):  # also int("9" * 5000)
         return text
     if value is None and text.strip() in ("null", "~"):
         return None
