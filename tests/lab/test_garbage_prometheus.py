@@ -133,10 +133,13 @@ def test_garbage_from_prometheus_mid_drill(lab: Any, state: Path, proxy: Garbage
     assert all(
         "unexpected" in r or "not JSON" in r or "null" in r or "string" in r for r in reasons
     ), reasons
-    injected = next(e for e in events if e["type"] == "fault.injected")
-    reverted = next(e for e in events if e["type"] == "fault.reverted")
-    held = datetime.fromisoformat(reverted["ts"]) - datetime.fromisoformat(injected["ts"])
-    assert FAULT_S - 1 <= held.total_seconds() <= FAULT_S + 10, held  # reverted on time
+    # the hold runs from the inject phase (a graceful `docker compose stop` takes a while) to the
+    # start of the revert
+    inject = next(e for e in events if e["type"] == "phase" and e["data"]["phase"] == "inject")
+    revert = next(e for e in events if e["type"] == "fault.revert-started")
+    held = datetime.fromisoformat(revert["ts"]) - datetime.fromisoformat(inject["ts"])
+    assert FAULT_S - 1 <= held.total_seconds() <= FAULT_S + 5, (held, types)  # reverted on time
+    assert "fault.reverted" in types, types
     assert types[-1] == "run.ended" and events[-1]["data"]["exit_code"] == 1
     print(
         f"garbage Prometheus mid-drill: exit 1 in {seconds:.0f}s, {len(reasons)} unavailable marks"

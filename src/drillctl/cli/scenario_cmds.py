@@ -155,7 +155,8 @@ class _ProjectServices:
         return self._names
 
     def unknown(self, scenario: Any, doc: Document) -> list[Problem]:
-        wanted = [(i, f.service) for i, f in enumerate(faults_of(scenario)) if _service_of(f)]
+        found = [(i, _service_of(f)) for i, f in enumerate(faults_of(scenario))]
+        wanted = [(i, name) for i, name in found if name]
         names = self.names() if wanted else None
         if not names:
             return []

@@ -77,7 +77,8 @@ def test_every_defect_of_the_bad_matrix_is_found_on_its_row() -> None:
         (
             6,
             "bad-bridge",
-            "Tier 2: bridge URL: 'meet.ebit.example/room' is not an http(s) URL: the scheme must be http or https",
+            "Tier 2: bridge URL: 'meet.ebit.example/room' is not an http(s) URL: "
+            "the scheme must be http or https",
         ),
     ]
 
