@@ -176,7 +176,9 @@ def test_runbooks(raw: bytes) -> None:
             findings = lint_runbook(path)
         except ScenarioError:
             return
-        lines = max(raw.count(b"\n") + 1, 1)
+        lines = (
+            raw.replace(b"\r\n", b"\n").replace(b"\r", b"\n").count(b"\n") + 1
+        )  # CR ends a line too
         assert all(1 <= f.line <= lines for f in findings)
 
 
