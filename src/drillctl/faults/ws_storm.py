@@ -39,13 +39,9 @@ class WsStormParams(FaultParams):
     path: str = "/socket.io"
     namespace: str = "/"
     clients: int = Field(200, ge=1, le=100_000)  # concurrent clients in the loop
-    count: int | None = Field(
-        None, ge=1, le=10_000_000
-    )  # total handshakes; with duration, whichever ends first
+    count: int | None = Field(None, ge=1, le=10**7)  # total handshakes; with duration, first ends
     duration: Duration | None = None
-    rate: float | None = Field(
-        None, gt=0, le=100_000
-    )  # handshakes per second; None = as fast as possible
+    rate: float | None = Field(None, gt=0, le=10**5)  # handshakes per second; None: no limit
     auth: dict[str, Any] | None = None  # the socket.io auth object sent with the namespace connect
 
     @model_validator(mode="after")
