@@ -28,7 +28,7 @@ from drillctl.core import inputs
 from drillctl.readiness import index, markdown
 from drillctl.readiness.findings import Finding, ordered
 from drillctl.readiness.runbooks import runbook_files
-from drillctl.readiness.template import PLACEHOLDER, SECTIONS
+from drillctl.readiness.template import SECTIONS
 
 LOCAL = re.compile(r"\bdocker[ -]compose\b.*\bexec\b")
 DEPLOYED = re.compile(r"\bkubectl\b.*\bexec\b|\baws\s+ecs\s+execute-command\b")
@@ -49,8 +49,8 @@ def lint_runbook(path: Path) -> list[Finding]:
     lines = markdown.scan(inputs.read_text(path))
     file = str(path)
     findings = [
-        Finding(file, n, "placeholder", f"placeholder {PLACEHOLDER} left")
-        for n in _placeholders(lines)
+        Finding(file, n, "placeholder", f"placeholder {text} left")
+        for n, text in _placeholders(lines)
     ]
     if markdown.title(lines) is None:
         findings.append(Finding(file, 1, "no-title", "no '# Title' heading"))
@@ -75,8 +75,10 @@ def lint_runbook(path: Path) -> list[Finding]:
     return ordered(findings)
 
 
-def _placeholders(lines: list[markdown.Line]) -> list[int]:
-    return [line.number for line in lines if TBD.search(line.text)]
+def _placeholders(lines: list[markdown.Line]) -> list[tuple[int, str]]:
+    """(line, the placeholder as written) for each line that has one."""
+    found = ((line.number, TBD.search(line.text)) for line in lines)
+    return [(number, match.group(0)) for number, match in found if match]
 
 
 def _by_title(
