@@ -16,7 +16,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
-from drillctl.errors import ConfigError
+from drillctl.core.errors import ConfigError
 
 CONFIG_NAME = "drillctl.toml"
 

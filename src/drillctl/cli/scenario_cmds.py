@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from drillctl.context import Context
-from drillctl.errors import Problem, ScenarioError
+from drillctl.core.errors import Problem, ScenarioError
 from drillctl.scenario.catalog import SUFFIXES, Catalog, check_unique_names, scenario_files
 from drillctl.scenario.loader import faults_of, load_path
 from drillctl.scenario.model import json_schema

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from drillctl.clock import Clock
-from drillctl.drill.journal import Journal
-from drillctl.errors import SourceUnavailable
+from drillctl.core.clock import Clock
+from drillctl.core.errors import SourceUnavailable
+from drillctl.core.journal import Journal
 from drillctl.observe.base import QueryError
 
 Key = tuple[str, str | None]  # (source, signal) — signal None for the source as a whole

@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 
-from drillctl.errors import SourceUnavailable
+from drillctl.core.errors import SourceUnavailable
 from drillctl.observe.base import QueryError
 
 MAX_REASON = 300

@@ -22,11 +22,11 @@ from typing import Any
 
 import httpx
 
-from drillctl.errors import SourceUnavailable
+from drillctl.core.errors import SourceUnavailable
+from drillctl.core.timeconv import from_unix_s, parse_rfc3339, to_prom_s
 from drillctl.observe.base import ActiveAlert, Evidence, QueryError
 from drillctl.observe.httpapi import HttpApi, error_text, parse_json, raise_for_status
 from drillctl.scenario.model import EvidenceQuery, Signal
-from drillctl.timeconv import from_unix_s, parse_rfc3339, to_prom_s
 
 Labels = dict[str, str]
 

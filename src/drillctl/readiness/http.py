@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 
-from drillctl.clock import Clock
+from drillctl.core.clock import Clock
 
 MAX_RETRY_AFTER_S = 30.0
 

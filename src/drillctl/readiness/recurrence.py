@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from drillctl.errors import DrillError
+from drillctl.core.errors import DrillError
 from drillctl.readiness import markdown
 from drillctl.readiness.runbooks import runbook_files
 

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from drillctl.errors import DrillError
+from drillctl.core.errors import DrillError
 from drillctl.readiness import index, markdown, prefill
 from drillctl.readiness.template import DEFAULT_TEMPLATE, TEMPLATE_NAME, render_template
 from drillctl.scenario.model import ScenarioBase

@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 from yaml.constructor import SafeConstructor
 
-from drillctl.errors import Problem
+from drillctl.core.errors import Problem
 
 MAX_BYTES = 1024 * 1024  # a scenario is a page of YAML; a megabyte is a mistake (or an attack)
 MAX_DEPTH = 64  # also stops recursive anchors (&a [*a])
