@@ -19,14 +19,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from drillctl.clock import SystemClock
 from drillctl.config import load_settings
-from drillctl.drill.journal import Journal
-from drillctl.drill.rollback import FaultStack
+from drillctl.core.clock import SystemClock
+from drillctl.core.journal import Journal
+from drillctl.core.redact import Redactor
+from drillctl.engine.rollback import FaultStack
 from drillctl.faults.base import FaultEnv
 from drillctl.faults.registry import all_params, plugin_for
 from drillctl.lab.stack import DEFAULT_PROJECT, LabStack
-from drillctl.redact import Redactor
 from drillctl.target.factory import build_driver
 
 REPO = Path(__file__).resolve().parents[1]

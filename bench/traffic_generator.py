@@ -17,8 +17,8 @@ import time
 
 from aiohttp import web
 
-from drillctl.drill.traffic import TrafficGenerator, new_event_loop
 from drillctl.scenario.model import HttpTraffic, Traffic
+from drillctl.traffic.generator import TrafficGenerator, new_event_loop
 
 
 def _serve(sock: socket.socket) -> None:

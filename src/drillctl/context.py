@@ -7,9 +7,9 @@ from pathlib import Path
 
 from rich.console import Console
 
-from drillctl.clock import Clock, SystemClock
 from drillctl.config import Settings
-from drillctl.redact import Redactor
+from drillctl.core.clock import Clock, SystemClock
+from drillctl.core.redact import Redactor
 
 STATE_DIR_NAME = ".drillctl"
 

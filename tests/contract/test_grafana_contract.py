@@ -8,7 +8,7 @@ import pytest
 from contract_helpers import T0, T1, run
 from pytest_httpserver import HTTPServer as HttpServer
 
-from drillctl.errors import SourceUnavailable
+from drillctl.core.errors import SourceUnavailable
 from drillctl.observe.base import QueryError
 from drillctl.observe.grafana import GrafanaSource
 

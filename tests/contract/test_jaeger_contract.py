@@ -8,7 +8,7 @@ import pytest
 from contract_helpers import T0, T1, args, evidence, run
 from pytest_httpserver import HTTPServer as HttpServer
 
-from drillctl.errors import SourceUnavailable
+from drillctl.core.errors import SourceUnavailable
 from drillctl.observe.jaeger import JaegerSource
 
 V3 = "/api/v3/traces"

@@ -6,10 +6,10 @@ import pytest
 from contract_helpers import T0, T1, args, evidence, run, signal
 from pytest_httpserver import HTTPServer as HttpServer
 
-from drillctl.errors import SourceUnavailable
+from drillctl.core.errors import SourceUnavailable
+from drillctl.core.timeconv import from_unix_ns
 from drillctl.observe.base import QueryError
 from drillctl.observe.loki import LokiSource
-from drillctl.timeconv import from_unix_ns
 
 RANGE = "/loki/api/v1/query_range"
 

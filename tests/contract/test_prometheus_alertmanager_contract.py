@@ -6,7 +6,7 @@ import pytest
 from contract_helpers import T1, run, signal
 from pytest_httpserver import HTTPServer as HttpServer
 
-from drillctl.errors import SourceUnavailable
+from drillctl.core.errors import SourceUnavailable
 from drillctl.observe.alertmanager import AlertmanagerSource
 from drillctl.observe.base import QueryError
 from drillctl.observe.prometheus import PrometheusSource

@@ -15,7 +15,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from drillctl.clock import FakeClock
+from drillctl.core.clock import FakeClock
 from drillctl.readiness.escalation_live import EscalationResult, check_escalation
 from drillctl.readiness.services import LiveSettings, Services
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import httpx
 
-from drillctl.clock import FakeClock
 from drillctl.config import SourcesConfig
-from drillctl.drill.journal import Journal, read_events
+from drillctl.core.clock import FakeClock
+from drillctl.core.journal import Journal, read_events
 from drillctl.observe.factory import build_sources
 from drillctl.observe.observer import Observer
 from drillctl.scenario.model import scenario_model

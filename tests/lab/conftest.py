@@ -18,7 +18,7 @@ import time
 import httpx
 import pytest
 
-from drillctl.errors import TargetError
+from drillctl.core.errors import TargetError
 from drillctl.lab.stack import DEFAULT_PROJECT, LabStack
 
 STEADY_TIMEOUT_S = 120

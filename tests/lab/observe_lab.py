@@ -18,12 +18,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from drillctl.clock import SystemClock
 from drillctl.config import Settings, load_settings
 from drillctl.context import Context
-from drillctl.drill.journal import Journal, read_events
-from drillctl.drill.lock import ProjectLock
-from drillctl.errors import LockError
+from drillctl.core.clock import SystemClock
+from drillctl.core.errors import LockError
+from drillctl.core.journal import Journal, read_events
+from drillctl.engine.lock import ProjectLock
 from drillctl.lab.stack import LabStack
 from drillctl.observe.factory import open_sources
 from drillctl.observe.observer import Observer

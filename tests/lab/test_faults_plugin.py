@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from test_faults_support import fault_env, lab_variables, recover_everything
 
-from drillctl.drill.journal import Journal, read_events
-from drillctl.drill.rollback import FaultStack
+from drillctl.core.journal import Journal, read_events
+from drillctl.engine.rollback import FaultStack
 from drillctl.faults.registry import ENTRY_POINT_GROUP, plugin_class, plugin_for
 from drillctl.scenario.model import scenario_model
 

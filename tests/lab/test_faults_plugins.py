@@ -19,9 +19,9 @@ from test_faults_support import (
     signin,
 )
 
-from drillctl.drill.journal import Journal, read_events
-from drillctl.drill.rollback import FaultStack
-from drillctl.errors import PreflightError
+from drillctl.core.errors import PreflightError
+from drillctl.core.journal import Journal, read_events
+from drillctl.engine.rollback import FaultStack
 from drillctl.target.base import ContainerEvent
 from drillctl.target.events import follow_container_events
 

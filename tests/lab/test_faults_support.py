@@ -18,12 +18,12 @@ from typing import Any
 
 import httpx
 
-from drillctl.clock import SystemClock
 from drillctl.config import Settings, load_settings
-from drillctl.drill.recover import recover_run, unrecovered_runs
+from drillctl.core.clock import SystemClock
+from drillctl.core.redact import Redactor
+from drillctl.engine.recover import recover_run, unrecovered_runs
 from drillctl.faults.base import FaultEnv
 from drillctl.faults.registry import all_params, plugin_for
-from drillctl.redact import Redactor
 from drillctl.target.compose import ComposeDriver
 from drillctl.target.factory import build_driver
 
@@ -119,15 +119,15 @@ def journal_types(state_dir: Path, run_id: str) -> list[str]:
 DRIVE = r"""
 import asyncio, json, sys
 from pathlib import Path
-from drillctl.clock import SystemClock
+from drillctl.core.clock import SystemClock
 from drillctl.config import load_settings
-from drillctl.drill.journal import Journal
-from drillctl.drill.lock import ProjectLock
-from drillctl.drill.rollback import FaultStack
-from drillctl.errors import DrillError
+from drillctl.core.journal import Journal
+from drillctl.engine.lock import ProjectLock
+from drillctl.engine.rollback import FaultStack
+from drillctl.core.errors import DrillError
 from drillctl.faults.base import FaultEnv
 from drillctl.faults.registry import all_params, plugin_for
-from drillctl.redact import Redactor
+from drillctl.core.redact import Redactor
 from drillctl.target.factory import build_driver
 
 async def main(state_dir, run_id, raw, hold):

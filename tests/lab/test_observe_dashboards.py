@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from observe_lab import REPO, settings
 
-from drillctl.clock import SystemClock
+from drillctl.core.clock import SystemClock
 from drillctl.observe.factory import open_sources
 
 pytestmark = [pytest.mark.lab, pytest.mark.timeout(300)]

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from observe_lab import lab_observer, scenario, settings
 
-from drillctl.clock import SystemClock
+from drillctl.core.clock import SystemClock
 from drillctl.observe.factory import open_sources
 from drillctl.scenario.model import EvidenceQuery, Signal
 from drillctl.target.factory import build_driver

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from drillctl.config import find_config, load_settings
-from drillctl.errors import ConfigError
+from drillctl.core.errors import ConfigError
 
 TOML = """
 [project]

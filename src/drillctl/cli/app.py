@@ -33,7 +33,7 @@ from drillctl.cli import (
 )
 from drillctl.config import load_settings
 from drillctl.context import Context
-from drillctl.errors import DrillError
+from drillctl.core.errors import DrillError
 
 app = typer.Typer(
     name="drillctl",

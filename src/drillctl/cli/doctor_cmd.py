@@ -17,7 +17,7 @@ from rich.text import Text
 
 from drillctl.cli.scenario_cmds import SetOption, catalog, guarded
 from drillctl.context import Context
-from drillctl.errors import DrillError
+from drillctl.core.errors import DrillError
 from drillctl.observe.doctor import Check, Doctor, failed_required
 from drillctl.observe.factory import open_sources
 from drillctl.scenario.model import ScenarioBase

@@ -15,7 +15,7 @@ import typer
 from rich.markup import escape
 
 from drillctl.context import Context
-from drillctl.errors import DrillError
+from drillctl.core.errors import DrillError
 from drillctl.readiness import findings as fmt
 from drillctl.readiness import gate as gates
 from drillctl.readiness import render

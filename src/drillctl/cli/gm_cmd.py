@@ -25,11 +25,11 @@ import typer
 
 from drillctl.cli.scenario_cmds import guarded
 from drillctl.context import Context
-from drillctl.drill.blind import read_sealed
-from drillctl.drill.gm import QUIT, GmView, action, briefing, parse_command
-from drillctl.drill.gm_channel import GmAction, send
-from drillctl.drill.journal import JOURNAL_NAME, Event
-from drillctl.errors import DrillError
+from drillctl.core.errors import DrillError
+from drillctl.core.journal import JOURNAL_NAME, Event
+from drillctl.operator.blind import read_sealed
+from drillctl.operator.gm import QUIT, GmView, action, briefing, parse_command
+from drillctl.operator.gm_channel import GmAction, send
 from drillctl.report.runs import resolve_run
 
 TICK_S = 0.5

@@ -20,7 +20,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from drillctl.context import Context
-from drillctl.errors import DrillError
+from drillctl.core.errors import DrillError
 from drillctl.report import history
 from drillctl.report.fmt import seconds
 

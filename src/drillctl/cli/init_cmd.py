@@ -20,7 +20,7 @@ from rich.console import Console
 from drillctl.cli.doctor_cmd import render, run_checks
 from drillctl.config import load_settings
 from drillctl.context import Context
-from drillctl.errors import ConfigError, DrillError
+from drillctl.core.errors import ConfigError, DrillError
 from drillctl.init.command import Confirm, InitResult, init_project
 from drillctl.observe.doctor import failed_required
 from drillctl.scenario.loader import load_path

@@ -1,6 +1,6 @@
 """``drillctl recover [--yes]``: revert what an interrupted drill left in place.
 
-Parsing and printing only; the work is in ``drillctl.drill.recover``. Exit 0 when nothing is left
+Parsing and printing only; the work is in ``drillctl.engine.recover``. Exit 0 when nothing is left
 to revert, 4 when a revert failed (the message says the state and what to run).
 """
 
@@ -14,9 +14,9 @@ import typer
 from rich.markup import escape
 
 from drillctl.context import Context
-from drillctl.drill.recover import UnrecoveredRun, recover_run, unrecovered_runs
-from drillctl.drill.rollback import RevertFailure
-from drillctl.errors import PreflightError, RevertFailedError
+from drillctl.core.errors import PreflightError, RevertFailedError
+from drillctl.engine.recover import UnrecoveredRun, recover_run, unrecovered_runs
+from drillctl.engine.rollback import RevertFailure
 from drillctl.target.factory import build_driver
 
 

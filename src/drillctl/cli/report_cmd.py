@@ -16,8 +16,8 @@ import httpx
 import typer
 
 from drillctl.context import Context
-from drillctl.drill.journal import JOURNAL_NAME, Journal
-from drillctl.errors import DrillError
+from drillctl.core.errors import DrillError
+from drillctl.core.journal import JOURNAL_NAME, Journal
 from drillctl.report.archive import Written, load_events, render, write_reports
 from drillctl.report.history import index_summary
 from drillctl.report.runs import resolve_run

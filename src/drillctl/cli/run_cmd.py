@@ -20,15 +20,15 @@ import typer
 from drillctl.cli.scenario_cmds import SetOption, catalog, guarded
 from drillctl.config import Settings
 from drillctl.context import Context
-from drillctl.drill.blind import BlindPick, masked_plan, pick_for_run
-from drillctl.drill.plan import build_plan, render_plan
-from drillctl.errors import ConfigError
+from drillctl.core.errors import ConfigError
+from drillctl.engine.plan import build_plan, render_plan
+from drillctl.operator.blind import BlindPick, masked_plan, pick_for_run
 from drillctl.scenario.catalog import Loaded
 from drillctl.scenario.durations import parse_duration
 from drillctl.scenario.overrides import parse_assignments
 
 if TYPE_CHECKING:
-    from drillctl.drill.session import RunRequest
+    from drillctl.commands.run import RunRequest
 
 
 def register(app: typer.Typer) -> None:
@@ -102,7 +102,7 @@ def run_cmd(
         request = _request(context, loaded, interactive, operator, slack_webhook, max_duration)
         if pick:
             request = replace(request, blind=pick, seed=pick.seed)
-        from drillctl.drill.session import run_drill  # the engine's imports only for real runs
+        from drillctl.commands.run import run_drill  # the engine's imports only for real runs
 
         result = run_drill(context, request)
         context.console.print(
@@ -126,7 +126,7 @@ def _request(
     slack_webhook: str | None,
     max_duration: str | None,
 ) -> RunRequest:
-    from drillctl.drill.session import RunRequest
+    from drillctl.commands.run import RunRequest
 
     if slack_webhook:
         context.redactor.add(slack_webhook)

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from drillctl.context import Context
-from drillctl.errors import DrillError, Problem, ScenarioError
+from drillctl.core.errors import DrillError, Problem, ScenarioError
 from drillctl.scenario.catalog import SUFFIXES, Catalog, check_unique_names, scenario_files
 from drillctl.scenario.loader import faults_of, load_path
 from drillctl.scenario.model import json_schema

@@ -21,11 +21,11 @@ import httpx
 import typer
 
 from drillctl.cli.scenario_cmds import guarded
+from drillctl.commands.regression import parse_tolerance
+from drillctl.commands.suite import SuiteOptions, copy_runs, lab_context, new_suite_id, run_suite
+from drillctl.commands.suite_report import SuiteResult, slack_payload, write_suite_reports
 from drillctl.context import Context
-from drillctl.drill.regression import parse_tolerance
-from drillctl.drill.suite import SuiteOptions, copy_runs, lab_context, new_suite_id, run_suite
-from drillctl.drill.suite_report import SuiteResult, slack_payload, write_suite_reports
-from drillctl.errors import ConfigError, ScenarioError
+from drillctl.core.errors import ConfigError, ScenarioError
 from drillctl.report.fmt import seconds
 from drillctl.report.slack_post import post_to_webhook
 from drillctl.scenario.catalog import Catalog, Loaded

@@ -25,8 +25,8 @@ from rich.text import Text
 from drillctl.cli.doctor_cmd import driver_or_none
 from drillctl.cli.scenario_cmds import SetOption, catalog, guarded
 from drillctl.context import Context
-from drillctl.drill.journal import Journal
-from drillctl.errors import ConfigError
+from drillctl.core.errors import ConfigError
+from drillctl.core.journal import Journal
 from drillctl.observe.factory import open_sources
 from drillctl.observe.observer import Observer
 from drillctl.observe.panel import signal_table

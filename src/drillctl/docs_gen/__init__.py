@@ -5,7 +5,7 @@
 
 Sources: the scenario models (``drillctl.scenario.model``), each built-in fault's parameters model
 and module docstring (``drillctl.faults.*``), the configuration models (``drillctl.config``), the
-journal's event vocabulary (``drillctl.drill.journal``). The CLI reference is built with the site
+journal's event vocabulary (``drillctl.core.journal``). The CLI reference is built with the site
 (``mkdocs_hook``): it changes with every new flag and is never committed.
 A test fails when a committed page differs from what this package generates.
 """

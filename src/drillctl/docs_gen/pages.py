@@ -9,13 +9,13 @@ from typing import Annotated, Any, Union
 from pydantic import BaseModel, Field, create_model
 
 from drillctl import config
+from drillctl.core import journal
 from drillctl.docs_gen.tables import (
     GENERATED,
     model_section,
     model_table,
     nested_models,
 )
-from drillctl.drill import journal
 from drillctl.faults import base as fault_base
 from drillctl.faults import registry
 from drillctl.observe import detect
@@ -135,7 +135,7 @@ def _aliases() -> list[str]:
 
 JOURNAL_INTRO = """
 Each run appends to `.drillctl/runs/<run-id>/journal.jsonl`, one JSON object a line. This page
-is the vocabulary as the code defines it (`drillctl.drill.journal`); the reports, the timeline,
+is the vocabulary as the code defines it (`drillctl.core.journal`); the reports, the timeline,
 JUnit, the history and `drillctl recover` are all computed from these events.
 """
 

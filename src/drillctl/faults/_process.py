@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from drillctl.errors import TargetError
+from drillctl.core.errors import TargetError
 
 
 def start_ticks(pid: int) -> int | None:

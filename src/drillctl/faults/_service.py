@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any, ClassVar
 
-from drillctl.errors import PreflightError, TargetError
+from drillctl.core.errors import PreflightError, TargetError
 from drillctl.faults._aio import blocking
 from drillctl.faults.base import FaultEnv, FaultParams, FaultPlan
 from drillctl.scenario.durations import format_duration

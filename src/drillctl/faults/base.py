@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
-from drillctl.clock import Clock
-from drillctl.redact import Redactor
+from drillctl.core.clock import Clock
+from drillctl.core.redact import Redactor
 
 if TYPE_CHECKING:
     from drillctl.target.base import TargetDriver

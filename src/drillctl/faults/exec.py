@@ -13,12 +13,12 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
-from drillctl.errors import PreflightError, TargetError
+from drillctl.core.errors import PreflightError, TargetError
+from drillctl.core.redact import MASK, SECRET_FLAGS, Redactor
 from drillctl.faults._aio import blocking
 from drillctl.faults._files import private_name, read_private, remove_private, write_private
 from drillctl.faults._service import require_service
 from drillctl.faults.base import FaultEnv, FaultParams, FaultPlan
-from drillctl.redact import MASK, SECRET_FLAGS, Redactor
 from drillctl.scenario.durations import Duration
 from drillctl.target.base import ExecResult
 

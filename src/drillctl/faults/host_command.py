@@ -16,14 +16,14 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import Field, field_validator
 
-from drillctl.errors import TargetError
+from drillctl.core.errors import TargetError
+from drillctl.core.redact import Redactor
 from drillctl.faults import _process
 from drillctl.faults._aio import blocking
 from drillctl.faults._files import private_name, read_private, remove_private, write_private
 from drillctl.faults._service import for_duration
 from drillctl.faults.base import FaultEnv, FaultParams, FaultPlan
 from drillctl.faults.exec import join_argv
-from drillctl.redact import Redactor
 from drillctl.scenario.durations import Duration
 
 STOP_GRACE_S = 10.0

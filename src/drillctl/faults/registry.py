@@ -11,7 +11,7 @@ from functools import cache
 from importlib.metadata import entry_points
 from typing import Any
 
-from drillctl.errors import ConfigError, PreflightError
+from drillctl.core.errors import ConfigError, PreflightError
 from drillctl.faults import (
     env_override,
     exec,

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 from pydantic import Field, model_validator
 
-from drillctl.errors import PreflightError, TargetError
+from drillctl.core.errors import PreflightError, TargetError
 from drillctl.faults import _process
 from drillctl.faults._aio import blocking
 from drillctl.faults._files import private_name, read_private, remove_private, write_private

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from drillctl.config import CONFIG_NAME
-from drillctl.errors import ConfigError
+from drillctl.core.errors import ConfigError
 from drillctl.init.compose_source import Runner, load_project, run_argv
 from drillctl.init.model import Project, Tool
 from drillctl.init.render import render_config, render_scenario

@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from drillctl.errors import ConfigError
+from drillctl.core.errors import ConfigError
 from drillctl.init.inspect import inspect_config
 from drillctl.init.model import Project, Tool
 from drillctl.init.prometheus import config_mount, scrape_jobs

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from drillctl.errors import ConfigError
+from drillctl.core.errors import ConfigError
 from drillctl.init.model import DATASTORES, OBSERVABILITY, Project, Service
 from drillctl.init.sources import http_port
 

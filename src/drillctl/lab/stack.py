@@ -1,7 +1,7 @@
 """The reference lab (``compose/``) as one object: build, start and wait for health, stop, inspect.
 
 Every Docker call is an argv list run through :func:`subprocess.run` (``docker compose ...``);
-failures become :class:`~drillctl.errors.TargetError` with the tail of Docker's own message.
+failures become :class:`~drillctl.core.errors.TargetError` with the tail of Docker's own message.
 ``up()`` is idempotent: services already running and unchanged are left alone.
 """
 
@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from drillctl.errors import TargetError
+from drillctl.core.errors import TargetError
 from drillctl.lab.endpoints import LabEndpoints
 
 DEFAULT_PROJECT = "ebit-lab"

@@ -11,11 +11,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from drillctl.errors import SourceUnavailable
+from drillctl.core.errors import SourceUnavailable
+from drillctl.core.timeconv import parse_rfc3339
 from drillctl.observe.base import ActiveAlert, Evidence, QueryError
 from drillctl.observe.httpapi import HttpApi, guarded
 from drillctl.scenario.model import EvidenceQuery, Signal
-from drillctl.timeconv import parse_rfc3339
 
 
 @guarded

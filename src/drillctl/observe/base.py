@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
-from drillctl.errors import SourceUnavailable
+from drillctl.core.errors import SourceUnavailable
 from drillctl.scenario.model import EvidenceQuery, Signal
 
 

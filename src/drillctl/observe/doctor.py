@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from drillctl.errors import DrillError, SourceUnavailable
+from drillctl.core.errors import DrillError, SourceUnavailable
 from drillctl.observe.base import QueryError, Source
 from drillctl.observe.observer import required_sources
 from drillctl.scenario.model import ScenarioBase, Signal

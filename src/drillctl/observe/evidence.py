@@ -11,8 +11,8 @@ import asyncio
 from collections.abc import Mapping
 from datetime import datetime
 
-from drillctl.drill.journal import Journal
-from drillctl.errors import SourceUnavailable
+from drillctl.core.errors import SourceUnavailable
+from drillctl.core.journal import Journal
 from drillctl.observe.base import Evidence, Source
 from drillctl.scenario.model import EvidenceQuery, ScenarioBase
 

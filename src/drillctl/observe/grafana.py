@@ -15,11 +15,11 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-from drillctl.errors import SourceUnavailable
+from drillctl.core.errors import SourceUnavailable
+from drillctl.core.timeconv import to_grafana_ms
 from drillctl.observe.base import Evidence, QueryError
 from drillctl.observe.httpapi import HttpApi, guarded, not_a, parse_json, raise_for_status
 from drillctl.scenario.model import EvidenceQuery, Signal
-from drillctl.timeconv import to_grafana_ms
 
 LINK_PAD = timedelta(minutes=5)
 

@@ -13,9 +13,9 @@ from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from drillctl.clock import Clock
-from drillctl.drill.journal import Journal
-from drillctl.errors import SourceUnavailable
+from drillctl.core.clock import Clock
+from drillctl.core.errors import SourceUnavailable
+from drillctl.core.journal import Journal
 from drillctl.observe.base import QueryError
 
 T = TypeVar("T")

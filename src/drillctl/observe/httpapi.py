@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 import httpx
 
-from drillctl.errors import SHAPE_ERRORS, SourceUnavailable
+from drillctl.core.errors import SHAPE_ERRORS, SourceUnavailable
 from drillctl.observe.base import QueryError
 
 MAX_REASON = 300

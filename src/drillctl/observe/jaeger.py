@@ -28,7 +28,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from drillctl.errors import SourceUnavailable
+from drillctl.core.errors import SourceUnavailable
+from drillctl.core.timeconv import from_unix_ns, from_unix_us, to_jaeger_us, to_rfc3339
 from drillctl.observe.base import Evidence, QueryError
 from drillctl.observe.httpapi import (
     HttpApi,
@@ -40,7 +41,6 @@ from drillctl.observe.httpapi import (
 )
 from drillctl.observe.loglines import LogReader, json_fields, line_time
 from drillctl.scenario.model import EvidenceQuery, Signal
-from drillctl.timeconv import from_unix_ns, from_unix_us, to_jaeger_us, to_rfc3339
 
 STATUS_ERROR = 2
 SIGNAL_WINDOW = timedelta(seconds=60)

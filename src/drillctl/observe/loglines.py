@@ -13,9 +13,9 @@ import re
 from datetime import datetime
 from typing import Any, Protocol
 
+from drillctl.core.timeconv import parse_rfc3339
 from drillctl.observe.base import Evidence
 from drillctl.target.base import LogLine
-from drillctl.timeconv import parse_rfc3339
 
 _SELECTOR_SERVICE = re.compile(
     r'\b(?:service_name|service|compose_service|container|app|job)\s*=\s*"([^"]+)"'

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from drillctl.errors import SourceUnavailable, TargetError
+from drillctl.core.errors import SourceUnavailable, TargetError
 from drillctl.observe.base import Evidence, QueryError
 from drillctl.observe.loglines import log_evidence, logql_hints, matches
 from drillctl.scenario.model import EvidenceQuery, Signal

@@ -17,14 +17,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, cast
 
-from drillctl.errors import SourceUnavailable
+from drillctl.core.errors import SourceUnavailable
+from drillctl.core.timeconv import from_unix_ns, parse_rfc3339, to_loki_ns
 from drillctl.observe.base import Evidence, QueryError
 from drillctl.observe.httpapi import HttpApi, error_text, guarded, not_a, parse_json
 from drillctl.observe.loglines import log_evidence, logql_hints, matches
 from drillctl.observe.prometheus import sample_value
 from drillctl.scenario.model import EvidenceQuery, Signal
 from drillctl.target.base import LogLine
-from drillctl.timeconv import from_unix_ns, parse_rfc3339, to_loki_ns
 
 MAX_LINES = 5000  # Loki's default max_entries_limit_per_query
 SERVICE_LABELS = ("service_name", "service", "compose_service", "container", "job")

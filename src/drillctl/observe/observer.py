@@ -33,9 +33,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from drillctl.clock import Clock
-from drillctl.drill.journal import Journal
-from drillctl.errors import SourceUnavailable
+from drillctl.core.clock import Clock
+from drillctl.core.errors import SourceUnavailable
+from drillctl.core.journal import Journal
 from drillctl.observe import evidence
 from drillctl.observe.alerts import AlertSeen, AlertTracker
 from drillctl.observe.base import AlertSource, Evidence, QueryError, Sample, Source

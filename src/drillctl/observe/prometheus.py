@@ -26,7 +26,8 @@ from typing import Any, cast
 
 import httpx
 
-from drillctl.errors import SourceUnavailable
+from drillctl.core.errors import SourceUnavailable
+from drillctl.core.timeconv import from_unix_s, parse_rfc3339, to_prom_s
 from drillctl.observe.base import ActiveAlert, Evidence, QueryError
 from drillctl.observe.httpapi import (
     HttpApi,
@@ -37,7 +38,6 @@ from drillctl.observe.httpapi import (
     raise_for_status,
 )
 from drillctl.scenario.model import EvidenceQuery, Signal
-from drillctl.timeconv import from_unix_s, parse_rfc3339, to_prom_s
 
 Labels = dict[str, str]
 

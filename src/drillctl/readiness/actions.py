@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 
 from drillctl.context import Context
-from drillctl.errors import DrillError
+from drillctl.core.errors import DrillError
 from drillctl.readiness import render
 from drillctl.readiness.escalation_live import EscalationResult, check_escalation
 from drillctl.readiness.findings import blockers

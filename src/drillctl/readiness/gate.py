@@ -17,7 +17,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from drillctl.errors import DrillError
+from drillctl.core.errors import DrillError
 
 GATE_FILE = "oncall-gate.yaml"
 Evidence = Literal["run", "runbook", "matrix"]

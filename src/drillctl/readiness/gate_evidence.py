@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from drillctl.drill.journal import JOURNAL_NAME, read_events
+from drillctl.core.journal import JOURNAL_NAME, read_events
 from drillctl.readiness.escalation import check_static
 from drillctl.readiness.escalation_live import file_sha256
 from drillctl.readiness.findings import blockers

@@ -14,8 +14,8 @@ from typing import Any
 
 import httpx
 
-from drillctl.clock import Clock
-from drillctl.errors import SHAPE_ERRORS
+from drillctl.core.clock import Clock
+from drillctl.core.errors import SHAPE_ERRORS
 
 MAX_RETRY_AFTER_S = 30.0
 

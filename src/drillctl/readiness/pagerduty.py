@@ -16,9 +16,9 @@ from typing import Any
 
 import httpx
 
-from drillctl.clock import Clock
+from drillctl.core.clock import Clock
+from drillctl.core.timeconv import parse_rfc3339
 from drillctl.readiness.http import Ack, ApiFailure, json_body, json_object, reading, send
-from drillctl.timeconv import parse_rfc3339
 
 SERVICE = "PagerDuty"
 PAGE_SIZE = 100

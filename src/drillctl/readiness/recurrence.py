@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from drillctl.core import inputs
-from drillctl.errors import DrillError
+from drillctl.core.errors import DrillError
 from drillctl.readiness import markdown
 from drillctl.readiness.runbooks import runbook_files
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from drillctl.core import inputs
-from drillctl.errors import DrillError
+from drillctl.core.errors import DrillError
 from drillctl.readiness import index, markdown, prefill
 from drillctl.readiness.template import DEFAULT_TEMPLATE, TEMPLATE_NAME, render_template
 from drillctl.scenario.model import ScenarioBase

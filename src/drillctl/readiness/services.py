@@ -8,8 +8,8 @@ from typing import Any
 
 import httpx
 
-from drillctl.clock import Clock
 from drillctl.config import NotifyConfig
+from drillctl.core.clock import Clock
 from drillctl.readiness.pagerduty import PagerDuty
 from drillctl.readiness.slack import Slack
 

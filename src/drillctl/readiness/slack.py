@@ -13,9 +13,9 @@ from typing import Any
 
 import httpx
 
-from drillctl.clock import Clock
+from drillctl.core.clock import Clock
+from drillctl.core.timeconv import from_unix_s
 from drillctl.readiness.http import Ack, ApiFailure, json_body, reading, send
-from drillctl.timeconv import from_unix_s
 
 SERVICE = "Slack"
 

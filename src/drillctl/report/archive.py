@@ -13,8 +13,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from drillctl.drill.journal import JOURNAL_NAME, Event, read_events
-from drillctl.errors import DrillError
+from drillctl.core.errors import DrillError
+from drillctl.core.journal import JOURNAL_NAME, Event, read_events
 from drillctl.report.chart import render_chart
 from drillctl.report.json_report import render_json
 from drillctl.report.junit import render_junit

@@ -16,7 +16,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.dates import DateFormatter
 from matplotlib.figure import Figure
 
-from drillctl.drill.journal import Event
+from drillctl.core.journal import Event
 from drillctl.report import facts
 from drillctl.report.model import DrillSummary, SignalSummary
 from drillctl.report.slack import header_text

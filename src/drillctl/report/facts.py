@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from drillctl.drill.journal import Event
+from drillctl.core.journal import Event
+from drillctl.core.timeconv import parse_rfc3339
 from drillctl.report.model import (
     AlertSummary,
     Evidence,
@@ -22,7 +23,6 @@ from drillctl.report.model import (
     SignalSummary,
     Traffic,
 )
-from drillctl.timeconv import parse_rfc3339
 
 _JOBS_LOST = re.compile(r"(?i)\b(jobs|bets)[ _.-]?lost\b")
 

@@ -25,8 +25,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from drillctl.drill.journal import JOURNAL_NAME
-from drillctl.errors import DrillError
+from drillctl.core.errors import DrillError
+from drillctl.core.journal import JOURNAL_NAME
 from drillctl.report.archive import load_events
 from drillctl.report.model import DrillSummary
 from drillctl.report.summary import summarize

@@ -38,8 +38,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from drillctl.core.timeconv import to_rfc3339
 from drillctl.report.model import DrillSummary
-from drillctl.timeconv import to_rfc3339
 
 SCHEMA_VERSION = 1
 KIND = "drillctl.drill-report"

@@ -14,8 +14,8 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from drillctl.core.timeconv import to_grafana_ms
 from drillctl.report.model import DrillSummary
-from drillctl.timeconv import to_grafana_ms
 
 DASHBOARDS = ("ebit-perf-test", "perf-system")
 PAD = timedelta(minutes=5)

@@ -6,8 +6,8 @@ import contextlib
 from datetime import UTC, datetime
 from pathlib import Path
 
-from drillctl.drill.journal import JOURNAL_NAME, iter_events
-from drillctl.errors import DrillError
+from drillctl.core.errors import DrillError
+from drillctl.core.journal import JOURNAL_NAME, iter_events
 
 
 def run_dirs(runs_dir: Path) -> list[Path]:

@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 
-from drillctl.redact import Redactor
+from drillctl.core.redact import Redactor
 
 MAX_RETRY_AFTER_S = 30.0
 

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from drillctl.drill.journal import Event
+from drillctl.core.journal import Event
 from drillctl.report import facts
 from drillctl.report.model import (
     HYPOTHESIS_TARGET_S,

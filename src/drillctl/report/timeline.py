@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from drillctl.drill.journal import Event
+from drillctl.core.journal import Event
 from drillctl.report.fmt import number, one_line, seconds, truncate, with_unit
 from drillctl.report.model import TimelineEntry
 

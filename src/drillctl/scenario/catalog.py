@@ -14,7 +14,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Literal
 
-from drillctl.errors import ConfigError, DrillError, Problem, ScenarioError
+from drillctl.core.errors import ConfigError, DrillError, Problem, ScenarioError
 from drillctl.scenario.loader import load_path, read_limited
 from drillctl.scenario.model import ScenarioBase
 from drillctl.scenario.overrides import Assignment

@@ -14,7 +14,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from drillctl.core import inputs
-from drillctl.errors import Problem, ScenarioError
+from drillctl.core.errors import Problem, ScenarioError
 from drillctl.faults.base import FaultParams
 from drillctl.scenario import overrides, variables
 from drillctl.scenario.model import ScenarioBase, scenario_model

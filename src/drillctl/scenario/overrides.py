@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from drillctl.errors import ConfigError, Problem
+from drillctl.core.errors import ConfigError, Problem
 from drillctl.scenario.source import Document, Path_, format_path
 
 _PATH = re.compile(r"^[A-Za-z_][\w-]*(\[\d+\])*(\.[A-Za-z_][\w-]*(\[\d+\])*)*$")

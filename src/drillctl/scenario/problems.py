@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from drillctl.errors import Problem
+from drillctl.core.errors import Problem
 from drillctl.scenario.source import Document, Path_
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from drillctl.redact import Redactor
+from drillctl.core.redact import Redactor
 from drillctl.scenario.model import ScenarioBase
 from drillctl.scenario.secrets import ENV_REF
 

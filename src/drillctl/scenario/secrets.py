@@ -11,8 +11,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from drillctl.errors import ConfigError
-from drillctl.redact import Redactor
+from drillctl.core.errors import ConfigError
+from drillctl.core.redact import Redactor
 from drillctl.scenario.model import ScenarioBase, scenario_model
 from drillctl.scenario.source import Path_, format_path
 from drillctl.scenario.variables import strings

@@ -16,7 +16,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 
 from drillctl.core import inputs
-from drillctl.errors import Problem, ScenarioError
+from drillctl.core.errors import Problem, ScenarioError
 
 MAX_BYTES = inputs.MAX_BYTES  # a scenario is a page of YAML; a megabyte is a mistake (or an attack)
 MAX_DEPTH = 64  # also stops recursive anchors (&a [*a])

@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from drillctl.errors import Problem
+from drillctl.core.errors import Problem
 from drillctl.scenario.source import Document, Path_
 
 REF = re.compile(r"\$\{(var|env):([^}]*)\}")

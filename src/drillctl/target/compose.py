@@ -22,8 +22,8 @@ import docker.errors
 from python_on_whales import DockerClient
 from python_on_whales.exceptions import DockerException
 
-from drillctl.clock import Clock, SystemClock
-from drillctl.errors import TargetError
+from drillctl.core.clock import Clock, SystemClock
+from drillctl.core.errors import TargetError
 from drillctl.target.base import ContainerEvent, ExecResult, LogLine, ServiceState, TargetDriver
 from drillctl.target.compose_files import write_env_override
 from drillctl.target.events import EventStream

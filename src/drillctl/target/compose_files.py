@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from drillctl.errors import ConfigError
+from drillctl.core.errors import ConfigError
 
 DEFAULT_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
 

@@ -24,8 +24,8 @@ from typing import Any
 import docker
 import docker.errors
 
-from drillctl.clock import Clock
-from drillctl.errors import TargetError
+from drillctl.core.clock import Clock
+from drillctl.core.errors import TargetError
 from drillctl.target.base import ContainerEvent, TargetDriver
 
 ACTIONS = [

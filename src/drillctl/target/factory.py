@@ -15,9 +15,9 @@ from typing import Any
 from python_on_whales import DockerClient
 from python_on_whales.exceptions import DockerException
 
-from drillctl.clock import Clock
 from drillctl.config import Settings
-from drillctl.errors import ConfigError, TargetError
+from drillctl.core.clock import Clock
+from drillctl.core.errors import ConfigError, TargetError
 from drillctl.target.base import TargetDriver
 from drillctl.target.compose import ComposeDriver, ComposeProject
 from drillctl.target.compose_files import project_files

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from drillctl.errors import TargetError
+from drillctl.core.errors import TargetError
 from drillctl.target.base import ContainerEvent, ExecResult, LogLine, ServiceState, TargetDriver
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from drillctl.errors import ConfigError
+from drillctl.core.errors import ConfigError
 
 SETTING = "safety.allowed_docker_hosts"
 LOCAL_SCHEMES = ("unix", "npipe", "fd")

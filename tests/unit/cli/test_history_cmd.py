@@ -13,8 +13,8 @@ from typer.testing import CliRunner, Result
 
 from drillctl.cli.app import app
 from drillctl.cli.history_cmd import parse_since
-from drillctl.drill.journal import read_events
-from drillctl.errors import DrillError
+from drillctl.core.errors import DrillError
+from drillctl.core.journal import read_events
 
 JOURNALS = Path(__file__).resolve().parents[2] / "fixtures" / "journals"
 CONFIG = '[project]\nname = "ebit-lab"\n'  # (config.load_settings needs a [project] table today)

@@ -12,7 +12,7 @@ from pytest_httpserver import HTTPServer
 from typer.testing import CliRunner, Result
 
 from drillctl.cli.app import app
-from drillctl.drill.journal import read_events
+from drillctl.core.journal import read_events
 from drillctl.report import history
 
 JOURNALS = Path(__file__).resolve().parents[2] / "fixtures" / "journals"

@@ -6,10 +6,10 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
-from drillctl.clock import FakeClock
+from drillctl.core.clock import FakeClock
+from drillctl.core.redact import Redactor
 from drillctl.faults.base import FaultEnv
 from drillctl.faults.registry import all_params, plugin_for
-from drillctl.redact import Redactor
 from drillctl.target.memory import MemoryDriver
 
 

@@ -7,8 +7,8 @@ import stat
 import pytest
 from fault_helpers import drive, fault, make_env
 
-from drillctl.errors import PreflightError, TargetError
-from drillctl.redact import Redactor
+from drillctl.core.errors import PreflightError, TargetError
+from drillctl.core.redact import Redactor
 from drillctl.target.base import ExecResult
 from drillctl.target.memory import MemoryDriver, MemoryService
 

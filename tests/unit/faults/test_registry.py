@@ -5,7 +5,7 @@ from typing import Any, ClassVar, Literal
 
 import pytest
 
-from drillctl.errors import ConfigError, PreflightError
+from drillctl.core.errors import ConfigError, PreflightError
 from drillctl.faults import registry
 from drillctl.faults.base import FaultParams, FaultPlan
 from drillctl.faults.registry import BUILTIN_FAULTS, BUILTIN_PARAMS, plugin_class, plugin_for

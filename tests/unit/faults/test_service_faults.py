@@ -5,7 +5,7 @@ import asyncio
 import pytest
 from fault_helpers import drive, fault, make_env
 
-from drillctl.errors import PreflightError, TargetError
+from drillctl.core.errors import PreflightError, TargetError
 from drillctl.target.memory import MemoryDriver, MemoryService
 
 CASES = [

@@ -8,7 +8,7 @@ import pytest
 from fault_helpers import fault, make_env
 from sio_fake import free_port, gateway
 
-from drillctl.errors import PreflightError
+from drillctl.core.errors import PreflightError
 from drillctl.faults.wsclient import Pacer, StormConfig, percentiles_ms, storm
 
 

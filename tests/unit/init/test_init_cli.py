@@ -10,7 +10,7 @@ import typer
 from typer.testing import CliRunner
 
 from drillctl.cli import init_cmd
-from drillctl.errors import ConfigError
+from drillctl.core.errors import ConfigError
 from drillctl.init.command import init_project
 from drillctl.init.compose_source import Runner
 

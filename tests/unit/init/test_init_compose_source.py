@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from drillctl.errors import ConfigError
+from drillctl.core.errors import ConfigError
 from drillctl.init.compose_source import (
     Runner,
     compose_config,

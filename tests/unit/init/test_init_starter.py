@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from drillctl.errors import ConfigError
+from drillctl.core.errors import ConfigError
 from drillctl.init.compose_source import Runner, load_project
 from drillctl.init.inspect import inspect_config
 from drillctl.init.model import Project

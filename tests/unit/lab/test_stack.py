@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from drillctl.errors import TargetError
+from drillctl.core.errors import TargetError
 from drillctl.lab.endpoints import DEFAULT_PORTS, LabEndpoints
 from drillctl.lab.stack import LabStack, _json_items
 

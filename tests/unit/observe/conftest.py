@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from drillctl.clock import FakeClock
-from drillctl.drill.journal import Journal
+from drillctl.core.clock import FakeClock
+from drillctl.core.journal import Journal
 
 
 @pytest.fixture

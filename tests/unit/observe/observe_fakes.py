@@ -6,8 +6,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from drillctl.drill.journal import Journal, read_events
-from drillctl.errors import SourceUnavailable
+from drillctl.core.errors import SourceUnavailable
+from drillctl.core.journal import Journal, read_events
 from drillctl.observe.base import ActiveAlert, Evidence
 from drillctl.scenario.model import EvidenceQuery, ScenarioBase, Signal, scenario_model
 

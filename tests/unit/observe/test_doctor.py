@@ -6,7 +6,7 @@ from typing import Any
 
 from observe_fakes import FakeSource, make_scenario
 
-from drillctl.errors import TargetError
+from drillctl.core.errors import TargetError
 from drillctl.observe.base import QueryError
 from drillctl.observe.doctor import Doctor, failed_required
 from drillctl.observe.grafana import Dashboard

@@ -5,7 +5,7 @@ import asyncio
 import httpx
 import pytest
 
-from drillctl.errors import SourceUnavailable
+from drillctl.core.errors import SourceUnavailable
 from drillctl.observe.base import QueryError
 from drillctl.observe.httpapi import HttpApi, error_text
 

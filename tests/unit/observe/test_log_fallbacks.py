@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 
 from drillctl.config import SourcesConfig
-from drillctl.errors import TargetError
+from drillctl.core.errors import TargetError
 from drillctl.observe.factory import build_sources, resolve_secret
 from drillctl.observe.jaeger import JaegerSource, TraceLogSource
 from drillctl.observe.loglines import logql_hints

@@ -6,8 +6,8 @@ from datetime import timedelta
 from observe_fakes import FakeSource, make_scenario
 from rich.console import Console
 
-from drillctl.clock import FakeClock
-from drillctl.drill.journal import Journal
+from drillctl.core.clock import FakeClock
+from drillctl.core.journal import Journal
 from drillctl.observe.observer import Observer
 from drillctl.observe.panel import number, signal_table, sparkline
 

@@ -9,9 +9,9 @@ from click.testing import Result
 from typer.testing import CliRunner
 
 from drillctl.cli import gate_cmd
-from drillctl.clock import FakeClock
 from drillctl.config import DrillConfig, Settings
 from drillctl.context import Context
+from drillctl.core.clock import FakeClock
 
 REPO = Path(__file__).resolve().parents[3]
 FIXTURES = REPO / "tests" / "fixtures" / "readiness"

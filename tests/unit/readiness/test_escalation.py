@@ -9,8 +9,8 @@ import pytest
 from conftest import FIXTURES, REPO, Invoke
 from pytest_httpserver import HTTPServer
 
-from drillctl.clock import FakeClock
 from drillctl.config import NotifyConfig
+from drillctl.core.clock import FakeClock
 from drillctl.readiness.escalation import check_static, contact_problem, split_contacts
 from drillctl.readiness.escalation_live import EscalationResult, bridge_problem, check_escalation
 from drillctl.readiness.services import LiveSettings, Services, live_settings

@@ -11,7 +11,7 @@ from conftest import FIXTURES, RUNBOOKS, Invoke
 from pytest_httpserver import HTTPServer
 
 from drillctl.context import Context
-from drillctl.errors import DrillError
+from drillctl.core.errors import DrillError
 from drillctl.readiness import gate as gates
 from drillctl.readiness.gate_evidence import verify_run
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from conftest import RUNBOOKS, Invoke
 
-from drillctl.errors import DrillError
+from drillctl.core.errors import DrillError
 from drillctl.readiness import index
 from drillctl.readiness.lint import lint_path
 from drillctl.readiness.runbooks import new_runbook

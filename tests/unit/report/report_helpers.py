@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from drillctl.drill.journal import Event, read_events
+from drillctl.core.journal import Event, read_events
 
 JOURNALS = Path(__file__).resolve().parents[2] / "fixtures" / "journals"
 NAMES = (

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from report_helpers import NAMES
 
-from drillctl.drill.journal import Journal
-from drillctl.errors import DrillError
+from drillctl.core.errors import DrillError
+from drillctl.core.journal import Journal
 from drillctl.report.archive import FILES, render, write_reports
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from report_helpers import NAMES, load, run_id_of
 
-from drillctl.errors import DrillError
+from drillctl.core.errors import DrillError
 from drillctl.report import history
 from drillctl.report.summary import summarize
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from drillctl.errors import Problem, ScenarioError
+from drillctl.core.errors import Problem, ScenarioError
 from drillctl.scenario.loader import load_bytes
 from drillctl.scenario.model import ScenarioBase
 from drillctl.scenario.overrides import parse_assignments

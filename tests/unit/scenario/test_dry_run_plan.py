@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from scenario_samples import VALID, load
 
-from drillctl.drill.plan import build_plan, describe_rule, render_plan
-from drillctl.redact import Redactor
+from drillctl.core.redact import Redactor
+from drillctl.engine.plan import build_plan, describe_rule, render_plan
 from drillctl.scenario.catalog import Catalog
 from drillctl.scenario.model import SymptomRule
 from drillctl.scenario.overrides import parse_assignments

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from scenario_samples import VALID
 
-from drillctl.errors import ConfigError, DrillError, ScenarioError
+from drillctl.core.errors import ConfigError, DrillError, ScenarioError
 from drillctl.scenario.catalog import Catalog, builtin_dir
 from drillctl.scenario.loader import faults_of
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from scenario_samples import VALID, load, only, problems
 
-from drillctl.errors import ExitCode, ScenarioError
+from drillctl.core.errors import ExitCode, ScenarioError
 from drillctl.scenario.loader import faults_of, load_path
 
 

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from scenario_samples import FILE, VALID
 
-from drillctl.errors import ScenarioError
+from drillctl.core.errors import ScenarioError
 from drillctl.scenario.loader import load_bytes
 from drillctl.scenario.model import ScenarioBase
 from drillctl.scenario.overrides import Assignment

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from scenario_samples import VALID, load
 
-from drillctl.drill.journal import Journal, read_events
-from drillctl.errors import ConfigError, ExitCode
-from drillctl.redact import MASK, Redactor
+from drillctl.core.errors import ConfigError, ExitCode
+from drillctl.core.journal import Journal, read_events
+from drillctl.core.redact import MASK, Redactor
 from drillctl.scenario.loader import faults_of
 from drillctl.scenario.secrets import resolve_secrets, secret_names
 

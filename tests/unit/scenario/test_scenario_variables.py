@@ -8,7 +8,7 @@ import pytest
 from scenario_samples import VALID, load, only, problems
 
 from drillctl.config import load_settings
-from drillctl.errors import ConfigError
+from drillctl.core.errors import ConfigError
 from drillctl.scenario.loader import faults_of
 from drillctl.scenario.render import to_yaml
 

@@ -9,8 +9,8 @@ from types import SimpleNamespace
 import pytest
 import yaml
 
-from drillctl.clock import FakeClock
-from drillctl.errors import ConfigError
+from drillctl.core.clock import FakeClock
+from drillctl.core.errors import ConfigError
 from drillctl.target.base import ContainerEvent
 from drillctl.target.compose import is_up, parse_log_line, service_state
 from drillctl.target.compose_files import project_files, write_env_override

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from drillctl.config import load_settings
-from drillctl.errors import ConfigError
+from drillctl.core.errors import ConfigError
 from drillctl.target.factory import build_driver
 from drillctl.target.safety import DockerEndpoint, check_endpoint, is_local, resolve_endpoint
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import asyncpg
 
-from drillctl.errors import SourceUnavailable
+from drillctl.core.errors import SourceUnavailable
 from drillctl.observe.base import Evidence, QueryError
 from drillctl.scenario.model import EvidenceQuery, Signal
 

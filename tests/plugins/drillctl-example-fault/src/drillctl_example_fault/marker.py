@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any, ClassVar, Literal
 
-from drillctl.errors import PreflightError, TargetError
+from drillctl.core.errors import PreflightError, TargetError
 from drillctl.faults.base import FaultEnv, FaultParams, FaultPlan
 
 

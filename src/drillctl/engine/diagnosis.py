@@ -1,0 +1,108 @@
+"""The diagnosis on the first symptom: evidence, recurrence search, drillctl's own hypothesis.
+
+What a responder does in the first five minutes, done by drillctl from the journal alone: gather
+the scenario's evidence for the window (logs, error spans, dashboards), search the runbooks and
+past runs for the symptom, and state an evidence-based hypothesis (``hypothesis.auto``), judged
+against the expected root cause (``hypothesis.verdict``) in unattended mode. Interactive runs keep
+the hypothesis out of the panel: the responder must find the cause, drillctl only prepares the
+checklist's evidence.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from drillctl.core.clock import Clock
+from drillctl.core.errors import DrillError
+from drillctl.core.journal import Event
+from drillctl.engine.hypothesis import build_hypothesis, judge
+from drillctl.engine.ports import LiveJournal, ObserverPort, Recurrence
+from drillctl.scenario.model import ScenarioBase
+
+LOOKBACK = timedelta(seconds=30)  # the evidence window starts this long before the injection
+
+
+class Diagnosis:
+    def __init__(
+        self,
+        scenario: ScenarioBase,
+        journal: LiveJournal,
+        clock: Clock,
+        observer: ObserverPort,
+        recurrence: Recurrence | None,
+        *,
+        judge_own: bool,
+    ) -> None:
+        self.scenario = scenario
+        self.journal = journal
+        self.clock = clock
+        self.observer = observer
+        self.recurrence = recurrence
+        self.judge_own = judge_own  # unattended: drillctl's hypothesis is the one that counts
+
+    def primary(self) -> set[str]:
+        return {s.name for s in self.scenario.signals if s.primary}
+
+    async def run(self, injected_at: datetime) -> None:
+        with contextlib.suppress(DrillError):
+            await self.observer.gather_evidence(injected_at - LOOKBACK, self.clock.now())
+        self.search_recurrence()
+        auto = build_hypothesis(self.journal.events, self.primary())
+        if auto is None:
+            return
+        confirmed = next(
+            e.ts for e in self.journal.events if e.type == "symptom" and e.ts >= injected_at
+        )
+        seconds = round(max((self.clock.now() - confirmed).total_seconds(), 0.0), 1)
+        self.journal.append(
+            "hypothesis.auto", text=auto.text, evidence=auto.evidence, seconds=seconds
+        )
+        if self.judge_own:
+            self.verdict(auto.text)
+
+    def search_recurrence(self) -> None:
+        if self.recurrence is None:
+            return
+        text = symptom_text(self.journal.events, self.scenario)
+        try:
+            hits = list(self.recurrence(text))
+        except Exception as exc:  # a broken index must not stop a drill; say so in the journal
+            self.journal.append("source.unavailable", source="recurrence", reason=str(exc))
+            return
+        summary = (
+            f"{len(hits)} runbook(s) match the symptom"
+            if hits
+            else "no runbook matches the symptom"
+        )
+        self.journal.append(
+            "evidence", kind="runbook", source="recurrence", summary=summary, items=hits[:3]
+        )
+
+    def verdict(self, text: str) -> None:
+        cause = self.scenario.root_cause
+        verdict = judge(text, cause.keywords, cause.min_keywords)
+        self.journal.append(
+            "hypothesis.verdict",
+            matched=verdict.matched,
+            keywords_hit=verdict.keywords_hit,
+            by="drillctl",
+        )
+
+
+def symptom_text(events: Sequence[Event], scenario: ScenarioBase) -> str:
+    """What a responder would type into the recurrence search: signals, alerts, log lines."""
+    words: list[str] = []
+    signals = {s.name: s for s in scenario.signals}
+    for event in events:
+        if event.type == "symptom":
+            signal = signals.get(str(event.data.get("signal")))
+            words.append(str(event.data.get("signal")).replace("_", " "))
+            if signal is not None and signal.description:
+                words.append(signal.description)
+        elif event.type == "alert" and event.data.get("state") == "firing":
+            words.append(str(event.data.get("name")))
+        elif event.type == "evidence" and event.data.get("kind") == "log":
+            words.append(str(event.data.get("summary", "")))
+    return " ".join(words)

@@ -1,0 +1,212 @@
+"""The scenario's ``expect`` block checked against the journal (unattended mode's judge).
+
+Timing expectations are pure functions of the events:
+  symptom      a symptom confirmed within ``symptom_within`` of the injection (when the scenario
+               sets no bound, a symptom must still appear before the fault is reverted+recovery:
+               a drill in which nothing broke proves nothing);
+  alert:NAME   the alert seen ``firing`` within its ``within`` of the injection;
+  recovered    every symptomatic signal back to normal within ``recovered_within`` of the first
+               revert (default: the scenario's ``recovery.timeout``).
+Invariants are measured by the engine through the observer; ``check_invariant`` judges the values.
+Each result becomes one ``expectation`` event: name, passed, detail, expected, actual.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from drillctl.core.journal import Event
+from drillctl.core.timeconv import parse_rfc3339
+from drillctl.scenario.model import Expect, Invariant, Recovery
+
+
+@dataclass(frozen=True)
+class Result:
+    name: str
+    passed: bool
+    detail: str
+    expected: Any
+    actual: Any
+
+    def as_data(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _when(event: Event, key: str) -> datetime:
+    raw = event.data.get(key)
+    parsed = parse_rfc3339(raw) if isinstance(raw, str) else None
+    return parsed or event.ts
+
+
+def _first(events: Sequence[Event], type_: str) -> Event | None:
+    return next((e for e in events if e.type == type_), None)
+
+
+def _secs(delta: timedelta | None) -> float | None:
+    return None if delta is None else round(delta.total_seconds(), 1)
+
+
+def _only(events: Sequence[Event], primary: Collection[str] | None) -> list[Event]:
+    """Drop symptom/recovered marks of secondary signals: they are watched, they do not judge."""
+    if primary is None:
+        return list(events)
+    marks = ("symptom", "recovered")
+    return [e for e in events if e.type not in marks or str(e.data.get("signal")) in primary]
+
+
+def check_symptom(events: Sequence[Event], within: timedelta | None) -> Result:
+    injected = _first(events, "fault.injected")
+    if injected is None:
+        return Result("symptom", False, "nothing was injected", _secs(within), None)
+    symptoms = [
+        e for e in events if e.type == "symptom" and _when(e, "confirmed_at") >= injected.ts
+    ]
+    if not symptoms:
+        bound = f" within {_secs(within):g}s" if within else ""
+        return Result(
+            "symptom",
+            False,
+            f"no signal showed the symptom{bound} of the injection",
+            _secs(within),
+            None,
+        )
+    first = min(symptoms, key=lambda e: _when(e, "confirmed_at"))
+    took = _when(first, "confirmed_at") - injected.ts
+    passed = within is None or took <= within
+    detail = (
+        f"{first.data.get('signal')} = {first.data.get('value')} (baseline "
+        f"{first.data.get('baseline')}) {_secs(took):g}s after the injection"
+    )
+    return Result("symptom", passed, detail, _secs(within), _secs(took))
+
+
+def check_alert(events: Sequence[Event], name: str, within: timedelta) -> Result:
+    label = f"alert:{name}"
+    injected = _first(events, "fault.injected")
+    if injected is None:
+        return Result(label, False, "nothing was injected", _secs(within), None)
+    firing = [
+        e
+        for e in events
+        if e.type == "alert"
+        and e.data.get("name") == name
+        and e.data.get("state") == "firing"
+        and e.ts >= injected.ts
+    ]
+    if not firing:
+        return Result(label, False, f"{name} never fired", _secs(within), None)
+    took = firing[0].ts - injected.ts
+    passed = took <= within
+    return Result(
+        label,
+        passed,
+        f"{name} firing {_secs(took):g}s after the injection",
+        _secs(within),
+        _secs(took),
+    )
+
+
+def check_recovered(
+    events: Sequence[Event], within: timedelta | None, recovery: Recovery
+) -> Result:
+    bound = within or recovery.timeout
+    revert = _first(events, "fault.revert-started")
+    symptomatic = _symptomatic_signals(events)
+    if revert is None:
+        return Result("recovered", False, "the fault was never reverted", _secs(bound), None)
+    if not symptomatic:
+        return Result("recovered", False, "no symptom to recover from", _secs(bound), None)
+    last = _recovered_at(events, symptomatic)
+    if last is None:
+        waiting = sorted(symptomatic - _recovered_signals(events))
+        return Result(
+            "recovered", False, f"still not normal: {', '.join(waiting)}", _secs(bound), None
+        )
+    took = max(last - revert.ts, timedelta(0))
+    return Result(
+        "recovered",
+        took <= bound,
+        f"every signal normal {_secs(took):g}s after the revert",
+        _secs(bound),
+        _secs(took),
+    )
+
+
+def _symptomatic_signals(events: Sequence[Event]) -> set[str]:
+    injected = _first(events, "fault.injected")
+    since = injected.ts if injected else None
+    return {
+        str(e.data.get("signal"))
+        for e in events
+        if e.type == "symptom" and (since is None or _when(e, "confirmed_at") >= since)
+    }
+
+
+def _recovered_signals(events: Sequence[Event]) -> set[str]:
+    """Signals whose latest mark is a recovery."""
+    state: dict[str, str] = {}
+    for event in events:
+        if event.type in ("symptom", "recovered"):
+            state[str(event.data.get("signal"))] = event.type
+    return {name for name, last in state.items() if last == "recovered"}
+
+
+def _recovered_at(events: Sequence[Event], symptomatic: set[str]) -> datetime | None:
+    if not symptomatic <= _recovered_signals(events):
+        return None
+    marks = [
+        _when(e, "confirmed_at")
+        for e in events
+        if e.type == "recovered" and str(e.data.get("signal")) in symptomatic
+    ]
+    return max(marks, default=None)
+
+
+def check_timings(
+    events: Sequence[Event],
+    expect: Expect,
+    recovery: Recovery,
+    primary: Collection[str] | None = None,
+) -> list[Result]:
+    """``primary``: the signals that count for symptom and recovery (None: every signal)."""
+    events = _only(events, primary)
+    results = [check_symptom(events, expect.symptom_within)]
+    results += [check_alert(events, a.name, a.within) for a in expect.alerts]
+    results.append(check_recovered(events, expect.recovered_within, recovery))
+    return results
+
+
+def check_invariant(invariant: Invariant, values: Sequence[float | None]) -> Result:
+    """Judge an invariant on its measured values (one at the end, or every poll for ``always``)."""
+    name = f"invariant:{invariant.name}"
+    expected = _invariant_words(invariant)
+    measured = [v for v in values if v is not None]
+    if not measured:
+        return Result(name, False, f"{invariant.query}: no data", expected, None)
+    bad = [v for v in measured if not _holds(invariant, v)]
+    actual = bad[0] if bad else measured[-1]
+    detail = f"{invariant.name} = {actual:g} (expected {expected})"
+    return Result(name, not bad, detail, expected, actual)
+
+
+def _holds(invariant: Invariant, value: float) -> bool:
+    return (
+        (invariant.equals is None or abs(value - invariant.equals) < 1e-9)
+        and (invariant.above is None or value > invariant.above)
+        and (invariant.below is None or value < invariant.below)
+    )
+
+
+def _invariant_words(invariant: Invariant) -> str:
+    parts = []
+    if invariant.equals is not None:
+        parts.append(f"== {invariant.equals:g}")
+    if invariant.above is not None:
+        parts.append(f"> {invariant.above:g}")
+    if invariant.below is not None:
+        parts.append(f"< {invariant.below:g}")
+    words = " and ".join(parts) or "any value"
+    return f"change since the injection {words}" if invariant.measure == "change" else words

@@ -1,0 +1,89 @@
+"""The engine's collaborators as small interfaces, its options and its outcome.
+
+The engine talks to the observer, the fault stack and the traffic generator only through these,
+so unit tests drive it with fakes; ``LiveJournal`` keeps the run's events in memory as well, for
+the panel, the diagnosis and the expectations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from drillctl.core.journal import Event, Journal
+
+
+class LiveJournal(Journal):
+    """The run's journal, also kept in memory for the panel, the diagnosis and the expectations."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.events: list[Event] = []
+
+    def append(self, type_: str, **data: Any) -> Event:
+        event = super().append(type_, **data)
+        self.events.append(event)
+        return event
+
+
+class FaultsPort(Protocol):
+    """The scenario's faults as one LIFO stack (drill/rollback.py behind an adapter)."""
+
+    async def check(self) -> list[str]:
+        """Problems against the live project (unknown service...); nothing is touched."""
+
+    async def inject(self) -> None:
+        """Inject every fault in order, journalling undo first; raises DrillError on failure."""
+
+    async def revert(self, by: str) -> bool:
+        """Revert what was injected, last in first out; False when a revert failed."""
+
+    def hold(self) -> timedelta:
+        """How long the faults stay before the engine reverts them."""
+
+
+class ObserverPort(Protocol):
+    async def preflight(self) -> list[str]: ...
+    async def collect_baseline(self, duration: timedelta) -> Any: ...
+    async def poll_once(self) -> Any: ...
+    def ever_symptomatic(self) -> bool: ...
+    def all_recovered(self) -> bool: ...
+    async def gather_evidence(self, start: datetime, end: datetime) -> Any: ...
+    async def invariant(self, inv: Any) -> Any: ...
+    async def aclose(self) -> None: ...
+
+
+class TrafficPort(Protocol):
+    async def start(self) -> None: ...
+    async def stop(self) -> dict[str, Any]: ...
+
+
+# the recurrence search: symptom text in, matching runbooks / past runs out (path, title, passage)
+Recurrence = Callable[[str], Sequence[dict[str, Any]]]
+
+
+@dataclass
+class DrillOptions:
+    run_id: str
+    mode: str  # interactive | unattended
+    operator: str
+    max_duration: timedelta = timedelta(minutes=15)
+    poll_interval: float = 1.0
+    seed: int = 0
+    scenario_file: str | None = None
+    target: dict[str, Any] = field(default_factory=dict)
+    dashboards: dict[str, str] = field(default_factory=dict)
+    version: str = "0"
+
+    @property
+    def interactive(self) -> bool:
+        return self.mode == "interactive"
+
+
+@dataclass
+class Outcome:
+    exit_code: int
+    result: str
+    reason: str

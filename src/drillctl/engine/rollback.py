@@ -1,0 +1,321 @@
+"""Guaranteed rollback: every injected fault is paired with its undo and unwound last-in-first-out.
+
+``FaultStack`` is an async context manager that the engine wraps around the inject → observe →
+revert part of a drill::
+
+    async with FaultStack(env, journal) as stack:
+        await stack.inject(plugin_for(params), index=0)  # journals inject-started + undo first
+        await observe(...)                                # Ctrl-C or SIGTERM lands here
+        await stack.revert(0, by="responder")             # optional: revert one fault early
+    # on leaving, by any path, what is still injected is reverted, newest first
+
+- ``fault.inject-started`` (with the plugin's undo) is journalled *before* the plugin acts, and the
+  fault joins the stack at once: a fault whose injection failed half-way is reverted too, and one
+  whose injection never began is never touched.
+- SIGINT and SIGTERM are handled explicitly while the stack is open (a process started in the
+  background by a non-interactive shell inherits an *ignored* SIGINT, so the default handler
+  cannot be relied upon). The first signal cancels the task that opened the stack; the block
+  unwinds, every fault is reverted, and ``AbortedError`` (exit 3) is raised. Further signals do
+  not skip the revert: they print that reverting is in progress.
+- A revert that fails is journalled as ``fault.revert-failed`` with the state the stack is left in
+  and what to run; the other reverts are still tried, then ``RevertFailedError`` (exit 4) is raised.
+
+``ScenarioFaults`` adapts a stack to the engine's ``FaultsPort`` (check, inject, revert, hold).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from types import FrameType, TracebackType
+from typing import Any
+
+from drillctl.core.errors import AbortedError, DrillError, RevertFailedError, TargetError
+from drillctl.core.journal import Journal
+from drillctl.faults._aio import blocking, uncancellable
+from drillctl.faults.base import FaultEnv, FaultPlan, FaultPlugin
+from drillctl.target.describe import describe_targets
+
+HANDLED_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+MAX_SIGNAL_RETRIES = 5  # a revert cut by more Ctrl-Cs than this fails (journalled, exit 4)
+SignalHandler = Callable[[int, FrameType | None], Any] | int | None
+
+
+@dataclass
+class Injected:
+    """One fault on the stack: enough to revert it, in this process or (from the journal) later."""
+
+    index: int
+    id: str
+    type_name: str
+    plugin_cls: type[Any]
+    plan: FaultPlan
+    undo: dict[str, Any]
+    result: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RevertFailure:
+    index: int
+    id: str
+    error: str
+    state: str
+    todo: str
+
+
+def say_stderr(text: str) -> None:
+    sys.stderr.write(text + "\n")
+    sys.stderr.flush()
+
+
+class FaultStack:
+    def __init__(
+        self,
+        env: FaultEnv,
+        journal: Journal,
+        *,
+        say: Callable[[str], None] = say_stderr,
+        recover_flags: str = "",
+        raise_on_signal: bool = True,
+    ) -> None:
+        self.env = env
+        self.journal = journal
+        self._say = say
+        self._recover = f"drillctl {recover_flags} recover".replace("  ", " ")
+        self._raise_on_signal = raise_on_signal
+        self._stack: list[Injected] = []
+        self._owner: asyncio.Task[Any] | None = None
+        self._previous: dict[int, SignalHandler] = {}
+        self._reverting = False
+        self._signals = 0  # signals received while the stack is open
+        self.interrupted: str | None = None  # the name of the signal that stopped the drill
+        self.failures: list[RevertFailure] = []
+
+    @property
+    def active(self) -> list[int]:
+        """Indices of the faults still injected, oldest first."""
+        return [entry.index for entry in self._stack]
+
+    # --- entering and leaving ---------------------------------------------------------------
+
+    async def __aenter__(self) -> FaultStack:
+        self._owner = asyncio.current_task()
+        self._install_signals()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> bool:
+        try:
+            await uncancellable(self.revert_all(by="signal" if self.interrupted else "engine"))
+        finally:
+            self._restore_signals()
+        if self.failures:
+            raise RevertFailedError(self.failure_message(), hint=self._recover_hint()) from exc
+        signalled = self.interrupted and (exc is None or isinstance(exc, asyncio.CancelledError))
+        if signalled and self._raise_on_signal:
+            if self._owner is not None:
+                self._owner.uncancel()
+            raise AbortedError(f"interrupted by {self.interrupted}; every fault was reverted")
+        return False
+
+    # --- inject and revert ------------------------------------------------------------------
+
+    def adopt(self, entry: Injected) -> None:
+        """Put a fault injected by an earlier process on the stack (``drillctl recover``)."""
+        self._stack.append(entry)
+
+    async def inject(
+        self, plugin: FaultPlugin, index: int | None = None, *, fault_id: str | None = None
+    ) -> dict[str, Any]:
+        """Journal the undo, push the fault, inject it; returns the plugin's result."""
+        index = len(self._stack) if index is None else index
+        fid = fault_id or getattr(getattr(plugin, "params", None), "name", None) or plugin.type_name
+        entry = Injected(index, fid, plugin.type_name, type(plugin), plugin.plan(), plugin.undo())
+        started = {"type": entry.type_name, "plan": entry.plan.action, "undo": entry.undo}
+        self.journal.append("fault.inject-started", fault=index, id=fid, **started)
+        self._stack.append(entry)
+        try:
+            entry.result = await plugin.inject(self.env)
+        except BaseException as exc:
+            error = "interrupted" if isinstance(exc, asyncio.CancelledError) else describe(exc)
+            self.journal.append(
+                "fault.inject-failed", fault=index, id=fid, error=self._clean(error)
+            )
+            raise
+        self.journal.append("fault.injected", fault=index, id=fid, result=entry.result)
+        return entry.result
+
+    async def revert(self, index: int, *, by: str = "engine") -> bool:
+        """Revert one fault now (a responder's revert, a fault's end); False if it failed."""
+        entry = next((e for e in self._stack if e.index == index), None)
+        if entry is None:
+            return True
+        self._stack.remove(entry)
+        return await uncancellable(self._revert_entry(entry, by))
+
+    async def revert_all(self, *, by: str = "engine") -> list[RevertFailure]:
+        """Revert every fault still injected, newest first, trying each one whatever happens."""
+        self._reverting = True
+        try:
+            while self._stack:
+                await self._revert_entry(self._stack.pop(), by)
+        finally:
+            self._reverting = False
+        return self.failures
+
+    async def _revert_entry(self, entry: Injected, by: str) -> bool:
+        self.journal.append("fault.revert-started", fault=entry.index, id=entry.id, by=by)
+        try:
+            result = await self._revert_retrying_signals(entry)
+        except Exception as exc:
+            failure = await self._failure(entry, exc)
+            self.failures.append(failure)
+            data = {"error": failure.error, "state": failure.state, "todo": failure.todo}
+            self.journal.append("fault.revert-failed", fault=entry.index, id=entry.id, **data)
+            return False
+        self.journal.append("fault.reverted", fault=entry.index, id=entry.id, result=result)
+        return True
+
+    async def _revert_retrying_signals(self, entry: Injected) -> dict[str, Any]:
+        """The plugin's revert; tried again when a signal came meanwhile. A Ctrl-C from a terminal
+        goes to the whole process group: it also kills the ``docker compose`` the revert runs."""
+        for _attempt in range(MAX_SIGNAL_RETRIES):
+            signals = self._signals
+            try:
+                return dict(await entry.plugin_cls.revert(self.env, entry.undo, entry.result))
+            except Exception:
+                if self._signals == signals:
+                    raise
+                self._say(
+                    f"drillctl: the revert of fault {entry.index} was interrupted; trying again"
+                )
+        return dict(await entry.plugin_cls.revert(self.env, entry.undo, entry.result))
+
+    async def _failure(self, entry: Injected, exc: BaseException) -> RevertFailure:
+        state = await blocking(describe_targets, self.env.target, entry.plan.targets)
+        manual = getattr(entry.plugin_cls, "manual_revert", None)
+        todo = str(manual(self.env, entry.undo)) if manual else f"{entry.plan.revert} by hand"
+        todo += f"; then run `{self._recover}` to retry the revert and record it"
+        return RevertFailure(
+            entry.index, entry.id, self._clean(describe(exc)), state, self._clean(todo)
+        )
+
+    # --- messages ---------------------------------------------------------------------------
+
+    def _clean(self, text: str) -> str:
+        return self.env.redactor.redact(text)
+
+    def _recover_hint(self) -> str:
+        return f"once the stack is fixed, `{self._recover}` records the revert"
+
+    def failure_message(self) -> str:
+        lines = [f"{len(self.failures)} revert(s) failed; the stack may be left degraded:"]
+        for f in self.failures:
+            lines += [
+                f"  - fault {f.index} ({f.id}): {f.error}",
+                f"    state: {f.state}",
+                f"    to do: {f.todo}",
+            ]
+        return "\n".join(lines)
+
+    # --- signals ----------------------------------------------------------------------------
+
+    def _install_signals(self) -> None:
+        if threading.current_thread() is not threading.main_thread():
+            return  # only the main thread receives signals; its own stack handles them
+        loop = asyncio.get_running_loop()
+        for sig in HANDLED_SIGNALS:
+            self._previous[sig] = signal.getsignal(sig)
+            loop.add_signal_handler(sig, self._on_signal, sig)
+
+    def _restore_signals(self) -> None:
+        loop = asyncio.get_running_loop()
+        for sig, previous in self._previous.items():
+            loop.remove_signal_handler(sig)
+            with contextlib.suppress(TypeError, ValueError):
+                signal.signal(sig, previous if previous is not None else signal.SIG_DFL)
+        self._previous.clear()
+
+    def _on_signal(self, sig: signal.Signals) -> None:
+        name = signal.Signals(sig).name
+        self._signals += 1
+        if self.interrupted or self._reverting:
+            self._say(
+                f"drillctl: {name}: reverting is in progress, please wait (it is not skipped)"
+            )
+            return
+        self.interrupted = name
+        self._say(
+            f"drillctl: {name} received: reverting {len(self._stack)} fault(s) before exiting..."
+        )
+        if self._owner is not None:
+            self._owner.cancel()
+
+
+class ScenarioFaults:
+    """The engine's ``FaultsPort`` over a ``FaultStack``: a scenario's faults, in order.
+
+    ``async with ScenarioFaults(env, journal, plugins) as faults:`` installs the signal handlers;
+    a signal cancels the engine's task, the engine calls ``revert("signal")``.
+    """
+
+    def __init__(
+        self, env: FaultEnv, journal: Journal, plugins: Sequence[FaultPlugin], **kw: Any
+    ) -> None:
+        self.plugins = list(plugins)
+        self.stack = FaultStack(env, journal, raise_on_signal=False, **kw)
+
+    async def __aenter__(self) -> ScenarioFaults:
+        await self.stack.__aenter__()
+        return self
+
+    async def __aexit__(self, *exc: Any) -> bool:
+        return await self.stack.__aexit__(*exc)
+
+    async def check(self) -> list[str]:
+        problems: list[str] = []
+        for index, plugin in enumerate(self.plugins):
+            try:
+                await plugin.check(self.stack.env)
+            except DrillError as exc:
+                problems.append(f"fault {index} ({plugin.type_name}): {exc.message}")
+        return problems
+
+    async def inject(self) -> None:
+        for index, plugin in enumerate(self.plugins):
+            try:
+                await self.stack.inject(plugin, index)
+            except DrillError:
+                raise
+            except Exception as exc:  # a plugin's own bug: a drillctl error, cause kept
+                raise TargetError(f"fault {index} ({plugin.type_name}): {describe(exc)}") from exc
+
+    async def revert(self, by: str) -> bool:
+        before = len(self.stack.failures)
+        await uncancellable(self.stack.revert_all(by=by))
+        return len(self.stack.failures) == before
+
+    def hold(self) -> timedelta:
+        holds = [getattr(p, "params", None) for p in self.plugins]
+        return max(
+            (h.hold_for() or timedelta(0) for h in holds if h is not None), default=timedelta(0)
+        )
+
+
+def describe(exc: BaseException) -> str:
+    """An error in one line: drillctl's own errors by their message, others with their type."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    text = " / ".join(lines[:4])
+    if isinstance(exc, DrillError) and text:
+        return text
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__

@@ -1,0 +1,2 @@
+"""The people in a drill: the responder's panel and keys, blind drills, the game master and its
+channel."""

@@ -1,0 +1,281 @@
+"""The responder's live panel: a pure rendering of the journal's events, sized for 80x24.
+
+``PanelView.fold(events)`` builds everything the panel shows from the events alone (timers,
+signals with baseline and current value, firing alerts, the first-five-minute checklist with what
+drillctl found for each step, the responder's last words); ``render(view, now, prompt)`` turns it
+into a rich renderable. The engine refreshes it from the live journal a few times a second.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from drillctl.core.journal import Event
+from drillctl.core.timeconv import parse_rfc3339
+from drillctl.operator.blind import signal_label
+
+CHECKLIST = (
+    "acknowledge",
+    "open the dashboards",
+    "query error spans",
+    "check logs",
+    "search for a recurrence",
+    "if this were P0/P1 I would page now",
+)
+KEYS = "a ack  h hypothesis  d decision  n note  1-6 tick  p page  r revert  q abort"
+WIDTH = 80
+MAX_SIGNALS = 5
+
+
+@dataclass
+class SignalRow:
+    name: str
+    unit: str | None = None
+    baseline: float | None = None
+    value: float | None = None
+    state: str = "normal"
+
+
+@dataclass
+class PanelView:
+    title: str = ""
+    phase: str = "preflight"
+    injected_at: datetime | None = None
+    symptom_at: datetime | None = None
+    reverted: str | None = None  # who reverted first
+    signals: dict[str, SignalRow] = field(default_factory=dict)
+    alerts: dict[str, str] = field(default_factory=dict)
+    ticked: set[int] = field(default_factory=set)
+    found: dict[int, str] = field(default_factory=dict)  # checklist item -> what drillctl found
+    last_words: list[str] = field(default_factory=list)
+    ended: str | None = None
+    blind: bool = False  # a blind drill: signals unnamed, drillctl's findings kept back
+    hint: str | None = None  # the game master's latest hint
+
+    @classmethod
+    def fold(cls, events: Sequence[Event]) -> PanelView:
+        view = cls()
+        for event in events:
+            view.apply(event)
+        return view
+
+    def apply(self, event: Event) -> None:
+        handler = _HANDLERS.get(event.type)
+        if handler is not None:
+            handler(self, event)
+        elif event.type.startswith("responder."):
+            self._responder(event)
+
+    def _responder(self, event: Event) -> None:
+        kind = event.type.removeprefix("responder.")
+        if kind == "ack":
+            self.ticked.add(1)
+        elif kind == "page":
+            self.ticked.add(6)
+        elif kind == "checklist":
+            self.ticked.update(_item_number(event.data.get("item")))
+        text = event.data.get("text")
+        line = f"{event.ts:%H:%M:%S} {kind}" + (f": {text}" if text else "")
+        self.last_words = [*self.last_words[-1:], line]
+
+
+def _item_number(item: Any) -> set[int]:
+    if isinstance(item, int) or (isinstance(item, str) and item.isdigit()):
+        return {int(item)}
+    return {i + 1 for i, name in enumerate(CHECKLIST) if name == item}
+
+
+def _on_started(view: PanelView, event: Event) -> None:
+    scenario = event.data.get("scenario") or {}
+    name, severity = scenario.get("name", "?"), scenario.get("severity", "?")
+    view.title = f"{name} ({severity}) · run {event.data.get('run_id')}"
+    view.blind = bool(event.data.get("blind"))
+    links = event.data.get("dashboards") or {}
+    if links:  # a title without a URL: no Grafana known yet, the evidence may bring the link
+        view.found[2] = " ".join(
+            f"[link={url}]{title}[/link]" if url else Text(str(title)).markup
+            for title, url in links.items()
+        )
+
+
+def _on_phase(view: PanelView, event: Event) -> None:
+    view.phase = str(event.data.get("phase"))
+
+
+def _on_injected(view: PanelView, event: Event) -> None:
+    view.injected_at = view.injected_at or event.ts
+
+
+def _on_revert(view: PanelView, event: Event) -> None:
+    view.reverted = view.reverted or str(event.data.get("by", "engine"))
+
+
+def _on_baseline(view: PanelView, event: Event) -> None:
+    row = view.signals.setdefault(
+        str(event.data.get("signal")), SignalRow(str(event.data.get("signal")))
+    )
+    row.baseline, row.unit = event.data.get("centre"), event.data.get("unit")
+
+
+def _on_sample(view: PanelView, event: Event) -> None:
+    row = view.signals.setdefault(
+        str(event.data.get("signal")), SignalRow(str(event.data.get("signal")))
+    )
+    row.value = event.data.get("value")
+
+
+def _on_symptom(view: PanelView, event: Event) -> None:
+    row = view.signals.setdefault(
+        str(event.data.get("signal")), SignalRow(str(event.data.get("signal")))
+    )
+    row.state = "SYMPTOM"
+    if view.injected_at is not None and view.symptom_at is None:
+        raw = event.data.get("confirmed_at")
+        view.symptom_at = (parse_rfc3339(raw) if isinstance(raw, str) else None) or event.ts
+
+
+def _on_recovered(view: PanelView, event: Event) -> None:
+    row = view.signals.get(str(event.data.get("signal")))
+    if row is not None:
+        row.state = "recovered"
+
+
+def _on_alert(view: PanelView, event: Event) -> None:
+    name, state = str(event.data.get("name")), str(event.data.get("state"))
+    if state == "resolved":
+        view.alerts.pop(name, None)
+    else:
+        view.alerts[name] = state
+
+
+def _on_evidence(view: PanelView, event: Event) -> None:
+    slot = {"trace": 3, "log": 4, "runbook": 5, "dashboard": 2}.get(str(event.data.get("kind")))
+    if slot == 2:  # the dashboards' deep links for the drill window
+        items = [i for i in event.data.get("items") or [] if isinstance(i, dict) and i.get("url")]
+        if items:
+            view.found[2] = " ".join(
+                f"[link={i['url']}]{Text(str(i.get('title') or 'dashboard')).markup}[/link]"
+                for i in items
+            )
+    elif slot is not None and slot not in view.found and not view.blind:
+        view.found[slot] = Text(str(event.data.get("summary", ""))).markup
+
+
+def _on_ended(view: PanelView, event: Event) -> None:
+    view.ended = f"{event.data.get('result')} (exit {event.data.get('exit_code')})"
+
+
+def _on_hint(view: PanelView, event: Event) -> None:
+    view.hint = f"{event.ts:%H:%M:%S} hint from {event.data.get('by')}: {event.data.get('text')}"
+
+
+def _on_revealed(view: PanelView, event: Event) -> None:
+    view.title = f"blind drill, revealed: {event.data.get('scenario')}"
+
+
+_HANDLERS = {
+    "run.started": _on_started,
+    "phase": _on_phase,
+    "fault.injected": _on_injected,
+    "fault.revert-started": _on_revert,
+    "baseline": _on_baseline,
+    "sample": _on_sample,
+    "symptom": _on_symptom,
+    "recovered": _on_recovered,
+    "alert": _on_alert,
+    "evidence": _on_evidence,
+    "run.ended": _on_ended,
+    "gm.hint": _on_hint,
+    "blind.revealed": _on_revealed,
+}
+
+
+def _clock(since: datetime | None, now: datetime) -> str:
+    if since is None:
+        return "--:--"
+    seconds = max(int((now - since).total_seconds()), 0)
+    return f"{seconds // 60:02d}:{seconds % 60:02d}"
+
+
+def _num(value: Any, unit: str | None = None) -> str:
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return "-"
+    text = f"{value:.3g}" if abs(value) < 1000 else f"{value:,.0f}"
+    return f"{text} {unit}" if unit and len(unit) <= 4 else text
+
+
+def _header(view: PanelView, now: datetime) -> Text:
+    line = Text(f"drillctl · {view.title}"[:WIDTH], style="bold")
+    timers = (
+        f"\nphase {view.phase:<9} since injection {_clock(view.injected_at, now)}"
+        f"   since symptom {_clock(view.symptom_at, now)}"
+    )
+    line.append(timers)
+    if view.reverted:
+        line.append(f"   reverted by {view.reverted}", style="green")
+    return line
+
+
+def _signal_table(view: PanelView) -> Table:
+    table = Table(box=None, padding=(0, 1), show_edge=False, width=WIDTH)
+    table.add_column("signal", max_width=30, no_wrap=True, overflow="ellipsis")
+    table.add_column("baseline", justify="right", no_wrap=True)
+    table.add_column("now", justify="right", no_wrap=True)
+    table.add_column("state", no_wrap=True)
+    for index, row in enumerate(list(view.signals.values())[:MAX_SIGNALS]):
+        style = {"SYMPTOM": "bold red", "recovered": "green"}.get(row.state, "")
+        table.add_row(
+            signal_label(index) if view.blind else row.name,
+            _num(row.baseline, row.unit),
+            _num(row.value, row.unit),
+            Text(row.state, style),
+        )
+    return table
+
+
+def _alerts(view: PanelView) -> Text:
+    if not view.alerts:
+        return Text("alerts: none firing", style="dim")
+    names = ", ".join(f"{n} ({s})" for n, s in view.alerts.items())
+    return Text(f"alerts: {names}"[:WIDTH], style="bold red")
+
+
+def _checklist(view: PanelView) -> Text:
+    out = Text()
+    for number, item in enumerate(CHECKLIST, start=1):
+        mark = "x" if number in view.ticked else " "
+        line = Text(f"[{mark}] {number} {item}", style="green" if mark == "x" else "")
+        found = view.found.get(number)
+        if found:
+            line.append(": ")
+            line.append_text(Text.from_markup(found))
+        line.truncate(WIDTH, overflow="ellipsis")
+        out.append_text(line)
+        if number < len(CHECKLIST):
+            out.append("\n")
+    return out
+
+
+def render(view: PanelView, now: datetime, prompt: str | None = None) -> RenderableType:
+    """The whole panel: at most 24 lines of at most 80 columns."""
+    parts: list[RenderableType] = [_header(view, now), _signal_table(view), _alerts(view)]
+    parts.append(Text("first five minutes", style="bold underline"))
+    parts.append(_checklist(view))
+    if view.hint:
+        parts.append(Text(view.hint[:WIDTH], style="bold magenta", no_wrap=True))
+    for line in view.last_words[-2:]:
+        parts.append(Text(line[:WIDTH], style="cyan", no_wrap=True, overflow="ellipsis"))
+    if view.ended:
+        parts.append(Text(f"drill ended: {view.ended}", style="bold"))
+    elif prompt is not None:
+        parts.append(Text("> " + f"{prompt}_"[-(WIDTH - 2) :], style="bold yellow"))
+    else:
+        parts.append(Text(KEYS, style="dim"))
+    return Group(*parts)

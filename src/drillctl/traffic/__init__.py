@@ -1,0 +1,1 @@
+"""The traffic generator that keeps the target busy during a drill."""

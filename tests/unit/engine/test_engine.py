@@ -1,0 +1,235 @@
+"""The engine's state machine with a fake observer, fake faults and a fake clock."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+from engine_fakes import rig, scenario, spike
+
+from drillctl.operator.responder import Action
+
+
+def _phases(r) -> list[str]:
+    return [d["phase"] for d in r.of("phase")]
+
+
+def test_unattended_drill_passes_and_journals_every_step(tmp_path: Path) -> None:
+    r = rig(
+        tmp_path, spike(8, 30)
+    )  # baseline 0-5 s, injected at 5 s, waiting high from 8 s to 30 s
+    outcome = asyncio.run(r.engine.run())
+    assert (outcome.exit_code, outcome.result) == (0, "passed"), outcome.reason
+    assert _phases(r) == [
+        "preflight",
+        "traffic",
+        "baseline",
+        "inject",
+        "observe",
+        "revert",
+        "recover",
+        "report",
+    ]
+    assert r.faults.reverts == ["engine"]
+    assert r.types()[0] == "run.started" and r.types()[-1] == "run.ended"
+    assert r.of("run.ended")[0] == {
+        "exit_code": 0,
+        "result": "passed",
+        "reason": "every expectation met",
+    }
+    auto = r.of("hypothesis.auto")[0]
+    assert "waiting moved first" in auto["text"] and "ebit-api had 'die'" in auto["text"]
+    assert r.of("hypothesis.verdict")[0]["matched"] is True  # "ebit-api" from the container event
+    assert {d["name"]: d["passed"] for d in r.of("expectation")} == {
+        "symptom": True,
+        "recovered": True,
+    }
+    revert_at = next(e.ts for e in r.journal.events if e.type == "fault.revert-started")
+    inject_at = next(e.ts for e in r.journal.events if e.type == "fault.inject-started")
+    assert (revert_at - inject_at).total_seconds() == 20  # the declared duration
+
+
+def test_preflight_problem_injects_nothing_and_exits_2(tmp_path: Path) -> None:
+    r = rig(tmp_path, spike(8, 30), problems=["unknown service ebit-apii (services: ebit-api)"])
+    outcome = asyncio.run(r.engine.run())
+    assert (outcome.exit_code, outcome.result) == (2, "invalid")
+    assert "unknown service ebit-apii" in outcome.reason
+    assert not [t for t in r.types() if t.startswith("fault.")]
+
+
+def test_symptom_during_baseline_exits_5_and_injects_nothing(tmp_path: Path) -> None:
+    r = rig(tmp_path, spike(0, 100))
+    outcome = asyncio.run(r.engine.run())
+    assert (outcome.exit_code, outcome.result) == (5, "not-steady")
+    assert "nothing was injected" in outcome.reason
+    assert "fault.inject-started" not in r.types()
+
+
+def test_no_symptom_fails_with_exit_1_naming_the_expectation(tmp_path: Path) -> None:
+    scn = scenario(expect={"symptom_within": "10s"})
+    r = rig(tmp_path, spike(1000, 1001), scn=scn)
+    outcome = asyncio.run(r.engine.run())
+    assert (outcome.exit_code, outcome.result) == (1, "failed")
+    assert outcome.reason == "expectation failed: symptom, recovered"
+    symptom = next(d for d in r.of("expectation") if d["name"] == "symptom")
+    assert symptom["detail"] == "no signal showed the symptom within 10s of the injection"
+    assert "hypothesis.auto" not in r.types()
+    # it did not wait the whole recovery timeout for a symptom that had to come within 10 s
+    assert (r.journal.events[-1].ts - r.journal.events[0].ts).total_seconds() < 40
+
+
+def test_responder_revert_comes_before_the_declared_duration(tmp_path: Path) -> None:
+    r = rig(tmp_path, spike(8, 14), mode="interactive")
+
+    async def go():
+        task = asyncio.create_task(r.engine.run())
+        while "symptom" not in r.types():
+            await asyncio.sleep(0)
+        r.engine.responder_action(Action("responder.ack"))
+        r.engine.responder_action(
+            Action("responder.hypothesis", {"text": "the consumer ebit-api is down"})
+        )
+        r.engine.responder_action(Action("responder.revert", command="revert"))
+        return await task
+
+    outcome = asyncio.run(go())
+    assert outcome.exit_code == 0, outcome.reason
+    assert r.faults.reverts == ["responder"]
+    assert r.of("hypothesis.verdict")[-1] == {
+        "matched": True,
+        "keywords_hit": ["consumer", "ebit-api"],
+        "by": "drillctl",
+    }
+    assert r.types().index("responder.revert") < r.types().index("fault.revert-started")
+
+
+def test_interactive_drill_without_ack_or_hypothesis_is_not_a_pass(tmp_path: Path) -> None:
+    scn = scenario(recovery={"timeout": "10s"})
+    r = rig(tmp_path, spike(8, 30), mode="interactive", scn=scn)
+    r.engine.options.max_duration = r.engine.options.max_duration / 15  # a 1-minute cap
+    outcome = asyncio.run(r.engine.run())
+    assert outcome.exit_code == 1
+    assert outcome.result == "passed"  # the stack did its part; the report turns it into incomplete
+    assert (
+        outcome.reason
+        == "incomplete: the responder never acknowledged; the responder stated no hypothesis"
+    )
+    assert r.of("guardrail")[-1]["name"] == "max_duration"
+
+
+def test_abort_reverts_and_exits_3(tmp_path: Path) -> None:
+    r = rig(tmp_path, spike(8, 30), mode="interactive")
+
+    async def go():
+        task = asyncio.create_task(r.engine.run())
+        while "fault.injected" not in r.types():
+            await asyncio.sleep(0)
+        r.engine.responder_action(Action("responder.abort", command="abort"))
+        return await task
+
+    outcome = asyncio.run(go())
+    assert (outcome.exit_code, outcome.result) == (3, "aborted")
+    assert r.faults.reverts == ["responder"]
+
+
+def test_abort_if_guardrail_reverts_and_exits_3(tmp_path: Path) -> None:
+    scn = scenario(guardrails={"abort_if": [{"signal": "waiting", "above": 400}]})
+    r = rig(tmp_path, spike(8, 30), scn=scn)
+    outcome = asyncio.run(r.engine.run())
+    assert (outcome.exit_code, outcome.result) == (3, "aborted")
+    assert r.faults.reverts == ["guardrail"]
+    assert r.of("guardrail")[0]["name"] == "abort_if:waiting"
+    assert "crossed the abort threshold" in outcome.reason
+
+
+def test_failed_revert_exits_4(tmp_path: Path) -> None:
+    r = rig(tmp_path, spike(8, 30), fail_revert=True)
+    outcome = asyncio.run(r.engine.run())
+    assert (outcome.exit_code, outcome.result) == (4, "revert-failed")
+    assert "drillctl recover" in outcome.reason
+
+
+def test_failed_injection_is_reverted_and_exits_2(tmp_path: Path) -> None:
+    r = rig(tmp_path, spike(8, 30), fail_inject=True)
+    outcome = asyncio.run(r.engine.run())
+    assert (outcome.exit_code, outcome.result) == (2, "invalid")
+    assert r.faults.reverts == ["engine"]
+
+
+def test_cancellation_reverts_by_signal_and_exits_3(tmp_path: Path) -> None:
+    r = rig(tmp_path, spike(8, 30))
+
+    async def go():
+        task = asyncio.create_task(r.engine.run())
+        while "fault.injected" not in r.types():
+            await asyncio.sleep(0)
+        task.cancel()
+        return await task
+
+    outcome = asyncio.run(go())
+    assert (outcome.exit_code, outcome.result) == (3, "aborted")
+    assert r.faults.reverts == ["signal"]
+    assert r.types()[-1] == "run.ended"
+
+
+def test_wrong_expected_cause_is_a_mismatch(tmp_path: Path) -> None:
+    scn = scenario(root_cause={"summary": "the disk is full", "keywords": ["disk", "full"]})
+    r = rig(tmp_path, spike(8, 30), scn=scn)
+    asyncio.run(r.engine.run())
+    assert r.of("hypothesis.verdict")[0] == {"matched": False, "keywords_hit": [], "by": "drillctl"}
+
+
+def test_invariants_are_expectations(tmp_path: Path) -> None:
+    scn = scenario(
+        expect={
+            "invariants": [
+                {
+                    "name": "jobs_lost",
+                    "source": "prometheus",
+                    "query": "ebit_bets_lost",
+                    "equals": 0,
+                }
+            ]
+        }
+    )
+    r = rig(tmp_path, spike(8, 30), scn=scn)
+    r.observer.invariant_values["jobs_lost"] = 2.0
+    outcome = asyncio.run(r.engine.run())
+    assert outcome.exit_code == 1
+    inv = next(d for d in r.of("expectation") if d["name"] == "invariant:jobs_lost")
+    assert inv["passed"] is False and inv["actual"] == 2.0
+
+
+def test_recurrence_search_lands_as_runbook_evidence(tmp_path: Path) -> None:
+    r = rig(tmp_path, spike(8, 30))
+    asyncio.run(r.engine.run())
+    runbook = next(d for d in r.of("evidence") if d["kind"] == "runbook")
+    assert runbook["items"][0]["path"] == "runbooks/queue.md"
+    assert "runbook runbooks/queue.md matches" in r.of("hypothesis.auto")[0]["text"]
+
+
+def _lost_invariant(measure: str) -> dict[str, Any]:
+    lost = {"name": "lost", "source": "prometheus", "query": "max(ebit_bets_lost)", "equals": 0}
+    return {"invariants": [{**lost, "measure": measure}]}
+
+
+def test_a_change_invariant_ignores_losses_from_before_the_drill(tmp_path: Path) -> None:
+    r = rig(tmp_path, spike(8, 30), scn=scenario(expect=_lost_invariant("change")))
+    r.observer.invariant_values["lost"] = 7.0  # earlier incidents' losses, unchanged by the drill
+    assert asyncio.run(r.engine.run()).exit_code == 0
+    inv = next(d for d in r.of("expectation") if d["name"] == "invariant:lost")
+    assert inv["passed"] is True and inv["actual"] == 0.0
+
+
+def test_a_change_invariant_fails_on_growth_during_the_drill(tmp_path: Path) -> None:
+    r = rig(tmp_path, spike(8, 30), scn=scenario(expect=_lost_invariant("change")))
+    readings = iter([7.0, 10.0])  # just before the injection, then at the end
+
+    async def read(inv: Any) -> float:
+        return next(readings)
+
+    r.observer.invariant = read  # type: ignore[method-assign]
+    assert asyncio.run(r.engine.run()).exit_code == 1
+    inv = next(d for d in r.of("expectation") if d["name"] == "invariant:lost")
+    assert inv["passed"] is False and inv["actual"] == 3.0
