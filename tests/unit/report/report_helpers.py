@@ -45,6 +45,4 @@ def without(events: list[Event], *types: str) -> list[Event]:
 
 def replace_data(events: list[Event], type_: str, **data: Any) -> list[Event]:
     """Events with ``data`` merged into every event of ``type_``."""
-    return [
-        with_data(e, **data) if e.type == type_ else e for e in events
-    ]
+    return [with_data(e, **data) if e.type == type_ else e for e in events]

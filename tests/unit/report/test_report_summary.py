@@ -279,9 +279,7 @@ def test_blind_report_takes_title_and_expected_cause_from_the_reveal() -> None:
         "runbook": "runbooks/bullmq-backpressure.md",
     }
     events = [
-        with_data(e, scenario="bullmq-backpressure", **details)
-        if e.type == "blind.revealed"
-        else e
+        with_data(e, scenario="bullmq-backpressure", **details) if e.type == "blind.revealed" else e
         for e in load("blind")
     ]
     s = summarize(events)
