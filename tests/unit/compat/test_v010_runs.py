@@ -58,3 +58,10 @@ def test_report_text_formats_read_as_010_wrote_them(state: Path, run_id: str, fm
     result = drillctl(state, "report", run_id, "--format", fmt)
     assert result.exit_code == 0, result.output
     assert result.stdout == (V010 / "expected" / f"{run_id}.{fmt}.txt").read_text()
+
+
+def test_history_lists_the_010_runs_as_010_did(state: Path) -> None:
+    shutil.copy(V010 / "history.sqlite", state / "history.sqlite")
+    result = CliRunner().invoke(app, ["--state-dir", str(state), "history"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (V010 / "expected" / "history.txt").read_text()
