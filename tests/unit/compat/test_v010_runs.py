@@ -65,3 +65,12 @@ def test_history_lists_the_010_runs_as_010_did(state: Path) -> None:
     result = CliRunner().invoke(app, ["--state-dir", str(state), "history"], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     assert result.stdout == (V010 / "expected" / "history.txt").read_text()
+
+
+def test_recover_finds_the_fault_a_killed_010_run_left_and_plans_its_revert(state: Path) -> None:
+    for run in (V010 / "unrecovered").iterdir():
+        shutil.copytree(run, state / "runs" / run.name)
+    result = CliRunner().invoke(app, ["--state-dir", str(state), "recover"])
+    assert result.exit_code == 2, result.output  # no terminal to ask, no --yes: nothing reverted
+    plan = (V010 / "expected" / "recover.txt").read_text().splitlines()[:3]
+    assert result.stdout.splitlines()[:3] == plan
