@@ -12,7 +12,8 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from drillctl.cli.app import app
-from drillctl.core.events import RunStarted
+from drillctl.core.errors import EXIT_CODES
+from drillctl.core.events import RunResult, RunStarted
 from drillctl.core.journal import read_journal
 
 V010 = Path(__file__).resolve().parents[2] / "fixtures" / "journals" / "v010"
@@ -74,3 +75,9 @@ def test_recover_finds_the_fault_a_killed_010_run_left_and_plans_its_revert(stat
     assert result.exit_code == 2, result.output  # no terminal to ask, no --yes: nothing reverted
     plan = (V010 / "expected" / "recover.txt").read_text().splitlines()[:3]
     assert result.stdout.splitlines()[:3] == plan
+
+
+@pytest.mark.parametrize("run_id", RUNS)
+def test_the_exit_code_table_gives_the_010_exit_code_of_each_result(run_id: str) -> None:
+    then = json.loads((V010 / "expected" / f"{run_id}.json.txt").read_text())
+    assert EXIT_CODES[RunResult(then["result"])] == then["exit_code"]
