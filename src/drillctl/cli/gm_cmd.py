@@ -14,6 +14,7 @@ master never writes the journal. After the end, a verdict is recorded with
 
 from __future__ import annotations
 
+import json
 import os
 import select
 import sys
@@ -26,7 +27,7 @@ import typer
 from drillctl.cli.scenario_cmds import guarded
 from drillctl.context import Context
 from drillctl.core.errors import DrillError
-from drillctl.core.journal import JOURNAL_NAME, Event
+from drillctl.core.journal import JOURNAL_NAME, Event, load_line
 from drillctl.operator.blind import read_sealed
 from drillctl.operator.gm import QUIT, GmView, action, briefing, parse_command
 from drillctl.operator.gm_channel import GmAction, send
@@ -122,7 +123,7 @@ class JournalTail:
         events = []
         for line in complete.splitlines():
             try:
-                events.append(Event.model_validate_json(line))
+                events.append(load_line(json.loads(line)))
             except ValueError:
                 continue
         return events

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import IntEnum
 
+from drillctl.core.events import RunResult
+
 
 class ExitCode(IntEnum):
     OK = 0  # every expectation met
@@ -17,6 +19,17 @@ class ExitCode(IntEnum):
     ABORTED = 3  # a guardrail or the operator stopped the drill; faults reverted
     REVERT_FAILED = 4  # a revert failed: the stack may be degraded
     NOT_STEADY = 5  # symptom already present during the baseline; nothing injected
+
+
+# the one table from a run's result to the process's exit code (engine and report still carry both)
+EXIT_CODES: dict[RunResult, ExitCode] = {
+    RunResult.PASSED: ExitCode.OK,
+    RunResult.FAILED: ExitCode.EXPECTATION_FAILED,
+    RunResult.INVALID: ExitCode.INVALID,
+    RunResult.ABORTED: ExitCode.ABORTED,
+    RunResult.REVERT_FAILED: ExitCode.REVERT_FAILED,
+    RunResult.NOT_STEADY: ExitCode.NOT_STEADY,
+}
 
 
 class DrillError(Exception):

@@ -7,70 +7,35 @@ done. Reports, the timeline, JUnit, history and ``recover`` are all computed fro
 
 Data is passed through the run's ``Redactor`` before it is written: no secret is ever journalled.
 
-Event types and their ``data`` (the contract between the engine, faults, observer, reports):
-
-run lifecycle
-  run.started        run_id, scenario{name,title,severity,description,objective,root_cause{summary,
-                     keywords},runbook}, scenario_file, mode: interactive|unattended,
-                     operator, target{driver,project,project_dir,files}, seed, blind (bool),
-                     drillctl_version, dashboards{title: url} (deep links for the drill window)
-  phase              phase: preflight|traffic|baseline|inject|observe|revert|recover|report
-  run.ended          exit_code (int), reason (str),
-                     result: passed|failed|aborted|revert-failed|not-steady|invalid
-faults (``fault`` is the 0-based index of the fault in the scenario; ``id`` its name or type)
-  fault.inject-started  fault, id, type, plan (one line), undo{...} (enough for a later process
-                        to revert: written BEFORE the fault acts)
-  fault.injected        fault, id, result{...}  (e.g. a host-command's pid, a storm's counts)
-  fault.inject-failed   fault, id, error
-  fault.revert-started  fault, id, by: engine|responder|guardrail|signal|recover|game-master
-  fault.reverted        fault, id, result{...}
-  fault.revert-failed   fault, id, error, state (what the stack is left in), todo (what to run)
-target
-  container          service, action (die|start|stop|kill|pause|unpause|health_status...),
-                     at (engine's own time, ISO 8601), container_id
-observer
-  source.unavailable source, reason           source.available   source
-  baseline           signal, centre, spread, samples (count), unit, primary (bool: judges
-                     steadiness, detection and recovery)
-  sample             signal, value (float | null), at (ISO 8601 of the sample)
-  symptom            signal, value, baseline, rule (text), first_breach_at, confirmed_at
-  recovered          signal, value, baseline, first_normal_at, confirmed_at
-  alert              name, state: pending|firing|resolved, source: prometheus|alertmanager,
-                     active_at, labels{}
-  evidence           kind: log|trace|dashboard|runbook|probe|storm, source, summary, items[...]
-traffic
-  traffic.stats      window_s, sent, ok, errors, p50_ms, p95_ms, by_kind{}
-responder / game master / verdicts
-  responder.ack | responder.page | responder.revert | responder.abort    (no data)
-  responder.hypothesis | responder.decision | responder.note             text
-  responder.checklist                                                     item
-  hypothesis.auto    text, evidence[...], seconds (time it took to form)
-  hypothesis.verdict matched (bool), keywords_hit[...], by ("drillctl" or a person's name)
-  expectation        name, passed (bool), detail, expected, actual
-  guardrail          name, reason
-  gm.hint            text, by          gm.extend  seconds, by       gm.end-fault  by
-  gm.verdict         verdict: correct|incorrect, by     gm.debrief  text, by
-  blind.revealed     scenario (name)
+The event types and their fields are the models of ``drillctl.core.events`` (the contract).
+A line that is not JSON, has an unknown type or does not fit its model is kept out of the run
+and counted (``JournalRead.unreadable``): every report says how many lines it could not read.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, TypeAdapter
 
 from drillctl.core.clock import Clock, SystemClock
+from drillctl.core.events import ENVELOPE, UNSET, Event, JournalEvent
 from drillctl.core.redact import Redactor
 
 JOURNAL_NAME = "journal.jsonl"
 
+_EVENT: TypeAdapter[Event] = TypeAdapter(Event)
 
-class Event(BaseModel):
+
+class Line(BaseModel):
+    """One journal line as written: the envelope and the event's fields under ``data``."""
+
     model_config = ConfigDict(frozen=True)
 
     seq: int
@@ -78,6 +43,45 @@ class Event(BaseModel):
     mono: float
     type: str
     data: dict[str, Any] = {}
+
+
+def load_line(line: Mapping[str, Any]) -> Event:
+    """A line read from a journal file, migrated from older schemas; raises ValueError."""
+    data = dict(line.get("data") or {})
+    if line.get("type") == "run.started":
+        data.setdefault("schema_version", 1)  # 0.1.0 wrote no version (and no other change)
+    return parse_line({**line, "data": data})
+
+
+def parse_line(line: Mapping[str, Any]) -> Event:
+    """A line's JSON object (current schema) as a typed event; raises ValueError."""
+    data = dict(line.get("data") or {})
+    kind = line.get("type")
+    fields = {_field_name(kind, k): v for k, v in data.items() if k not in ENVELOPE or k == "type"}
+    envelope = {k: line.get(k) for k in ENVELOPE}
+    return _EVENT.validate_python({**fields, **envelope})
+
+
+def _field_name(kind: object, key: str) -> str:
+    # the one clash: fault.inject-started's data.type (the fault type) vs the event's type
+    return "fault_type" if key == "type" and kind == "fault.inject-started" else key
+
+
+def make_event(event: JournalEvent | str, **data: Any) -> Event:
+    """``event`` as a typed, unstamped event; a type name and its data are validated into one."""
+    kind, fields = (event, data) if isinstance(event, str) else (event.type, event.data)
+    return parse_line({"seq": 0, "ts": UNSET, "mono": 0.0, "type": kind, "data": fields})
+
+
+def with_data(event: JournalEvent, **data: Any) -> Event:
+    """``event`` with some of its fields replaced (keys as in the line's ``data``)."""
+    line = {k: getattr(event, k) for k in ENVELOPE}
+    return parse_line({**line, "data": {**event.data, **data}})
+
+
+def to_line(event: JournalEvent) -> str:
+    line = Line(seq=event.seq, ts=event.ts, mono=event.mono, type=event.type, data=event.data)
+    return line.model_dump_json()
 
 
 class Journal:
@@ -94,19 +98,24 @@ class Journal:
         _end_torn_line(path)
         self._file = path.open("a", encoding="utf-8")
 
-    def append(self, type_: str, **data: Any) -> Event:
+    def append(self, event: JournalEvent | str, **data: Any) -> Event:
+        """Stamp, redact and write ``event``; returns it as written. ``append("type", **data)``
+        is the 0.1.0 form, kept while readers and writers move to the models."""
         self._seq += 1
-        event = Event(
-            seq=self._seq,
-            ts=self._clock.now(),
-            mono=self._clock.monotonic(),
-            type=type_,
-            data=self._redactor.redact_obj(data),
+        kind, fields = (event, data) if isinstance(event, str) else (event.type, event.data)
+        stamped = parse_line(  # validated again after redaction: the event as written
+            {
+                "seq": self._seq,
+                "ts": self._clock.now(),
+                "mono": self._clock.monotonic(),
+                "type": kind,
+                "data": self._redactor.redact_obj(fields),
+            }
         )
-        self._file.write(event.model_dump_json() + "\n")
+        self._file.write(to_line(stamped) + "\n")
         self._file.flush()
         os.fsync(self._file.fileno())
-        return event
+        return stamped
 
     def close(self) -> None:
         self._file.close()
@@ -129,18 +138,33 @@ def _end_torn_line(path: Path) -> None:
             handle.write(b"\n")
 
 
-def iter_events(path: Path) -> Iterator[Event]:
-    """Read a journal; a torn last line (hard kill mid-write) is skipped, not fatal."""
+@dataclass
+class JournalRead:
+    """A journal as read: its events, and how many lines could not be read (torn, not JSON,
+    an unknown type, or not fitting the type's model)."""
+
+    events: list[Event] = field(default_factory=list)
+    unreadable: int = 0
+
+
+def read_journal(path: Path) -> JournalRead:
+    read = JournalRead()
     # errors="replace": a write torn inside a multi-byte character must not stop the reader
     with path.open(encoding="utf-8", errors="replace") as handle:
         for line in handle:
             if not line.strip():
                 continue
             try:
-                yield Event.model_validate(json.loads(line))
-            except (ValueError, TypeError, RecursionError):  # RecursionError: "[[[[..." 5000 deep
-                continue
+                read.events.append(load_line(json.loads(line)))
+            except (ValueError, TypeError, AttributeError, RecursionError):  # "[[[[..." 5000 deep
+                read.unreadable += 1
+    return read
+
+
+def iter_events(path: Path) -> Iterator[Event]:
+    """The events of a journal; lines it cannot read are skipped (``read_journal`` counts them)."""
+    yield from read_journal(path).events
 
 
 def read_events(path: Path) -> list[Event]:
-    return list(iter_events(path))
+    return read_journal(path).events

@@ -107,11 +107,11 @@ FIELD_NOTES: dict[str, str] = {
     "HostCommandParams.env": "extra environment variables for the process",
     "HostCommandParams.stop_signal": "signal sent to its process group on revert (then SIGKILL)",
     # journal
-    "Event.seq": "1, 2, 3... in the order appended",
-    "Event.ts": "wall clock, UTC, ISO 8601",
-    "Event.mono": "monotonic clock, seconds (durations are computed from it)",
-    "Event.type": "the event type (below)",
-    "Event.data": "the event's fields (below); secrets are masked before writing",
+    "Line.seq": "1, 2, 3... in the order appended",
+    "Line.ts": "wall clock, UTC, ISO 8601",
+    "Line.mono": "monotonic clock, seconds (durations are computed from it)",
+    "Line.type": "the event type (below)",
+    "Line.data": "the event's fields (below); secrets are masked before writing",
     # configuration
     "ProjectConfig.profiles": "compose profiles enabled in every compose command drillctl runs",
     "ProjectConfig.driver": "target driver (`compose`)",

@@ -9,12 +9,17 @@ from typing import Annotated, Any, Union
 from pydantic import BaseModel, Field, create_model
 
 from drillctl import config
-from drillctl.core import journal
+from drillctl.core import events, journal
+from drillctl.core.events import event_models
 from drillctl.docs_gen.tables import (
     GENERATED,
+    default_text,
+    field_comments,
+    md,
     model_section,
     model_table,
     nested_models,
+    type_text,
 )
 from drillctl.faults import base as fault_base
 from drillctl.faults import registry
@@ -135,7 +140,7 @@ def _aliases() -> list[str]:
 
 JOURNAL_INTRO = """
 Each run appends to `.drillctl/runs/<run-id>/journal.jsonl`, one JSON object a line. This page
-is the vocabulary as the code defines it (`drillctl.core.journal`); the reports, the timeline,
+is the vocabulary as the code defines it (`drillctl.core.events`); the reports, the timeline,
 JUnit, the history and `drillctl recover` are all computed from these events.
 """
 
@@ -146,10 +151,11 @@ def _verbatim(title: str, anchor: str, module: object) -> str:
 
 
 def journal_page() -> str:
-    event = "\n".join(model_table(journal.Event, {}))
+    line = "\n".join(model_table(journal.Line, {}))
     sections = [
-        f"## One line: `Event` {{#event}}\n\n{event}\n",
-        _verbatim("Event types", "event-types", journal),
+        f"## One line {{#event}}\n\n{line}\n",
+        _verbatim("Event types", "event-types", events),
+        *(_event_section(model) for model in event_models()),
         _verbatim("The run directory", "run-directory", archive),
         _verbatim("report.json", "report-json", json_report),
         _verbatim("junit.xml", "junit-xml", junit),
@@ -158,8 +164,23 @@ def journal_page() -> str:
     return page("Journal and report formats", JOURNAL_INTRO, sections)
 
 
+def _event_section(model: type[events.JournalEvent]) -> str:
+    kind = model.model_fields["type"].default
+    doc = " ".join(inspect.cleandoc(model.__doc__ or "").split())
+    rows = ["| key | type | default | meaning |", "|---|---|---|---|"]
+    comments = field_comments(model)
+    for name, field in model.model_fields.items():
+        if name in events.ENVELOPE:
+            continue
+        key, kind = model.data_keys.get(name, name), type_text(field.annotation, {})
+        meaning = comments.get(name, "")
+        rows.append(f"| `{key}` | {md(kind)} | {md(default_text(field))} | {md(meaning)} |")
+    table = "\n".join(rows) if len(rows) > 2 else "No fields."
+    return f"### `{kind}` {{#{kind.replace('.', '-')}}}\n\n{doc}\n\n{table}\n"
+
+
 def documented_models() -> list[type[BaseModel]]:
     """Every model whose fields the generated pages list."""
-    models = [*nested_models(builtin_scenario_model()), fault_base.FaultParams, journal.Event]
+    models = [*nested_models(builtin_scenario_model()), fault_base.FaultParams, journal.Line]
     models += [f.annotation for f in config.Settings.model_fields.values()]
     return [m for m in models if isinstance(m, type) and issubclass(m, BaseModel)]

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from drillctl.core.events import JournalEvent
 from drillctl.core.journal import Event, Journal
 
 
@@ -22,8 +23,8 @@ class LiveJournal(Journal):
         super().__init__(*args, **kwargs)
         self.events: list[Event] = []
 
-    def append(self, type_: str, **data: Any) -> Event:
-        event = super().append(type_, **data)
+    def append(self, event: JournalEvent | str, **data: Any) -> Event:
+        event = super().append(event, **data)
         self.events.append(event)
         return event
 

@@ -42,6 +42,8 @@ from pathlib import Path
 from typing import Any
 
 from drillctl.core.errors import ConfigError
+from drillctl.core.events import BlindRevealed, JournalEvent, RunEnded, RunStarted
+from drillctl.core.journal import Event, make_event
 from drillctl.core.redact import Redactor
 from drillctl.engine.plan import build_plan, render_plan
 from drillctl.engine.ports import LiveJournal
@@ -237,15 +239,16 @@ class BlindJournal(LiveJournal):
         self.hooks = _Hooks()
         self._revealed = False
 
-    def append(self, type_: str, **data: Any) -> Any:
-        if type_ == "run.started":
-            data = masked_started(data)
-        elif type_ == "run.ended" and not self._revealed:
+    def append(self, event: JournalEvent | str, **data: Any) -> Event:
+        typed = make_event(event, **data)
+        if isinstance(typed, RunStarted):
+            typed = make_event(typed.type, **masked_started(typed.data))
+        elif isinstance(typed, RunEnded) and not self._revealed:
             for hook in self.hooks.before_end:
                 hook()
             self._revealed = True
-            super().append("blind.revealed", **self._reveal)
-        return super().append(type_, **data)
+            super().append(BlindRevealed(**self._reveal))
+        return super().append(typed)
 
 
 def open_journal(

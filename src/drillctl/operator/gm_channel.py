@@ -93,7 +93,7 @@ def _parse(line: bytes) -> GmAction | None:
 
 
 class _Journal(Protocol):
-    def append(self, type_: str, **data: Any) -> Any: ...
+    def append(self, event: str, **data: Any) -> Any: ...
 
 
 class Drill(Protocol):

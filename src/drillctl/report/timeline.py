@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from drillctl.core.events import Alert, AlertState
 from drillctl.core.journal import Event
 from drillctl.report.fmt import number, one_line, seconds, truncate, with_unit
 from drillctl.report.model import TimelineEntry
@@ -39,10 +40,10 @@ def build_timeline(
 
 def _without_alert_echoes(events: Iterable[Event]) -> Iterable[Event]:
     """Prometheus and Alertmanager both report each alert transition; show it once, first seen."""
-    state: dict[str, Any] = {}
+    state: dict[str, AlertState] = {}
     for event in events:
-        if event.type == "alert":
-            name, now = event.data.get("name"), event.data.get("state")
+        if isinstance(event, Alert):
+            name, now = event.name, event.state
             if state.get(name) == now:
                 continue
             state[name] = now

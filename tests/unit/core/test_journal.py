@@ -5,7 +5,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from drillctl.core.clock import FakeClock
-from drillctl.core.journal import Journal, read_events
+from drillctl.core.events import SCHEMA_VERSION, RunStarted
+from drillctl.core.journal import Journal, read_events, read_journal
 from drillctl.core.redact import MASK, Redactor
 
 START = datetime(2026, 1, 1, 12, 0, 0, tzinfo=UTC)
@@ -51,13 +52,17 @@ def test_data_is_redacted_before_it_is_written(tmp_path: Path) -> None:
     with Journal(path, clock=FakeClock(), redactor=redactor) as journal:
         journal.append(
             "fault.injected",
-            argv=["redis-cli", "-a", "cache", "FLUSHDB"],
-            note="token s3cr3t-token used",
-            env={"ADMIN_DEFAULT_PASSWORD": "wrong"},
+            fault=0,
+            id="flush",
+            result={
+                "argv": ["redis-cli", "-a", "cache", "FLUSHDB"],
+                "note": "token s3cr3t-token used",
+                "env": {"ADMIN_DEFAULT_PASSWORD": "wrong"},
+            },
         )
     text = path.read_text(encoding="utf-8")
     assert "s3cr3t-token" not in text and "cache" not in text and "wrong" not in text
-    data = read_events(path)[0].data
+    data = read_events(path)[0].data["result"]
     assert data["argv"] == ["redis-cli", "-a", MASK, "FLUSHDB"]
     assert data["note"] == f"token {MASK} used"
     assert data["env"] == {"ADMIN_DEFAULT_PASSWORD": MASK}
@@ -81,8 +86,9 @@ def test_a_torn_last_line_is_skipped_and_the_next_append_is_not_lost(tmp_path: P
     with path.open("a", encoding="utf-8") as handle:  # hard kill in the middle of a write
         handle.write('{"seq": 3, "ts": "2026-01-01T12:0')
     assert [e.type for e in read_events(path)] == ["run.started", "fault.inject-started"]
+    assert read_journal(path).unreadable == 1  # the torn line is counted, not silently lost
     with Journal(path, clock=FakeClock()) as journal:
-        journal.append("fault.reverted", fault=0, by="recover")
+        journal.append("fault.reverted", fault=0)
     events = read_events(path)
     assert [e.type for e in events] == ["run.started", "fault.inject-started", "fault.reverted"]
     assert events[-1].seq == 3
@@ -105,3 +111,18 @@ def test_blank_lines_and_garbage_lines_are_ignored(tmp_path: Path) -> None:
     with path.open("a", encoding="utf-8") as handle:
         handle.write("\n   \nnot json\n[1, 2]\n")
     assert [e.type for e in read_events(path)] == ["run.started"]
+
+
+def test_run_started_carries_the_schema_version_and_a_010_journal_reads_as_version_1(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "journal.jsonl"
+    with Journal(path, clock=FakeClock()) as journal:
+        journal.append(RunStarted(run_id="r1", scenario={"name": "s"}))
+    assert json.loads(path.read_text())["data"]["schema_version"] == SCHEMA_VERSION == 2
+    old = tmp_path / "old.jsonl"
+    line = {"seq": 1, "ts": "2026-01-01T12:00:00Z", "mono": 1.0, "type": "run.started"}
+    old.write_text(json.dumps(line | {"data": {"run_id": "r0", "mode": "unattended"}}) + "\n")
+    [started] = read_events(old)
+    assert isinstance(started, RunStarted)
+    assert (started.schema_version, started.run_id, started.mode) == (1, "r0", "unattended")

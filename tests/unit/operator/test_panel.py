@@ -5,6 +5,7 @@ from __future__ import annotations
 from drill_events import Events, drill
 from rich.console import Console
 
+from drillctl.core.journal import with_data
 from drillctl.operator.panel import PanelView, render
 from drillctl.operator.responder import Action, KeyHandler
 
@@ -23,17 +24,14 @@ def _screen(ev: Events, now_s: float, prompt: str | None = None) -> list[str]:
 
 def _busy_drill() -> Events:
     ev = drill(symptom_at=8, recovered_at=None)
-    ev.events[0] = ev.events[0].model_copy(
-        update={
-            "data": {
-                "run_id": "r1",
-                "scenario": {"name": "bullmq-backpressure", "severity": "P2"},
-                "dashboards": {
-                    "ebit-perf-test": "http://g/d/a?from=1&to=2",
-                    "perf-system": "http://g/d/b",
-                },
-            }
-        }
+    ev.events[0] = with_data(
+        ev.events[0],
+        run_id="r1",
+        scenario={"name": "bullmq-backpressure", "severity": "P2"},
+        dashboards={
+            "ebit-perf-test": "http://g/d/a?from=1&to=2",
+            "perf-system": "http://g/d/b",
+        },
     )
     ev.add(9, "sample", signal="waiting", value=340, at=Events.at(9))
     for i in range(6):

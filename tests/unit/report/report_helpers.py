@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from drillctl.core.journal import Event, read_events
+from drillctl.core.journal import Event, parse_line, read_events, with_data
 
 JOURNALS = Path(__file__).resolve().parents[2] / "fixtures" / "journals"
 NAMES = (
@@ -34,7 +34,8 @@ def with_events(events: list[Event], *extra: tuple[str, str, dict[str, Any]]) ->
     out = list(events)
     for at, type_, data in extra:
         ts = datetime.fromisoformat(at.replace("Z", "+00:00"))
-        out.append(Event(seq=len(out) + 1, ts=ts, mono=0.0, type=type_, data=data))
+        line = {"seq": len(out) + 1, "ts": ts, "mono": 0.0, "type": type_, "data": data}
+        out.append(parse_line(line))
     return out
 
 
@@ -44,6 +45,4 @@ def without(events: list[Event], *types: str) -> list[Event]:
 
 def replace_data(events: list[Event], type_: str, **data: Any) -> list[Event]:
     """Events with ``data`` merged into every event of ``type_``."""
-    return [
-        e.model_copy(update={"data": {**e.data, **data}}) if e.type == type_ else e for e in events
-    ]
+    return [with_data(e, **data) if e.type == type_ else e for e in events]

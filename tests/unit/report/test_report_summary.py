@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
-from report_helpers import NAMES, load, with_events, without
+from pathlib import Path
 
+import pytest
+from report_helpers import JOURNALS, NAMES, load, with_events, without
+
+from drillctl.core.journal import read_journal, with_data
 from drillctl.report.summary import summarize
 
 
@@ -203,11 +206,14 @@ def test_journal_without_end_is_unfinished() -> None:
     assert s.result == "unfinished" and s.exit_code is None
 
 
-def test_unknown_event_types_are_ignored() -> None:
-    events = with_events(
-        load("passed-unattended"), ("2026-03-02T10:03:00Z", "future.thing", {"x": 1})
-    )
-    assert summarize(events).timeline[-1].type == "run.ended"
+def test_unknown_event_types_are_kept_out_and_counted(tmp_path: Path) -> None:
+    path = tmp_path / "journal.jsonl"
+    lines = (JOURNALS / "passed-unattended.jsonl").read_text(encoding="utf-8").splitlines()
+    unknown = '{"seq": 99, "ts": "2026-03-02T10:03:00Z", "mono": 0, "type": "future.thing"}'
+    path.write_text("\n".join([*lines[:-1], unknown, "not json", lines[-1]]) + "\n")
+    read = read_journal(path)
+    assert read.unreadable == 2
+    assert summarize(read.events).timeline[-1].type == "run.ended"
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -234,7 +240,7 @@ def test_secondary_signals_do_not_time_detection() -> None:
     events = with_events(load("passed-unattended"), ("2026-03-02T10:00:38Z", "symptom", early))
     assert summarize(events).durations.detect_s == 5.0  # every signal counts by default
     secondary = [
-        e.model_copy(update={"data": {**e.data, "primary": False}})
+        with_data(e, primary=False)
         if e.type == "baseline" and e.data["signal"] == "ebit_api_up"
         else e
         for e in events
@@ -273,9 +279,7 @@ def test_blind_report_takes_title_and_expected_cause_from_the_reveal() -> None:
         "runbook": "runbooks/bullmq-backpressure.md",
     }
     events = [
-        e.model_copy(update={"data": {"scenario": "bullmq-backpressure", **details}})
-        if e.type == "blind.revealed"
-        else e
+        with_data(e, scenario="bullmq-backpressure", **details) if e.type == "blind.revealed" else e
         for e in load("blind")
     ]
     s = summarize(events)

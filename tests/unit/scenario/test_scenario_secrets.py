@@ -44,7 +44,8 @@ def test_resolved_values_never_reach_the_journal(tmp_path: Path) -> None:
     resolved = resolve_secrets(load(FLUSH), {"REDIS_PASSWORD": "s3cr3t-pw"}, redactor)
     path = tmp_path / "journal.jsonl"
     with Journal(path, redactor=redactor) as journal:
-        journal.append("fault.injected", fault=0, plan=" ".join(argv(resolved)), dsn="x s3cr3t-pw")
+        plan = " ".join(argv(resolved))
+        journal.append("fault.inject-started", fault=0, plan=plan, undo={"dsn": "x s3cr3t-pw"})
     assert "s3cr3t-pw" not in path.read_text(encoding="utf-8")
     assert read_events(path)[0].data["plan"] == f"redis-cli -a {MASK} FLUSHDB"
 

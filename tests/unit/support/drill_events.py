@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from drillctl.core.journal import Event
+from drillctl.core.journal import Event, parse_line
 
 T0 = datetime(2026, 1, 1, 12, 0, 0, tzinfo=UTC)
 
@@ -23,7 +23,10 @@ class Events:
     def add(self, seconds: float, type_: str, **data: Any) -> Events:
         ts = T0 + timedelta(seconds=seconds)
         self.events.append(
-            Event(seq=len(self.events) + 1, ts=ts, mono=1000 + seconds, type=type_, data=data)
+            parse_line(
+                {"seq": len(self.events) + 1, "ts": ts, "mono": 1000 + seconds}
+                | {"type": type_, "data": data}
+            )
         )
         return self
 

@@ -1,0 +1,526 @@
+"""The journal's contract: one frozen model per event type, a discriminated union on ``type``.
+
+A journal line is ``{"seq", "ts", "mono", "type", "data": {...}}`` (the 0.1.0 layout, kept);
+in memory an event is flat: ``event.signal``, not ``event.data["signal"]``. Write with
+``journal.append(Symptom(signal=..., ...))`` (the journal stamps ``seq``, ``ts``, ``mono``);
+read with ``read_journal(path)``, which gives models and counts the lines it could not read.
+
+To add an event type: a model here (``type: Literal[...]``, a docstring saying what it means),
+listed in ``Event`` below; ``docs/reference/journal.md`` is generated from these docstrings.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = 2  # of the journal; absent in run.started means 1 (drillctl 0.1.0)
+ENVELOPE = frozenset({"seq", "ts", "mono", "type"})
+UNSET = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+class Phase(StrEnum):
+    """The engine's phases, in the order a drill goes through them."""
+
+    PREFLIGHT = "preflight"
+    TRAFFIC = "traffic"
+    BASELINE = "baseline"
+    INJECT = "inject"
+    OBSERVE = "observe"
+    REVERT = "revert"
+    RECOVER = "recover"
+    REPORT = "report"
+
+
+class RunResult(StrEnum):
+    """How a run ended; ``core.errors.EXIT_CODES`` maps each to the process exit code."""
+
+    PASSED = "passed"
+    FAILED = "failed"  # an expectation failed
+    ABORTED = "aborted"  # responder, guardrail, signal
+    REVERT_FAILED = "revert-failed"  # something is still broken: `drillctl recover`
+    NOT_STEADY = "not-steady"  # the baseline was not steady: nothing injected
+    INVALID = "invalid"  # the scenario or the configuration was wrong
+
+
+class RevertedBy(StrEnum):
+    """Who or what started a revert."""
+
+    ENGINE = "engine"  # the fault's time was up, or the drill ended
+    RESPONDER = "responder"
+    GUARDRAIL = "guardrail"
+    SIGNAL = "signal"  # Ctrl-C, SIGTERM
+    RECOVER = "recover"  # `drillctl recover`, after the drill's process died
+    GAME_MASTER = "game-master"
+
+
+class FaultState(StrEnum):
+    """Where a fault is, as its events tell it."""
+
+    INJECTING = "injecting"  # inject-started: the undo is written, the fault may be acting
+    INJECTED = "injected"
+    INJECT_FAILED = "inject-failed"
+    REVERTING = "reverting"
+    REVERTED = "reverted"
+    REVERT_FAILED = "revert-failed"
+
+
+class AlertState(StrEnum):
+    PENDING = "pending"
+    FIRING = "firing"
+    RESOLVED = "resolved"
+
+
+class JournalEvent(BaseModel):
+    """One line of the journal: its sequence number, wall-clock time (UTC) and monotonic time."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    seq: int = 0  # set by the journal when appended
+    ts: datetime = UNSET
+    mono: float = 0.0
+    type: str
+    data_keys: ClassVar[dict[str, str]] = {}  # field name -> its key in the line's data
+    always_written: ClassVar[tuple[str, ...]] = ()  # written even when left at the default
+
+    @property
+    def data(self) -> dict[str, Any]:
+        """The event's own fields, as the line's ``data`` object."""
+        # only what was given: a line read back gives the same data, no added nulls
+        fields = self.model_dump(mode="json", exclude=set(ENVELOPE), exclude_unset=True)
+        fields |= {name: getattr(self, name) for name in self.always_written}
+        return {self.data_keys.get(k, k): v for k, v in fields.items()}
+
+
+# --- run lifecycle ---------------------------------------------------------------------------
+
+
+class RunStarted(JournalEvent):
+    """The first event. ``scenario`` is {name, title, severity, description, objective,
+    root_cause{summary, keywords}, runbook}; ``target`` {driver, project, project_dir, files};
+    ``dashboards`` {title: url} are deep links for the drill window. A blind drill masks the
+    scenario here and reveals it in ``blind.revealed``."""
+
+    type: Literal["run.started"] = "run.started"
+    always_written: ClassVar[tuple[str, ...]] = ("schema_version",)
+    schema_version: int = SCHEMA_VERSION
+    run_id: str = ""
+    scenario: dict[str, Any] = {}
+    scenario_file: str | None = None
+    mode: Literal["interactive", "unattended"] = "unattended"
+    operator: str | None = None
+    target: dict[str, Any] = {}
+    seed: int | None = None
+    blind: bool = False
+    drillctl_version: str | None = None
+    dashboards: dict[str, str] = {}
+
+
+class PhaseStarted(JournalEvent):
+    """The engine entered a phase."""
+
+    type: Literal["phase"] = "phase"
+    phase: Phase
+
+
+class RunEnded(JournalEvent):
+    """The last event: the result, the process exit code, and why."""
+
+    type: Literal["run.ended"] = "run.ended"
+    exit_code: int = 0
+    reason: str = ""
+    result: RunResult
+
+
+# --- faults: ``fault`` is the 0-based index of the fault in the scenario, ``id`` its name ----
+
+
+class _FaultEvent(JournalEvent):
+    fault: int = 0
+    id: str = ""
+
+
+class FaultInjectStarted(_FaultEvent):
+    """Written BEFORE the fault acts: ``plan`` (one line) and ``undo`` (enough for a later
+    process, `drillctl recover`, to revert)."""
+
+    type: Literal["fault.inject-started"] = "fault.inject-started"
+    # the line's ``data.type``: renamed here, ``type`` is the event's own
+    data_keys: ClassVar[dict[str, str]] = {"fault_type": "type"}
+    fault_type: str = ""
+    plan: str = ""
+    undo: dict[str, Any] = {}
+
+
+class FaultInjected(_FaultEvent):
+    """The fault acts; ``result`` is what the plugin reported (a pid, a storm's counts...)."""
+
+    type: Literal["fault.injected"] = "fault.injected"
+    result: dict[str, Any] = {}
+
+
+class FaultInjectFailed(_FaultEvent):
+    """The fault could not be injected."""
+
+    type: Literal["fault.inject-failed"] = "fault.inject-failed"
+    error: str = ""
+
+
+class FaultRevertStarted(_FaultEvent):
+    """A revert began; ``by`` says who asked for it."""
+
+    type: Literal["fault.revert-started"] = "fault.revert-started"
+    by: RevertedBy
+
+
+class FaultReverted(_FaultEvent):
+    """The fault is undone."""
+
+    type: Literal["fault.reverted"] = "fault.reverted"
+    result: dict[str, Any] = {}
+
+
+class FaultRevertFailed(_FaultEvent):
+    """The revert failed: ``state`` is what the stack is left in, ``todo`` what to run."""
+
+    type: Literal["fault.revert-failed"] = "fault.revert-failed"
+    error: str = ""
+    state: str = ""
+    todo: str = ""
+
+
+# --- the target --------------------------------------------------------------------------------
+
+
+class Container(JournalEvent):
+    """A container event from the target (die, start, stop, kill, pause, unpause,
+    health_status...); ``at`` is the engine's own time, ISO 8601."""
+
+    type: Literal["container"] = "container"
+    service: str | None = None
+    action: str = ""
+    at: str | None = None
+    container_id: str | None = None
+
+
+# --- the observer ------------------------------------------------------------------------------
+
+
+class SourceUnavailable(JournalEvent):
+    """A source stopped answering (or was never configured); ``signal`` or ``evidence`` names
+    what needed it when it is not the whole source."""
+
+    type: Literal["source.unavailable"] = "source.unavailable"
+    source: str = ""
+    reason: str = ""
+    signal: str | None = None
+    evidence: str | None = None
+
+
+class SourceAvailable(JournalEvent):
+    """A source answers again."""
+
+    type: Literal["source.available"] = "source.available"
+    source: str = ""
+    signal: str | None = None
+
+
+class Baseline(JournalEvent):
+    """A signal's steady state before the fault; a ``primary`` signal judges steadiness,
+    detection and recovery."""
+
+    type: Literal["baseline"] = "baseline"
+    signal: str = ""
+    centre: float | None = None
+    spread: float | None = None
+    samples: int = 0
+    unit: str | None = None
+    primary: bool | None = None  # absent (None) counts as primary
+
+
+class Sample(JournalEvent):
+    """One reading of a signal (``value`` null: no data); ``at`` is the sample's time."""
+
+    type: Literal["sample"] = "sample"
+    signal: str = ""
+    value: float | None = None
+    at: str = ""
+
+
+class Symptom(JournalEvent):
+    """A signal broke its rule: first breach, then confirmed."""
+
+    type: Literal["symptom"] = "symptom"
+    signal: str = ""
+    value: float | None = None
+    baseline: float | None = None
+    rule: str = ""
+    first_breach_at: str = ""
+    confirmed_at: str = ""
+
+
+class Recovered(JournalEvent):
+    """A signal is back to normal: first normal reading, then confirmed."""
+
+    type: Literal["recovered"] = "recovered"
+    signal: str = ""
+    value: float | None = None
+    baseline: float | None = None
+    first_normal_at: str = ""
+    confirmed_at: str = ""
+
+
+class Alert(JournalEvent):
+    """An alert changed state, as Prometheus or Alertmanager saw it."""
+
+    type: Literal["alert"] = "alert"
+    name: str = ""
+    state: AlertState
+    source: str = ""
+    active_at: str | None = None
+    labels: dict[str, str] = {}
+
+
+class Evidence(JournalEvent):
+    """What the drill gathered: ``kind`` log, trace, dashboard, runbook, probe or storm."""
+
+    type: Literal["evidence"] = "evidence"
+    kind: str = ""
+    source: str = ""
+    summary: str = ""
+    items: list[Any] = []
+
+
+class TrafficStats(JournalEvent):
+    """One window of the traffic generator."""
+
+    type: Literal["traffic.stats"] = "traffic.stats"
+    window_s: float = 0.0
+    sent: int = 0
+    ok: int = 0
+    errors: int = 0
+    p50_ms: float | None = None
+    p95_ms: float | None = None
+    by_kind: dict[str, Any] = {}
+
+
+# --- the responder, the game master, verdicts --------------------------------------------------
+
+
+class ResponderAck(JournalEvent):
+    """The responder acknowledged the page."""
+
+    type: Literal["responder.ack"] = "responder.ack"
+
+
+class ResponderPage(JournalEvent):
+    """The responder paged for help."""
+
+    type: Literal["responder.page"] = "responder.page"
+
+
+class ResponderRevert(JournalEvent):
+    """The responder asked for the revert."""
+
+    type: Literal["responder.revert"] = "responder.revert"
+
+
+class ResponderAbort(JournalEvent):
+    """The responder aborted the drill."""
+
+    type: Literal["responder.abort"] = "responder.abort"
+
+
+class ResponderHypothesis(JournalEvent):
+    """The responder's stated hypothesis of the cause."""
+
+    type: Literal["responder.hypothesis"] = "responder.hypothesis"
+    text: str = ""
+
+
+class ResponderDecision(JournalEvent):
+    """A decision the responder wrote down."""
+
+    type: Literal["responder.decision"] = "responder.decision"
+    text: str = ""
+
+
+class ResponderNote(JournalEvent):
+    """A note the responder wrote down."""
+
+    type: Literal["responder.note"] = "responder.note"
+    text: str = ""
+
+
+class ResponderChecklist(JournalEvent):
+    """The responder ticked a checklist item."""
+
+    type: Literal["responder.checklist"] = "responder.checklist"
+    item: str = ""
+
+
+class HypothesisAuto(JournalEvent):
+    """drillctl's own hypothesis from the evidence, and how long it took to form."""
+
+    type: Literal["hypothesis.auto"] = "hypothesis.auto"
+    text: str = ""
+    evidence: list[Any] = []
+    seconds: float | None = None
+
+
+class HypothesisVerdict(JournalEvent):
+    """Whether a hypothesis named the root cause; ``by`` is "drillctl" or a person's name."""
+
+    type: Literal["hypothesis.verdict"] = "hypothesis.verdict"
+    matched: bool = False
+    keywords_hit: list[str] = []
+    by: str = "drillctl"
+
+
+class Expectation(JournalEvent):
+    """One expectation of the scenario, checked after the revert."""
+
+    type: Literal["expectation"] = "expectation"
+    name: str = ""
+    passed: bool = False
+    detail: str = ""
+    expected: Any = None
+    actual: Any = None
+
+
+class Guardrail(JournalEvent):
+    """A guardrail stopped the fault or the drill."""
+
+    type: Literal["guardrail"] = "guardrail"
+    name: str = ""
+    reason: str = ""
+
+
+class GmHint(JournalEvent):
+    """The game master gave a hint."""
+
+    type: Literal["gm.hint"] = "gm.hint"
+    text: str = ""
+    by: str = ""
+
+
+class GmExtend(JournalEvent):
+    """The game master extended the drill by ``seconds``."""
+
+    type: Literal["gm.extend"] = "gm.extend"
+    seconds: float | None = None
+    by: str = ""
+
+
+class GmEndFault(JournalEvent):
+    """The game master ended the fault now."""
+
+    type: Literal["gm.end-fault"] = "gm.end-fault"
+    by: str = ""
+
+
+class GmVerdict(JournalEvent):
+    """The game master judged the responder's hypothesis."""
+
+    type: Literal["gm.verdict"] = "gm.verdict"
+    verdict: Literal["correct", "incorrect"] | None = None
+    by: str = ""
+
+
+class GmDebrief(JournalEvent):
+    """The game master's debrief."""
+
+    type: Literal["gm.debrief"] = "gm.debrief"
+    text: str = ""
+    by: str = ""
+
+
+class BlindRevealed(JournalEvent):
+    """Just before ``run.ended`` of a blind drill: what was hidden (the scenario's name, title,
+    faults, signals, candidates, seed...)."""
+
+    model_config = ConfigDict(extra="allow")
+    type: Literal["blind.revealed"] = "blind.revealed"
+    scenario: str = ""
+
+
+# --- suites ------------------------------------------------------------------------------------
+
+
+class SuiteSettle(JournalEvent):
+    """A suite waits for the stack to settle before the next scenario."""
+
+    type: Literal["suite.settle"] = "suite.settle"
+    before: str = ""
+    hold_s: float = 0.0
+
+
+class SuiteWaiting(JournalEvent):
+    """What the suite is still waiting for."""
+
+    type: Literal["suite.waiting"] = "suite.waiting"
+    reasons: list[str] = []
+
+
+class SuiteSettled(JournalEvent):
+    """The settle period ended (``settled`` false: it timed out)."""
+
+    type: Literal["suite.settled"] = "suite.settled"
+    before: str = ""
+    seconds: float = 0.0
+    settled: bool = False
+    waiting_for: list[str] = []
+
+
+Event = Annotated[
+    RunStarted
+    | PhaseStarted
+    | RunEnded
+    | FaultInjectStarted
+    | FaultInjected
+    | FaultInjectFailed
+    | FaultRevertStarted
+    | FaultReverted
+    | FaultRevertFailed
+    | Container
+    | SourceUnavailable
+    | SourceAvailable
+    | Baseline
+    | Sample
+    | Symptom
+    | Recovered
+    | Alert
+    | Evidence
+    | TrafficStats
+    | ResponderAck
+    | ResponderPage
+    | ResponderRevert
+    | ResponderAbort
+    | ResponderHypothesis
+    | ResponderDecision
+    | ResponderNote
+    | ResponderChecklist
+    | HypothesisAuto
+    | HypothesisVerdict
+    | Expectation
+    | Guardrail
+    | GmHint
+    | GmExtend
+    | GmEndFault
+    | GmVerdict
+    | GmDebrief
+    | BlindRevealed
+    | SuiteSettle
+    | SuiteWaiting
+    | SuiteSettled,
+    Field(discriminator="type"),
+]
+
+
+def event_models() -> list[type[JournalEvent]]:
+    """Every event type, in the order of ``Event``."""
+    union = Event.__origin__  # type: ignore[attr-defined]
+    return list(union.__args__)
