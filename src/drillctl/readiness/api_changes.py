@@ -9,7 +9,7 @@ the deltas of endpoints whose path is the route or ends with it (``/bets`` match
 
 from __future__ import annotations
 
-import os
+import hashlib
 import re
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -59,20 +59,11 @@ def read_changes(reference: Path, migrations_dir: Path | None) -> Changes:
 
 
 def _hash(reference: Path, migrations_dir: Path | None) -> str:
-    files = [
-        p
-        for p in reference.rglob("*")
-        if p.is_file() and (p.suffix in SUFFIXES or p.suffix == ".md")
-    ]
-    root = reference
+    wanted = (*SUFFIXES, ".md")
+    parts = [tree_sha256(reference, (p for p in reference.rglob("*") if p.suffix in wanted))]
     if migrations_dir is not None and migrations_dir.is_dir():
-        root = Path(_common(reference, migrations_dir))
-        files += [p for p in migrations_dir.rglob("*") if p.is_file()]
-    return tree_sha256(root, files)
-
-
-def _common(a: Path, b: Path) -> str:
-    return os.path.commonpath([a.resolve(), b.resolve()])
+        parts.append(tree_sha256(migrations_dir, migrations_dir.rglob("*.sql")))
+    return hashlib.sha256("".join(parts).encode()).hexdigest()
 
 
 def route_matches(route: str, path: str) -> bool:

@@ -56,7 +56,8 @@ class SecurityFinding:
 
     @property
     def clean_fix(self) -> bool:
-        return (self.fix or "").strip().casefold() not in NO_FIX if self.fix is not None else True
+        first = re.split(r"[\s:;,.]+", (self.fix or "").strip().casefold(), maxsplit=1)[0]
+        return self.fix is None or first not in NO_FIX
 
     @property
     def oncall_category(self) -> str | None:

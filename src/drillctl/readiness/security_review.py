@@ -15,7 +15,12 @@ from pathlib import Path
 
 from drillctl.readiness.escalation_live import file_sha256
 from drillctl.readiness.findings import Finding, Level
-from drillctl.readiness.security_register import Register, SecurityFinding, load_register
+from drillctl.readiness.security_register import (
+    ONCALL_CATEGORIES,
+    Register,
+    SecurityFinding,
+    load_register,
+)
 
 OTHER = "Other"
 _GITHUB = re.compile(r"^https?://[^/]+/[^/]+/[^/]+/(?:blob|tree)/[^/]+/")
@@ -40,7 +45,8 @@ class SecurityReview:
         groups: dict[str, list[SecurityFinding]] = {}
         for finding in self.raised:
             groups.setdefault(finding.oncall_category or OTHER, []).append(finding)
-        return groups
+        order = [*ONCALL_CATEGORIES, OTHER]
+        return dict(sorted(groups.items(), key=lambda kv: order.index(kv[0])))
 
 
 def review(register_path: Path, repo: Path) -> SecurityReview:
