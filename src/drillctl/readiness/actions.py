@@ -16,6 +16,7 @@ from drillctl.readiness import render
 from drillctl.readiness.escalation_live import EscalationResult, check_escalation
 from drillctl.readiness.findings import blockers
 from drillctl.readiness.gate_evidence import verify_run, verify_runbook
+from drillctl.readiness.review_actions import gate_evidence
 from drillctl.readiness.services import Services, live_settings
 
 CHECK_LOG = "escalation-checks.jsonl"
@@ -65,8 +66,11 @@ def evidence_for(
     runbook: Path | None = None,
     matrix: Path | None = None,
     ping: bool = False,
+    reviewed: Path | None = None,
 ) -> tuple[dict[str, str], list[str]]:
     """The evidence to record for a gate item, and what is wrong with it (empty: it holds)."""
+    if kind in ("security-register", "api-changelog"):
+        return gate_evidence(context, kind, reviewed, base)  # type: ignore[arg-type]
     if kind == "run":
         if not run:
             raise DrillError("the drill item needs --run RUN_ID (a run of `drillctl run`)")

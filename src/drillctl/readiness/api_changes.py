@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 from drillctl.readiness.api_versions import Release, load_releases
@@ -55,10 +55,10 @@ def read_changes(reference: Path, migrations_dir: Path | None) -> Changes:
         steps.append(Step(release, previous, deltas, shipped))
     last = releases[-1].at if releases else None
     unreleased = [m for m in migrations if last is None or m.at > last]
-    return Changes(reference, log, _hash(reference, migrations_dir), steps, unreleased)
+    return Changes(reference, log, reference_sha256(reference, migrations_dir), steps, unreleased)
 
 
-def _hash(reference: Path, migrations_dir: Path | None) -> str:
+def reference_sha256(reference: Path, migrations_dir: Path | None) -> str:
     wanted = (*SUFFIXES, ".md")
     parts = [tree_sha256(reference, (p for p in reference.rglob("*") if p.suffix in wanted))]
     if migrations_dir is not None and migrations_dir.is_dir():
@@ -80,12 +80,11 @@ def _segments(path: str) -> list[str]:
     return [s for s in _PARAM.sub("{}", path.split("?", 1)[0].strip()).split("/") if s]
 
 
-def narrowed(
-    changes: Changes, *, route: str | None, since: timedelta | None, now: datetime
-) -> Changes:
+def narrowed(changes: Changes, *, route: str | None, since: datetime | None) -> Changes:
+    """Only the releases since ``since`` and, with ``route``, the deltas touching that route."""
     steps = changes.steps
     if since is not None:
-        steps = [s for s in steps if s.release.at >= now - since]
+        steps = [s for s in steps if s.release.at >= since]
     if route is not None:
         steps = [
             replace(s, deltas=[d for d in s.deltas if route_matches(route, d.route)]) for s in steps

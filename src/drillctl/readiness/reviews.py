@@ -32,6 +32,7 @@ class Review(BaseModel):
     notes: dict[str, str] = {}  # finding id -> what was discussed, with whom
     pending: list[str] = []  # the finding ids to raise with the team lead
     summary: str = ""
+    migrations: str | None = None  # api-changelog: the migrations folder hashed with it
 
 
 def review_file(state_dir: Path, kind: Kind) -> Path:
