@@ -96,10 +96,17 @@ def _cells(tokens: list[Token | str], source: str) -> list[Cell]:
 
 
 def _columns(source: str) -> list[int]:
-    """1-based column of each cell's first non-blank character in a pipe-table source line."""
+    """1-based column of each cell's first character in a pipe-table source line (an empty
+    cell: the blank after its pipe)."""
     starts = [0] if not source.lstrip().startswith("|") else []
     starts += [m.end() for m in _PIPE.finditer(source)]
-    return [start + 1 + len(source[start:]) - len(source[start:].lstrip()) for start in starts]
+    ends = [*starts[1:], len(source) + 1]
+    cols = []
+    for start, end in zip(starts, ends, strict=True):
+        segment = source[start : max(start, end - 1)]
+        blank = len(segment) - len(segment.lstrip())
+        cols.append(start + 1 + (blank if segment.strip() else min(1, len(segment))))
+    return cols
 
 
 def _plain(token: Token) -> str:
