@@ -68,12 +68,14 @@ def reference_sha256(reference: Path, migrations_dir: Path | None) -> str:
 
 def route_matches(route: str, path: str) -> bool:
     """``/bets/settle`` matches ``/api/bets/settle``; ``/players/7`` matches ``/players/{id}``:
-    the route's segments are the path's last segments, a path parameter matching any value."""
+    the route's segments are the path's last segments, the first one written out, the others
+    matching a path parameter whatever their value (``/bets`` is not ``/api/bets/{id}``)."""
     want, have = _segments(route), _segments(path)
     if not want or len(want) > len(have):
         return False
     tail = have[len(have) - len(want) :]
-    return all(w == h or h == "{}" for w, h in zip(want, tail, strict=True))
+    same = [w == h or h == "{}" for w, h in zip(want, tail, strict=True)]
+    return tail[0] == want[0] and all(same)
 
 
 def _segments(path: str) -> list[str]:
