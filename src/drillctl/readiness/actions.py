@@ -7,6 +7,7 @@ import asyncio
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import cast
 
 import httpx
 
@@ -17,6 +18,7 @@ from drillctl.readiness.escalation_live import EscalationResult, check_escalatio
 from drillctl.readiness.findings import blockers
 from drillctl.readiness.gate_evidence import verify_run, verify_runbook
 from drillctl.readiness.review_actions import gate_evidence
+from drillctl.readiness.reviews import Kind
 from drillctl.readiness.services import Services, live_settings
 
 CHECK_LOG = "escalation-checks.jsonl"
@@ -70,7 +72,7 @@ def evidence_for(
 ) -> tuple[dict[str, str], list[str]]:
     """The evidence to record for a gate item, and what is wrong with it (empty: it holds)."""
     if kind in ("security-register", "api-changelog"):
-        return gate_evidence(context, kind, reviewed, base)  # type: ignore[arg-type]
+        return gate_evidence(context, cast(Kind, kind), reviewed, base)
     if kind == "run":
         if not run:
             raise DrillError("the drill item needs --run RUN_ID (a run of `drillctl run`)")

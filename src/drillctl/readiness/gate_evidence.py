@@ -20,7 +20,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from drillctl.core.journal import JOURNAL_NAME, read_events
 from drillctl.readiness.escalation import check_static
@@ -29,6 +29,7 @@ from drillctl.readiness.findings import blockers
 from drillctl.readiness.gate import ITEMS, Evidence, Gate, Item
 from drillctl.readiness.lint import lint_path
 from drillctl.readiness.review_actions import verify_review
+from drillctl.readiness.reviews import Kind
 
 RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]*$")
 ENDED = {"passed", "failed"}  # the drill ran to its end; aborted/invalid/not-steady did not
@@ -163,7 +164,7 @@ def _review_problems(kind: Evidence, evidence: dict[str, str], base: Path) -> li
     """A hand tick from before reviews were recorded is kept, but it verifies nothing."""
     if not evidence.get("sha256"):
         return [f"by hand, not verified: {REVIEWED[kind]}, then `drillctl gate check {kind}`"]
-    return verify_review(kind, base, evidence)  # type: ignore[arg-type]
+    return verify_review(cast(Kind, kind), base, evidence)
 
 
 def _how_to(item_id: str) -> str:

@@ -68,7 +68,3 @@ def tree_sha256(root: Path, files: Iterable[Path]) -> str:
 
 def missing_notes(review: Review) -> list[str]:
     return [fid for fid in review.pending if not review.notes.get(fid, "").strip()]
-
-
-def who(operator: str | None, env_user: str | None) -> str:
-    return operator or env_user or "unknown"
