@@ -15,8 +15,9 @@ reports stay pure functions of the journal).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -24,6 +25,7 @@ from drillctl.config import ReadinessConfig
 from drillctl.errors import DrillError
 from drillctl.readiness.api_changes import Changes, read_changes, route_matches
 from drillctl.readiness.security_register import Register, load_register
+from drillctl.readiness.service_changes import services_evidence
 from drillctl.scenario.model import EvidenceQuery, ScenarioBase, Signal
 
 RELEASES_PER_ROUTE = 2  # "the last versions that changed it"
@@ -162,3 +164,19 @@ def journal_readiness(
         append("evidence", **data)
     for source, reason in broken:
         append("source.unavailable", source=source, reason=reason)
+
+
+def journal_start_context(
+    append: Callable[..., object],
+    scenario: ScenarioBase,
+    config: ReadinessConfig,
+    *,
+    runs_dir: Path,
+    run_id: str,
+    services: Sequence[Mapping[str, Any]],
+) -> None:
+    """Everything journalled at the start of a drill besides ``run.started``: the readiness
+    evidence, and what changed in the stack since the last drill."""
+    journal_readiness(append, scenario, config)
+    for data in services_evidence(runs_dir, run_id, services):
+        append("evidence", **data)

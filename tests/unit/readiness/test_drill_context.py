@@ -13,7 +13,9 @@ import pytest
 from reviewing import MIGRATIONS, REFERENCE, REGISTER
 
 from drillctl.config import ReadinessConfig
+from drillctl.drill.journal import Journal
 from drillctl.readiness.drill_context import journal_readiness, readiness_evidence, subject
+from drillctl.readiness.service_changes import services_evidence
 from drillctl.report.markdown import render_markdown
 from drillctl.report.slack import render_slack
 from drillctl.report.summary import summarize
@@ -109,7 +111,7 @@ def test_the_drill_journals_the_changes_and_findings_at_its_start(drilled) -> No
     assert kinds == ["change", "security"]
     auto = drilled.of("hypothesis.auto")[0]["text"]
     assert (
-        "a recent API change may be related (supporting, not proof): /api/admin/signin "
+        "a recent change may be related (supporting, not proof): /api/admin/signin "
         "changed in API 1.3.0" in auto
     )
 
@@ -123,3 +125,44 @@ def test_the_reports_list_the_auth_findings_by_id_only(drilled) -> None:
         assert "/api/admin/signin changed in API 1.3.0" in report
         for secret in ("Timing oracle", "MFA bypass", "mfa.guard.ts", "lockout.service"):
             assert secret not in report
+
+
+API = {"service": "ebit-api", "image_id": "sha256:aaaa1111bbbb2222", "definition_sha256": "d1"}
+REDIS = {"service": "ebit-redis-cache", "image_id": "sha256:cccc", "definition_sha256": "r1"}
+
+
+def _past_run(runs: Path, run_id: str, services: list[dict]) -> None:
+    journal = Journal(runs / run_id / "journal.jsonl")
+    journal.append("run.started", run_id=run_id, target={"driver": "compose", "services": services})
+    journal.close()
+
+
+def test_what_changed_in_the_stack_since_the_last_drill(tmp_path: Path) -> None:
+    runs = tmp_path / "runs"
+    _past_run(runs, "20261201-100000-signin-failure-spike-aaaa", [API, REDIS])
+    _past_run(runs, "20261205-100000-bullmq-backpressure-bbbb", [API, REDIS])
+    _past_run(runs, "20261207-100000-later-run-cccc", [])  # newer than this run: ignored
+    now = [
+        {**API, "image_id": "sha256:dddd3333eeee4444", "image_created": "2026-12-06T09:00:00Z"},
+        {**REDIS, "definition_sha256": "r2"},
+        {"service": "ebit-game", "image_id": "sha256:ffff", "definition_sha256": "g1"},
+    ]
+    found = services_evidence(runs, "20261206-120000-signin-failure-spike-dddd", now)
+    assert found == [
+        {
+            "kind": "change",
+            "source": "target",
+            "summary": "since the last drill (20261205-100000-bullmq-backpressure-bbbb): "
+            "ebit-game: new since then; "
+            "ebit-api: image aaaa1111bbbb -> dddd3333eeee, built 2026-12-06T09:00:00Z; "
+            "ebit-redis-cache: compose definition changed",
+            "items": [
+                "ebit-game: new since then",
+                "ebit-api: image aaaa1111bbbb -> dddd3333eeee, built 2026-12-06T09:00:00Z",
+                "ebit-redis-cache: compose definition changed",
+            ],
+        }
+    ]
+    same = services_evidence(runs, "20261206-120000-x", [API, REDIS])
+    assert same[0]["summary"].startswith("every service runs what it ran in the last drill")
+    assert services_evidence(tmp_path / "none", "20261206-120000-x", [API]) == []
