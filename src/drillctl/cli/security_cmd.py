@@ -108,7 +108,8 @@ def review_cmd(
             by=reviewer,
             ask=_ask if interactive else None,
         )
-        full = to_file is not None or output is Format.text
+        # the full list only where the user reads it: a terminal, or a file they named (not CI logs)
+        full = to_file is not None or (output is Format.text and sys.stdout.isatty())
         text = _render(output, result, record, full)
         if to_file is not None:
             to_file.write_text(text + "\n", encoding="utf-8")

@@ -81,6 +81,10 @@ def _line(finding: SecurityFinding, full: bool) -> str:
 def text_lines(review: SecurityReview, record: Review, full: bool = True) -> list[str]:
     lines = [problem_text(p, review, full) for p in review.problems]
     lines += _raise_lines(review, full, bullet="  ")
+    if not full:
+        lines.append(
+            "(titles and sources of pending findings withheld: not a terminal; --output FILE)"
+        )
     return [*lines, *footer(review, record)]
 
 

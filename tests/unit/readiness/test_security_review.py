@@ -12,6 +12,8 @@ from reviewing import RAISED, REGISTER, SOURCES, Invoke, cli_for, copy_example
 from drillctl.context import Context
 from drillctl.errors import ExitCode, ScenarioError
 from drillctl.readiness import gate as gates
+from drillctl.readiness import security_render as render
+from drillctl.readiness.review_actions import security_review
 from drillctl.readiness.reviews import load_review
 from drillctl.readiness.security_register import load_register
 from drillctl.readiness.security_review import review, split_location
@@ -117,13 +119,21 @@ def test_slack_text_carries_ids_categories_and_scores_only(cli: Invoke) -> None:
 
 
 def test_the_full_list_goes_to_the_terminal_or_a_file_the_user_names(
-    cli: Invoke, tmp_path: Path
+    cli: Invoke, tmp_path: Path, context: Context
 ) -> None:
-    text = cli("security", "review", REGISTER, "--repo", SOURCES, "--no-input").output
+    result = review(REGISTER, SOURCES)
+    record = load_review(context.state_dir, "security-register")  # none yet: render a fresh one
+    assert record is None
+    _, record = security_review(context, REGISTER, SOURCES, notes={}, by="Dana Kim")
+    terminal = render.text_lines(result, record, full=True)
     assert (
         "  SF-003  8.8  Auth  SuperAdmin MFA bypass through the legacy trusted-session flag  "
-        "(src/auth/mfa.guard.ts#L8)" in text.splitlines()
+        "(src/auth/mfa.guard.ts#L8)" in terminal
     )
+    piped = cli("security", "review", REGISTER, "--repo", SOURCES, "--no-input").output
+    assert "  SF-003  8.8  Auth" in piped.splitlines()
+    assert not any(title in piped for title in PENDING_TITLES)
+    assert "withheld: not a terminal" in piped
     out = tmp_path / "raise.md"
     cli("security", "review", REGISTER, "--repo", SOURCES, "--format", "markdown", "-o", out)
     assert "SuperAdmin MFA bypass" in out.read_text()
@@ -154,8 +164,6 @@ def test_the_review_is_recorded_with_who_when_hash_and_notes(cli: Invoke, contex
 
 
 def test_notes_are_asked_for_interactively(context: Context) -> None:
-    from drillctl.readiness.review_actions import security_review
-
     asked: list[str] = []
 
     def ask(finding: object) -> str:
