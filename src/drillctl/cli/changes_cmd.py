@@ -40,13 +40,13 @@ def changes_cmd(
         Path | None,
         typer.Argument(
             metavar="API_REFERENCE_DIR",
-            help="version log + OpenAPI snapshots (default: [readiness] api_reference)",
+            help="version log + OpenAPI snapshots (default: readiness.api_reference)",
         ),
     ] = None,
     migrations: Annotated[
         Path | None,
         typer.Option(
-            "--migrations", help="prisma/migrations folder (default: [readiness] migrations)"
+            "--migrations", help="prisma/migrations folder (default: readiness.migrations)"
         ),
     ] = None,
     route: Annotated[

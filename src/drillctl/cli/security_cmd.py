@@ -67,7 +67,7 @@ def review_cmd(
     register_file: Annotated[
         Path | None,
         typer.Argument(
-            metavar="REGISTER", help="security-register.md (default: [readiness] security_register)"
+            metavar="REGISTER", help="security-register.md (default: readiness.security_register)"
         ),
     ] = None,
     repo: Annotated[
