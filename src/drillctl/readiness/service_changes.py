@@ -9,27 +9,30 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from drillctl.drill.journal import JOURNAL_NAME, iter_events
+from drillctl.core.events import RunStarted
+from drillctl.core.journal import JOURNAL_NAME, iter_events
 
 Services = Sequence[Mapping[str, Any]]
 
 
 def previous_services(runs_dir: Path, run_id: str) -> tuple[str, list[dict[str, Any]]] | None:
-    """(run id, services) of the latest earlier run that recorded them. The one reader of old
-    journals here: run ids sort by their start time."""
+    """(run id, services) of the latest earlier run that recorded them (run ids sort by their
+    start time)."""
     if not runs_dir.is_dir():
         return None
     for run in sorted((p for p in runs_dir.iterdir() if p.name < run_id), reverse=True):
-        journal = run / JOURNAL_NAME
-        started = (
-            next((e for e in iter_events(journal) if e.type == "run.started"), None)
-            if journal.is_file()
-            else None
-        )
-        services = ((started.data.get("target") or {}).get("services") or []) if started else []
+        services = _recorded_services(run / JOURNAL_NAME)
         if services:
-            return run.name, list(services)
+            return run.name, services
     return None
+
+
+def _recorded_services(journal: Path) -> list[dict[str, Any]]:
+    """The one reader of old journals here: ``run.started``'s ``target.services``."""
+    if not journal.is_file():
+        return []
+    started = next((e for e in iter_events(journal) if isinstance(e, RunStarted)), None)
+    return list(started.target.get("services") or []) if started else []
 
 
 def differences(before: Services, after: Services) -> list[str]:

@@ -5,15 +5,15 @@ finding's title or source line in the reports."""
 from __future__ import annotations
 
 import asyncio
-import sys
 from functools import partial
 from pathlib import Path
 
 import pytest
+from engine_fakes import rig, scenario, spike
 from reviewing import MIGRATIONS, REFERENCE, REGISTER
 
 from drillctl.config import ReadinessConfig
-from drillctl.drill.journal import Journal
+from drillctl.core.journal import Journal
 from drillctl.readiness.drill_context import journal_readiness, readiness_evidence, subject
 from drillctl.readiness.service_changes import services_evidence
 from drillctl.report.markdown import render_markdown
@@ -21,9 +21,6 @@ from drillctl.report.slack import render_slack
 from drillctl.report.summary import summarize
 from drillctl.scenario.catalog import builtin_dir
 from drillctl.scenario.loader import load_path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "drill"))
-from engine_fakes import rig, scenario, spike
 
 CONFIG = ReadinessConfig(security_register=REGISTER, api_reference=REFERENCE, migrations=MIGRATIONS)
 AUTH = ["SF-001", "SF-002", "SF-003", "SF-009"]
