@@ -14,7 +14,7 @@ from rich.table import Table
 
 from drillctl.cli.history_cmd import guarded, parse_since
 from drillctl.context import Context
-from drillctl.errors import ConfigError
+from drillctl.core.errors import ConfigError
 from drillctl.readiness import changes_render as render
 from drillctl.readiness.api_changes import narrowed
 from drillctl.readiness.review_actions import changes_review

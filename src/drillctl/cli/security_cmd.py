@@ -14,7 +14,7 @@ from typer.core import TyperCommand
 
 from drillctl.cli.history_cmd import guarded
 from drillctl.context import Context
-from drillctl.errors import ConfigError
+from drillctl.core.errors import ConfigError
 from drillctl.readiness import security_render as render
 from drillctl.readiness.findings import blockers
 from drillctl.readiness.review_actions import security_review

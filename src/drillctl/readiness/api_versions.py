@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
-from drillctl.errors import Problem, ScenarioError
+from drillctl.core.errors import Problem, ScenarioError
 from drillctl.readiness.md_tables import Table, column_key, find_columns, headings, tables
 from drillctl.readiness.openapi_load import SUFFIXES
 

@@ -22,7 +22,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from drillctl.config import ReadinessConfig
-from drillctl.errors import DrillError
+from drillctl.core.errors import DrillError
 from drillctl.readiness.api_changes import Changes, read_changes, route_matches
 from drillctl.readiness.security_register import Register, load_register
 from drillctl.readiness.service_changes import services_evidence

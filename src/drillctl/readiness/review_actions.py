@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from drillctl.context import Context
-from drillctl.errors import DrillError
+from drillctl.core.errors import DrillError
 from drillctl.readiness import api_changes
 from drillctl.readiness.escalation_live import file_sha256
 from drillctl.readiness.reviews import Kind, Review, load_review, missing_notes, save_review

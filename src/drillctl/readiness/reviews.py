@@ -16,7 +16,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from drillctl.errors import DrillError
+from drillctl.core.errors import DrillError
 
 Kind = Literal["security-register", "api-changelog"]
 

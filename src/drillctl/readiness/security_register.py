@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from drillctl.errors import Problem, ScenarioError
+from drillctl.core.errors import Problem, ScenarioError
 from drillctl.readiness.md_tables import Row, Table, column_key, find_columns, tables
 
 COLUMNS: dict[str, tuple[str, ...]] = {

@@ -13,7 +13,7 @@ import yaml
 from reviewing import MIGRATIONS, REFERENCE, Invoke, cli_for, copy_reference
 
 from drillctl.context import Context
-from drillctl.errors import ScenarioError
+from drillctl.core.errors import ScenarioError
 from drillctl.readiness import gate as gates
 from drillctl.readiness.api_changes import Changes, narrowed, read_changes, route_matches
 from drillctl.readiness.openapi_diff import Field, field_changes

@@ -10,7 +10,7 @@ import yaml
 from reviewing import RAISED, REGISTER, SOURCES, Invoke, cli_for, copy_example
 
 from drillctl.context import Context
-from drillctl.errors import ExitCode, ScenarioError
+from drillctl.core.errors import ExitCode, ScenarioError
 from drillctl.readiness import gate as gates
 from drillctl.readiness import security_render as render
 from drillctl.readiness.review_actions import security_review
