@@ -77,6 +77,13 @@ class NotifyConfig(_Section):
     slack_token: str | None = None
 
 
+class ReadinessConfig(_Section):
+    security_register: Path | None = None  # `drillctl security review` REGISTER
+    repo: Path | None = None  # the repository the register's source links point into
+    api_reference: Path | None = None  # `drillctl changes` API_REFERENCE_DIR
+    migrations: Path | None = None  # the prisma/migrations folder
+
+
 def _scalar_text(value: Any) -> Any:
     return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
 
@@ -87,6 +94,7 @@ class Settings(_Section):
     drill: DrillConfig = DrillConfig()
     safety: SafetyConfig = SafetyConfig()
     notify: NotifyConfig = NotifyConfig()
+    readiness: ReadinessConfig = ReadinessConfig()
     # numbers are accepted as in a scenario's own vars: ([vars] clients = 200)
     vars: dict[str, Annotated[str, BeforeValidator(_scalar_text)]] = Field(default_factory=dict)
     config_path: Path | None = None
@@ -170,7 +178,7 @@ def _env_layer(env: Mapping[str, str]) -> dict[str, dict[str, Any]]:
     return layer
 
 
-_SECTIONS = {"project", "sources", "drill", "safety", "notify"}
+_SECTIONS = {"project", "sources", "drill", "safety", "notify", "readiness"}
 _LIST_FIELDS = {("project", "files"), ("project", "profiles"), ("safety", "allowed_docker_hosts")}
 
 
@@ -245,6 +253,7 @@ _PATH_FIELDS = {
     ("drill", "runbooks_dir"),
     ("drill", "scenarios_dir"),
     ("drill", "state_dir"),
+    *(("readiness", f) for f in ("security_register", "repo", "api_reference", "migrations")),
 }
 
 
@@ -272,4 +281,7 @@ def _relative_to(settings: Settings, base: Path) -> Settings:
             for k in ("runbooks_dir", "scenarios_dir", "state_dir")
         }
     )
-    return settings.model_copy(update={"project": project, "drill": drill})
+    readiness = settings.readiness.model_copy(
+        update={k: fix(getattr(settings.readiness, k)) for k in ReadinessConfig.model_fields}
+    )
+    return settings.model_copy(update={"project": project, "drill": drill, "readiness": readiness})

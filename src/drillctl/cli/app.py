@@ -18,6 +18,7 @@ from rich.markup import escape
 
 from drillctl import __version__
 from drillctl.cli import (
+    changes_cmd,
     doctor_cmd,
     gate_cmd,
     gm_cmd,
@@ -28,6 +29,7 @@ from drillctl.cli import (
     report_cmd,
     run_cmd,
     scenario_cmds,
+    security_cmd,
     suite_cmd,
     watch_cmd,
 )
@@ -59,6 +61,8 @@ VERB_MODULES = [
     lab_cmd,
     gate_cmd,  # runbook, recurrence, escalation, gate
     init_cmd,
+    security_cmd,  # security review
+    changes_cmd,
 ]
 for _module in VERB_MODULES:
     _module.register(app)

@@ -265,6 +265,15 @@ def gate_check(
     ping: Annotated[
         bool, typer.Option("--ping", help="escalation-matrix: also ping every channel")
     ] = False,
+    reviewed: Annotated[
+        Path | None,
+        typer.Option(
+            "--register",
+            "--reference",
+            help="security-register: the register; api-changelog: the API reference folder "
+            "(default: the last recorded review's)",
+        ),
+    ] = None,
     note: Annotated[
         str | None, typer.Option("--note", help="observations, findings, the answer")
     ] = None,
@@ -290,6 +299,7 @@ def gate_check(
         runbook=runbook,
         matrix=matrix,
         ping=ping,
+        reviewed=reviewed,
     )
     if problems:
         for problem in problems:

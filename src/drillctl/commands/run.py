@@ -15,6 +15,7 @@ import os
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ import httpx
 from drillctl import __version__
 from drillctl.commands.finish import Finished, FinishOptions, finish_run
 from drillctl.context import Context
-from drillctl.core.errors import RevertFailedError
+from drillctl.core.errors import DrillError, RevertFailedError
 from drillctl.core.journal import JOURNAL_NAME
 from drillctl.engine.engine import DrillOptions, Engine, LiveJournal, Outcome
 from drillctl.engine.lock import ProjectLock
@@ -36,6 +37,7 @@ from drillctl.observe.factory import build_sources
 from drillctl.observe.observer import Observer
 from drillctl.operator import blind as blind_mode
 from drillctl.operator import gm_channel
+from drillctl.readiness.drill_context import journal_start_context
 from drillctl.readiness.recurrence import search
 from drillctl.scenario.durations import parse_duration
 from drillctl.scenario.model import ScenarioBase
@@ -111,6 +113,7 @@ async def _drive(
     )
     env = FaultEnv(target=driver, run_dir=run_dir, clock=clock, redactor=redactor)
     poll = parse_duration(context.settings.drill.poll_interval).total_seconds()
+    services = await asyncio.to_thread(_inventory, driver)
 
     def sink(event: Any) -> None:
         journal.append("container", **container_event_data(event))
@@ -127,7 +130,7 @@ async def _drive(
             observer = Observer(scenario, sources, journal, clock, poll_interval=poll)
             engine = Engine(
                 scenario,
-                _options(context, request, driver, run_id, poll),
+                _options(context, request, driver, run_id, poll, services),
                 journal=journal,
                 clock=clock,
                 observer=observer,
@@ -135,6 +138,15 @@ async def _drive(
                 traffic=_traffic(scenario, journal, request),
                 profile=_profile(scenario, driver),
                 recurrence=_recurrence(context),
+                on_start=partial(
+                    journal_start_context,
+                    journal.append,
+                    scenario,
+                    context.settings.readiness,
+                    runs_dir=context.runs_dir,
+                    run_id=run_id,
+                    services=services,
+                ),
             )
             outcome = await _run_engine(engine, context, request, driver, sink)
     except RevertFailedError as exc:  # the stack re-raises what the engine already journalled
@@ -170,8 +182,21 @@ async def _run_engine(
             await events
 
 
+def _inventory(driver: TargetDriver) -> list[dict[str, object]]:
+    """What each service runs at the start (journalled with the target); never stops a drill."""
+    try:
+        return driver.inventory()
+    except DrillError as exc:
+        return [{"error": str(exc)}]
+
+
 def _options(
-    context: Context, request: RunRequest, driver: TargetDriver, run_id: str, poll: float
+    context: Context,
+    request: RunRequest,
+    driver: TargetDriver,
+    run_id: str,
+    poll: float,
+    services: list[dict[str, object]],
 ) -> DrillOptions:
     return DrillOptions(
         run_id=run_id,
@@ -181,7 +206,7 @@ def _options(
         poll_interval=poll,
         seed=new_seed() if request.seed is None else request.seed,
         scenario_file=request.scenario_file,
-        target=dict(driver.describe()),
+        target={**driver.describe(), "services": services},
         version=__version__,
     )
 

@@ -100,7 +100,8 @@ class JournalEvent(BaseModel):
 
 class RunStarted(JournalEvent):
     """The first event. ``scenario`` is {name, title, severity, description, objective,
-    root_cause{summary, keywords}, runbook}; ``target`` {driver, project, project_dir, files};
+    root_cause{summary, keywords}, runbook}; ``target`` {driver, project, project_dir, files,
+    services[{service, container, state, image, image_id, image_created, definition_sha256}]};
     ``dashboards`` {title: url} are deep links for the drill window. A blind drill masks the
     scenario here and reveals it in ``blind.revealed``."""
 
@@ -285,7 +286,10 @@ class Alert(JournalEvent):
 
 
 class Evidence(JournalEvent):
-    """What the drill gathered: ``kind`` log, trace, dashboard, runbook, probe or storm."""
+    """What the drill gathered: ``kind`` log, trace, dashboard, runbook, probe or storm; or, at
+    the start, ``change`` (the last releases that touched a watched route, or, source ``target``,
+    what the services run differently since the last drill) and ``security`` (the area's
+    findings as {id, category, score, status} only)."""
 
     type: Literal["evidence"] = "evidence"
     kind: str = ""

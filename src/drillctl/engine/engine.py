@@ -67,6 +67,7 @@ class Engine:
         traffic: TrafficPort | None = None,
         profile: Callable[[], Any] | None = None,
         recurrence: Recurrence | None = None,
+        on_start: Callable[[], None] | None = None,
     ) -> None:
         self.scenario = scenario
         self.options = options
@@ -77,6 +78,7 @@ class Engine:
         self.traffic = traffic
         self.profile = profile  # async context manager factory enabling the traffic profile
         self.recurrence = recurrence
+        self.on_start = on_start  # journals what else is known at the start (readiness context)
         self.commands: asyncio.Queue[str] = asyncio.Queue()
         self.diagnosis = Diagnosis(
             scenario, journal, clock, observer, recurrence, judge_own=not options.interactive
@@ -106,6 +108,11 @@ class Engine:
 
     async def run(self) -> Outcome:
         self._started()
+        if self.on_start is not None:
+            try:
+                self.on_start()
+            except Exception as exc:  # context for the responder never stops a drill; say so
+                self.journal.append("source.unavailable", source="readiness", reason=str(exc))
         stack = contextlib.AsyncExitStack()
         try:
             async with stack:

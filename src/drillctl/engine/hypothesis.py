@@ -173,7 +173,7 @@ def _evidence_clauses(events: Sequence[Event]) -> list[tuple[str, dict[str, Any]
         kind = str(event.data.get("kind", ""))
         if (
             event.type != "evidence"
-            or kind not in ("log", "trace", "runbook")
+            or kind not in ("log", "trace", "runbook", "change")
             or not event.data.get("items")
         ):
             continue
@@ -196,6 +196,8 @@ def _evidence_clauses(events: Sequence[Event]) -> list[tuple[str, dict[str, Any]
 def _evidence_text(kind: str, data: dict[str, Any]) -> str:
     items = data.get("items") or []
     first = items[0] if isinstance(items[0], dict) else {"text": str(items[0])}
+    if kind == "change":  # a recent release supports a hypothesis; it never proves one
+        return f"a recent change may be related (supporting, not proof): {data.get('summary')}"
     if kind == "runbook":
         where = first.get("path") or first.get("title") or first.get("name")
         passage = str(first.get("passage") or first.get("snippet") or "")[:160]

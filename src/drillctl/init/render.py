@@ -68,6 +68,17 @@ def _sources_section(found: list[Found]) -> list[str]:
     return lines
 
 
+READINESS = [  # commented out: the team points them at its own register and API reference
+    "# The readiness gate's inputs (`drillctl security review`, `drillctl changes`); the shapes",
+    "# to copy: drillctl's examples/security/ and compose/api-reference/.",
+    "# [readiness]",
+    '# security_register = "security-register.md"',
+    '# repo = "."',
+    '# api_reference = "docs/api"',
+    '# migrations = "prisma/migrations"',
+]
+
+
 def render_config(
     project: Project, found: list[Found], scenarios_dir: str, starter: Starter | None
 ) -> str:
@@ -91,7 +102,8 @@ def render_config(
             f"# starter drill: {scenarios_dir}/{starter.file_name} (stops {starter.service})"
         )
     services = ["# Services found:", *(_service_line(s, width) for s in project.services)]
-    body = [*_project_section(project), "", *_sources_section(found), "", *drill, "", *services]
+    body = [*_project_section(project), "", *_sources_section(found), "", *drill, "", *READINESS]
+    body += ["", *services]
     return "\n".join(header + body) + "\n"
 
 

@@ -7,6 +7,7 @@ import asyncio
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import cast
 
 import httpx
 
@@ -16,6 +17,8 @@ from drillctl.readiness import render
 from drillctl.readiness.escalation_live import EscalationResult, check_escalation
 from drillctl.readiness.findings import blockers
 from drillctl.readiness.gate_evidence import verify_run, verify_runbook
+from drillctl.readiness.review_actions import gate_evidence
+from drillctl.readiness.reviews import Kind
 from drillctl.readiness.services import Services, live_settings
 
 CHECK_LOG = "escalation-checks.jsonl"
@@ -65,8 +68,11 @@ def evidence_for(
     runbook: Path | None = None,
     matrix: Path | None = None,
     ping: bool = False,
+    reviewed: Path | None = None,
 ) -> tuple[dict[str, str], list[str]]:
     """The evidence to record for a gate item, and what is wrong with it (empty: it holds)."""
+    if kind in ("security-register", "api-changelog"):
+        return gate_evidence(context, cast(Kind, kind), reviewed, base)
     if kind == "run":
         if not run:
             raise DrillError("the drill item needs --run RUN_ID (a run of `drillctl run`)")

@@ -1,6 +1,7 @@
 """The go/no-go checklist: a YAML file in the team's repository (``oncall-gate.yaml``).
 
-Items with evidence (a drill run, a runbook, an escalation matrix) are verified by checking the
+Items with evidence (a drill run, a runbook, an escalation matrix, a recorded review of the
+security register or of the API changelog) are verified by checking the
 evidence every time the status is computed, never by trusting ``done: true``. Two signatures
 close the gate: the engineer's and an experienced on-call's, each with name, role and time. A
 "no-go" from either records the reason in the history, resets the shift items (another
@@ -20,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from drillctl.core.errors import DrillError
 
 GATE_FILE = "oncall-gate.yaml"
-Evidence = Literal["run", "runbook", "matrix"]
+Evidence = Literal["run", "runbook", "matrix", "security-register", "api-changelog"]
 Role = Literal["engineer", "on-call"]
 
 
@@ -35,10 +36,11 @@ class ItemSpec:
 ITEMS: dict[str, ItemSpec] = {
     "drill": ItemSpec("Simulated P2 drill driven end to end, timeline archived", evidence="run"),
     "runbook": ItemSpec("New runbook written and merged (lint-clean)", evidence="runbook"),
+    # verified by a recorded `drillctl security review` / `drillctl changes` (readiness/reviews.py)
     "security-register": ItemSpec(
-        "Security register read, pending findings discussed", note="which findings, with whom"
+        "Security register read, pending findings discussed", evidence="security-register"
     ),
-    "api-changelog": ItemSpec("API changelog reviewed"),
+    "api-changelog": ItemSpec("API changelog reviewed", evidence="api-changelog"),
     "escalation-matrix": ItemSpec("Escalation matrix validated", evidence="matrix"),
     "shadow-shift": ItemSpec("Shadow shift complete", note="observations", shift=True),
     "reverse-shadow-shift": ItemSpec(

@@ -8,6 +8,10 @@
 - runbook: the file is lint-clean now (sections, both command forms, no {{TBD}}, indexed).
 - escalation matrix: the file has not changed since its clean ``escalation check`` (same
   SHA-256) and its static checks still pass.
+- security register, API changelog: a review recorded by ``drillctl security review`` /
+  ``drillctl changes`` and copied by ``gate check``; the register (or the reference folder and its
+  migrations) still has the reviewed SHA-256, else the item is reopened. A tick from before reviews
+  were recorded is shown as "by hand, not verified".
 """
 
 from __future__ import annotations
@@ -16,18 +20,24 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from drillctl.core.journal import JOURNAL_NAME, read_events
 from drillctl.readiness.escalation import check_static
 from drillctl.readiness.escalation_live import file_sha256
 from drillctl.readiness.findings import blockers
-from drillctl.readiness.gate import ITEMS, Gate, Item
+from drillctl.readiness.gate import ITEMS, Evidence, Gate, Item
 from drillctl.readiness.lint import lint_path
+from drillctl.readiness.review_actions import verify_review
+from drillctl.readiness.reviews import Kind
 
 RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]*$")
 ENDED = {"passed", "failed"}  # the drill ran to its end; aborted/invalid/not-steady did not
 TIMELINES = ("timeline.md", "timeline.slack.txt")
+REVIEWED: dict[str, str] = {  # items verified by a recorded review, and the command recording it
+    "security-register": "`drillctl security review`",
+    "api-changelog": "`drillctl changes`",
+}
 
 
 @dataclass(frozen=True)
@@ -138,6 +148,8 @@ def _evidence_problems(item_id: str, item: Item, base: Path, runs_dir: Path) -> 
     kind, evidence = ITEMS[item_id].evidence, item.evidence
     if kind is None:
         return []
+    if kind in REVIEWED:
+        return _review_problems(kind, evidence, base)
     key = {"run": "run_id", "runbook": "path", "matrix": "file"}[kind]
     if not evidence.get(key):
         return [f"no evidence recorded ({key})"]
@@ -148,11 +160,19 @@ def _evidence_problems(item_id: str, item: Item, base: Path, runs_dir: Path) -> 
     return verify_matrix(base / evidence["file"], evidence)
 
 
+def _review_problems(kind: Evidence, evidence: dict[str, str], base: Path) -> list[str]:
+    """A hand tick from before reviews were recorded is kept, but it verifies nothing."""
+    if not evidence.get("sha256"):
+        return [f"by hand, not verified: {REVIEWED[kind]}, then `drillctl gate check {kind}`"]
+    return verify_review(cast(Kind, kind), base, evidence)
+
+
 def _how_to(item_id: str) -> str:
     option = {"run": " --run RUN_ID", "runbook": " --runbook PATH", "matrix": " --matrix FILE"}
     spec = ITEMS[item_id]
     extra = option.get(spec.evidence or "", "") + (' --note "..."' if spec.note else "")
-    return f"not done: `drillctl gate check {item_id}{extra}`"
+    first = f"{REVIEWED[spec.evidence]}, then " if spec.evidence in REVIEWED else ""
+    return f"not done: {first}`drillctl gate check {item_id}{extra}`"
 
 
 def _detail(item: Item) -> str:

@@ -113,3 +113,9 @@ class TargetDriver(ABC):
 
     @abstractmethod
     def wait_healthy(self, services: list[str] | None, timeout: float) -> bool: ...
+
+    def inventory(self) -> list[dict[str, object]]:
+        """What each service's containers run now, journalled at the start of a drill: service,
+        container, state, image, image_id, image_created, definition_sha256. A driver that
+        cannot tell returns an empty list."""
+        return []

@@ -27,6 +27,7 @@ from drillctl.core.errors import TargetError
 from drillctl.target.base import ContainerEvent, ExecResult, LogLine, ServiceState, TargetDriver
 from drillctl.target.compose_files import write_env_override
 from drillctl.target.events import EventStream
+from drillctl.target.inventory import container_inventory
 from drillctl.target.safety import DockerEndpoint
 
 PROJECT_LABEL = "com.docker.compose.project"
@@ -119,6 +120,9 @@ class ComposeDriver(TargetDriver):
             "files": [str(f) for f in p.files],
             "profiles": list(p.profiles),
         }
+
+    def inventory(self) -> list[dict[str, object]]:
+        return container_inventory(self.sdk(), self._containers())
 
     def config(self, *, all_profiles: bool = False) -> dict[str, Any]:
         try:

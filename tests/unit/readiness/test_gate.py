@@ -9,6 +9,7 @@ import pytest
 import yaml
 from conftest import FIXTURES, RUNBOOKS, Invoke
 from pytest_httpserver import HTTPServer
+from reviewing import copy_example, copy_reference, record_both
 
 from drillctl.context import Context
 from drillctl.core.errors import DrillError
@@ -203,12 +204,14 @@ def test_items_that_need_words_refuse_a_bare_tick(cli: Invoke, repo: Path) -> No
     assert cli("gate", "check", "shadow-shift", "--note", "two pages, both noise").exit_code == 0
 
 
-def _complete(cli: Invoke, matrix: Path, repo: Path) -> None:
+def _complete(cli: Invoke, matrix: Path, repo: Path, context: Context) -> None:
     cli("gate", "init", "--engineer", "Dana Kim")
+    register, sources = copy_example(repo)
+    record_both(context, register, sources, copy_reference(repo)[0])
     steps = [
         ("drill", "--run", GOOD),
         ("runbook", "--runbook", repo / "runbooks" / "ws-handshake-storm.md"),
-        ("security-register", "--note", "SEC-12 and SEC-14 discussed with Priya"),
+        ("security-register",),
         ("api-changelog",),
         ("escalation-matrix", "--matrix", matrix),
         ("shadow-shift", "--note", "two pages: a disk alert and a flapping probe"),
@@ -226,9 +229,9 @@ def _complete(cli: Invoke, matrix: Path, repo: Path) -> None:
 
 
 def test_the_whole_gate_signed_by_both_is_a_go(
-    cli: Invoke, repo: Path, runs: Path, matrix: Path
+    cli: Invoke, repo: Path, runs: Path, matrix: Path, context: Context
 ) -> None:
-    _complete(cli, matrix, repo)
+    _complete(cli, matrix, repo, context)
     assert cli("gate", "sign", "--name", "Dana Kim", "--role", "engineer", "--go").exit_code == 0
     self_signed = cli("gate", "sign", "--name", "dana kim", "--role", "on-call", "--go")
     assert self_signed.exit_code == 0
@@ -256,9 +259,9 @@ def test_a_go_is_refused_while_items_block(cli: Invoke, repo: Path) -> None:
 
 
 def test_a_no_go_records_the_reason_and_sends_the_shifts_round_again(
-    cli: Invoke, repo: Path, runs: Path, matrix: Path
+    cli: Invoke, repo: Path, runs: Path, matrix: Path, context: Context
 ) -> None:
-    _complete(cli, matrix, repo)
+    _complete(cli, matrix, repo, context)
     cli("gate", "sign", "--name", "Dana Kim", "--role", "engineer", "--go")
     assert (
         cli("gate", "sign", "--name", "Priya Nair", "--role", "on-call", "--no-go").exit_code == 2

@@ -1,0 +1,1 @@
+CREATE TABLE admins (username TEXT PRIMARY KEY, password_hash TEXT NOT NULL);

@@ -1,0 +1,2 @@
+-- shipped with API 1.2.0 (PlaceBetDto.amount -> stake)
+ALTER TABLE bets RENAME COLUMN amount TO stake;

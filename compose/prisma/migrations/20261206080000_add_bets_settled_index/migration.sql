@@ -1,0 +1,2 @@
+-- not released yet
+CREATE INDEX bets_settled_at ON bets (settled_at);
