@@ -19,9 +19,7 @@ from drillctl.core.errors import DrillError
 from drillctl.readiness import findings as fmt
 from drillctl.readiness import gate as gates
 from drillctl.readiness import render
-from drillctl.readiness.actions import escalation, evidence_for
 from drillctl.readiness.findings import Finding, blockers
-from drillctl.readiness.gate_evidence import status as gate_status
 from drillctl.readiness.lint import lint_path
 from drillctl.readiness.recurrence import search
 from drillctl.readiness.runbooks import new_runbook
@@ -194,6 +192,8 @@ def escalation_check(
         timeout = parse_duration(ack_timeout).total_seconds()
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--ack-timeout") from exc
+    from drillctl.readiness.actions import escalation  # httpx: loaded where it is used
+
     result = escalation(
         context, file, env=os.environ, offline=offline, ping=ping, ack_timeout=timeout
     )
@@ -229,6 +229,8 @@ def gate_show(
     output: Annotated[Format, typer.Option("--format", help="text or json")] = Format.text,
 ) -> None:
     """Verify every item's evidence now and show what blocks. Exit 1 if anything does."""
+    from drillctl.readiness.gate_evidence import status as gate_status
+
     gate = gates.load(file)
     found = gate_status(gate, file.resolve().parent, _ctx(ctx).runs_dir)
     lines = (
@@ -272,6 +274,8 @@ def gate_check(
     spec, gate = gates.ITEMS[item], gates.load(file)
     if spec.note and not (note or "").strip():
         raise typer.BadParameter(f"{item} needs --note ({spec.note})", param_hint="--note")
+    from drillctl.readiness.actions import evidence_for
+
     evidence, problems = evidence_for(
         context,
         spec.evidence,
@@ -310,6 +314,8 @@ def gate_sign(
         raise typer.BadParameter("engineer or on-call", param_hint="--role")
     if not go and not (reason or "").strip():
         raise typer.BadParameter("a no-go needs --reason", param_hint="--reason")
+    from drillctl.readiness.gate_evidence import status as gate_status
+
     gate = gates.load(file)
     pending = [
         b

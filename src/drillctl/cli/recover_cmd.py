@@ -17,7 +17,6 @@ from drillctl.context import Context
 from drillctl.core.errors import PreflightError, RevertFailedError
 from drillctl.engine.recover import UnrecoveredRun, recover_run, unrecovered_runs
 from drillctl.engine.rollback import RevertFailure
-from drillctl.target.factory import build_driver
 
 
 def register(app: typer.Typer) -> None:
@@ -105,6 +104,8 @@ def _confirm(count: int) -> bool:
 
 async def _recover_one(context: Context, run: UnrecoveredRun) -> list[RevertFailure]:
     def driver_for(target: dict[str, Any]) -> Any:
+        from drillctl.target.factory import build_driver  # docker SDK: only when there is work
+
         return build_driver(context.settings, clock=context.clock, target=target)
 
     def say(text: str) -> None:

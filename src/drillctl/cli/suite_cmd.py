@@ -15,9 +15,8 @@ import getpass
 import os
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import httpx
 import typer
 
 from drillctl.cli.scenario_cmds import guarded
@@ -27,10 +26,14 @@ from drillctl.commands.suite_report import SuiteResult, slack_payload, write_sui
 from drillctl.context import Context
 from drillctl.core.errors import ConfigError, ScenarioError
 from drillctl.report.fmt import seconds
-from drillctl.report.slack_post import post_to_webhook
 from drillctl.scenario.catalog import Catalog, Loaded
 from drillctl.scenario.durations import parse_duration
 from drillctl.scenario.overrides import Assignment, parse_assignments
+
+if TYPE_CHECKING:
+    # the engine and the report stack load when a suite runs, not for `--help` or `list`
+    from drillctl.commands.suite import SuiteOptions
+    from drillctl.commands.suite_report import SuiteResult
 
 
 def register(app: typer.Typer) -> None:
@@ -92,6 +95,9 @@ def suite_cmd(
     """Run several drills one after another, unattended; one JUnit file, one JSON summary."""
 
     def body() -> None:
+        from drillctl.commands.suite import copy_runs, lab_context, new_suite_id, run_suite
+        from drillctl.commands.suite_report import write_suite_reports
+
         stack = _lab(ctx.obj) if lab else None
         context: Context = lab_context(ctx.obj, stack) if stack else ctx.obj
         cat = Catalog(context.settings.drill.scenarios_dir, context.settings.vars)
@@ -169,6 +175,9 @@ def _options(
     max_duration: str | None,
     operator: str | None,
 ) -> SuiteOptions:
+    from drillctl.commands.regression import parse_tolerance
+    from drillctl.commands.suite import SuiteOptions
+
     settings = context.settings.drill
     who = operator or settings.operator or os.environ.get("USER") or getpass.getuser()
     return SuiteOptions(
@@ -215,6 +224,11 @@ def _print(context: Context, result: SuiteResult, out_dir: Path) -> None:
 
 
 def _post(context: Context, webhook: str, text: str) -> None:
+    import httpx
+
+    from drillctl.commands.suite_report import slack_payload
+    from drillctl.report.slack_post import post_to_webhook
+
     with httpx.Client(timeout=10) as client:
         answer = post_to_webhook(webhook, slack_payload(text), client, redactor=context.redactor)
     if not answer.ok:

@@ -15,7 +15,7 @@ import os
 import tempfile
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Group
@@ -27,13 +27,14 @@ from drillctl.cli.scenario_cmds import SetOption, catalog, guarded
 from drillctl.context import Context
 from drillctl.core.errors import ConfigError
 from drillctl.core.journal import Journal
-from drillctl.observe.factory import open_sources
 from drillctl.observe.observer import Observer
 from drillctl.observe.panel import signal_table
 from drillctl.scenario.durations import format_duration, parse_duration
-from drillctl.scenario.model import ScenarioBase
 from drillctl.scenario.overrides import parse_assignments
 from drillctl.scenario.secrets import resolve_secrets
+
+if TYPE_CHECKING:
+    from drillctl.scenario.model import ScenarioBase
 
 REFRESH_S = 0.5
 
@@ -99,6 +100,8 @@ async def watch(
     baseline: timedelta,
     poll: float,
 ) -> Observer:
+    from drillctl.observe.factory import open_sources  # source clients: loaded at the point of use
+
     driver = driver_or_none(context)
     async with open_sources(context.settings.sources, driver=driver) as sources:
         observer = Observer(scenario, sources, journal, context.clock, poll_interval=poll)
