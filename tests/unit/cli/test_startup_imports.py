@@ -1,0 +1,58 @@
+"""The cheap commands must not import the heavy parts: every call and every Tab pays for them.
+
+Each case runs the real console entry point in a fresh interpreter and reports which of the heavy
+packages ended up in ``sys.modules`` (timing lives in bench/cli_startup.py, not here).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+HEAVY = ("matplotlib", "docker", "aiohttp", "asyncpg", "python_on_whales", "drillctl.report.chart")
+PROBE = """
+import atexit, json, sys
+from drillctl.cli.app import main
+heavy = {heavy!r}
+atexit.register(lambda: print(json.dumps([m for m in heavy if m in sys.modules]), file=sys.stderr))
+sys.argv = ["drillctl", *{argv!r}]
+main()
+"""
+
+
+def loaded_heavy(argv: list[str], cwd: Path) -> tuple[int, list[str]]:
+    """Run drillctl ARGV; return its exit code and the heavy modules it imported."""
+    code = PROBE.format(heavy=HEAVY, argv=argv)
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True, timeout=60
+    )
+    return done.returncode, json.loads(done.stderr.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--version"],
+        ["--help"],
+        ["list"],
+        ["validate", str(ROOT / "scenarios" / "bullmq-backpressure.yaml")],
+        ["run", "--help"],
+    ],
+    ids=" ".join,
+)
+def test_cheap_commands_do_not_import_the_heavy_parts(argv: list[str], tmp_path: Path) -> None:
+    code, heavy = loaded_heavy(argv, tmp_path)
+    assert code == 0
+    assert heavy == []
+
+
+def test_the_probe_sees_a_heavy_import(tmp_path: Path) -> None:
+    """The check above can fail: `history` reads the index, which loads the report stack."""
+    code, heavy = loaded_heavy(["history"], tmp_path)
+    assert code == 0
+    assert "matplotlib" in heavy
