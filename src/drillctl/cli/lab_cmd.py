@@ -5,14 +5,20 @@ Parsing and printing only; the work is in :class:`drillctl.lab.stack.LabStack`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Annotated, Any
+import contextlib
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich import box
 from rich.table import Table
 
 from drillctl.lab.stack import DEFAULT_PROJECT, LabStack, ServiceStatus
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from drillctl.lab.progress import Report
 
 lab_app = typer.Typer(
     name="lab",
@@ -58,9 +64,11 @@ def lab_up(
     console = _console(ctx)
 
     def body() -> None:
+        from rich.console import Console
+
         stack = LabStack(project)
-        with console.status("building and starting the lab (first build takes a few minutes)..."):
-            stack.up(smoke=smoke, build=build)
+        with progress(Console(stderr=True)) as report:
+            stack.up(smoke=smoke, build=build, report=report)
         console.print(endpoints_table(stack))
 
     guarded(body)
@@ -106,6 +114,22 @@ def lab_logs(
             raise typer.Exit(code)
 
     guarded(body)
+
+
+@contextlib.contextmanager
+def progress(err: Console) -> Iterator[Report]:
+    """On a terminal, a spinner naming the current step above the steps done; otherwise (CI,
+    a pipe) one plain ``lab: ...`` line per step. Both on stderr: stdout is the endpoint table."""
+    if not err.is_terminal:
+        yield lambda line: err.print(f"lab: {line}", markup=False, highlight=False)
+        return
+    with err.status("lab: checking Docker") as status:
+
+        def report(line: str) -> None:
+            err.print(f"  {line}", markup=False, highlight=False, style="dim")
+            status.update(f"lab: {line}")
+
+        yield report
 
 
 def endpoints_table(stack: LabStack) -> Table:
