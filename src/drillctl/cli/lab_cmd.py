@@ -27,7 +27,10 @@ lab_app = typer.Typer(
 )
 
 ProjectOption = Annotated[
-    str, typer.Option("--project-name", "-p", help="compose project name of the lab")
+    str,
+    typer.Option(
+        "--project-name", "-p", envvar="EBIT_LAB_PROJECT", help="compose project name of the lab"
+    ),
 ]
 
 
