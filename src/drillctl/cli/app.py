@@ -21,6 +21,7 @@ from drillctl.cli import (
     doctor_cmd,
     gate_cmd,
     gm_cmd,
+    helpfmt,
     history_cmd,
     init_cmd,
     lab_cmd,
@@ -35,6 +36,7 @@ from drillctl.config import load_settings
 from drillctl.context import Context
 from drillctl.core.errors import DrillError
 
+helpfmt.install()
 app = typer.Typer(
     name="drillctl",
     help=(
@@ -78,7 +80,7 @@ def main_options(
         Path | None, typer.Option("--project-dir", help="compose project directory")
     ] = None,
     compose_file: Annotated[
-        list[Path] | None, typer.Option("-f", "--file", help="compose file(s)")
+        list[Path] | None, typer.Option("-f", "--file", metavar="FILE", help="compose file(s)")
     ] = None,
     project_name: Annotated[
         str | None, typer.Option("-p", "--project-name", help="compose project name")

@@ -13,6 +13,7 @@ import typer
 from rich import box
 from rich.table import Table
 
+from drillctl.cli.tables import copyable_column
 from drillctl.lab.stack import DEFAULT_PROJECT, LabStack, ServiceStatus
 
 if TYPE_CHECKING:
@@ -136,18 +137,20 @@ def progress(err: Console) -> Iterator[Report]:
 
 
 def endpoints_table(stack: LabStack) -> Table:
+    rows = stack.endpoints.rows()
     table = Table(title=f"lab {stack.project_name}: endpoints (127.0.0.1 only)", box=box.SIMPLE)
     table.add_column("service")
-    table.add_column("address", overflow="fold")
-    for name, address in stack.endpoints.rows():
+    copyable_column(table, "address", [address for _, address in rows])
+    for name, address in rows:
         table.add_row(name, address)
     return table
 
 
 def status_table(statuses: list[ServiceStatus]) -> Table:
     table = Table(box=box.SIMPLE)
-    for column in ("service", "state", "health", "container"):
+    for column in ("service", "state", "health"):
         table.add_column(column)
+    copyable_column(table, "container", [status.container for status in statuses])
     for status in statuses:
         style = "green" if status.health in ("healthy", "") and status.state == "running" else "red"
         table.add_row(

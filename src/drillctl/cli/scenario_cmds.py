@@ -12,9 +12,16 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from drillctl.cli.tables import copyable_column, fits
 from drillctl.context import Context
 from drillctl.core.errors import Problem, ScenarioError
-from drillctl.scenario.catalog import SUFFIXES, Catalog, check_unique_names, scenario_files
+from drillctl.scenario.catalog import (
+    SUFFIXES,
+    Catalog,
+    Loaded,
+    check_unique_names,
+    scenario_files,
+)
 from drillctl.scenario.loader import faults_of, load_path
 from drillctl.scenario.model import json_schema
 from drillctl.scenario.overrides import parse_assignments
@@ -56,15 +63,40 @@ def list_cmd(ctx: typer.Context) -> None:
 
     def body() -> None:
         listing = catalog(ctx).listing()
-        table = Table("name", "severity", "faults", "source", title="scenarios")
-        for item in listing.scenarios:
-            faults = ", ".join(str(getattr(f, "type", "?")) for f in faults_of(item.scenario))
-            table.add_row(item.scenario.name, item.scenario.severity, faults, item.source)
-        ctx.obj.console.print(table)
+        _print_listing(ctx.obj.console, listing.scenarios)
         if listing.problems:
             raise ScenarioError(listing.problems)
 
     guarded(body)
+
+
+def _print_listing(console: Console, items: list[Loaded]) -> None:
+    """The table; when a custom scenario's path is too long for the terminal, the source column
+    gives way to one ``NAME: PATH`` line per custom scenario under the table (whole, copyable)."""
+    sources = {item.scenario.name: _shown(item) for item in items}
+    for with_source in (True, False):
+        table = Table("name", "severity", "faults", title="scenarios")
+        if with_source:
+            copyable_column(table, "source", list(sources.values()))
+        for item in items:
+            faults = ", ".join(str(getattr(f, "type", "?")) for f in faults_of(item.scenario))
+            row = [item.scenario.name, item.scenario.severity, faults]
+            table.add_row(*row, *([sources[row[0]]] if with_source else []))
+        if with_source and fits(console, table):
+            console.print(table)
+            return
+    console.print(table)
+    for name, source in sources.items():
+        if source != "built-in":
+            console.print(f"{name}: {source}", markup=False, highlight=False, soft_wrap=True)
+
+
+def _shown(item: Loaded) -> str:
+    """Where a scenario comes from; a file under the current directory relative to it (shorter)."""
+    cwd = Path.cwd()
+    if item.origin == "built-in" or not item.path.is_relative_to(cwd):
+        return item.source
+    return item.source.replace(str(item.path), str(item.path.relative_to(cwd)), 1)
 
 
 def show_cmd(
