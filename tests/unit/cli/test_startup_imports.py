@@ -7,6 +7,7 @@ packages ended up in ``sys.modules`` (timing lives in bench/cli_startup.py, not 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -25,13 +26,28 @@ main()
 """
 
 
-def loaded_heavy(argv: list[str], cwd: Path) -> tuple[int, list[str]]:
-    """Run drillctl ARGV; return its exit code and the heavy modules it imported."""
-    code = PROBE.format(heavy=HEAVY, argv=argv)
-    done = subprocess.run(
-        [sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True, timeout=60
+def probe(
+    argv: list[str], cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run drillctl ARGV through its console entry point in a fresh interpreter."""
+    return subprocess.run(
+        [sys.executable, "-c", PROBE.format(heavy=HEAVY, argv=argv)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, **(env or {})},
     )
-    return done.returncode, json.loads(done.stderr.strip().splitlines()[-1])
+
+
+def heavy_of(done: subprocess.CompletedProcess[str]) -> list[str]:
+    """The heavy modules the run imported (the probe's last stderr line)."""
+    return list(json.loads(done.stderr.strip().splitlines()[-1]))
+
+
+def loaded_heavy(argv: list[str], cwd: Path) -> tuple[int, list[str]]:
+    done = probe(argv, cwd)
+    return done.returncode, heavy_of(done)
 
 
 @pytest.mark.parametrize(
@@ -49,6 +65,15 @@ def test_cheap_commands_do_not_import_the_heavy_parts(argv: list[str], tmp_path:
     code, heavy = loaded_heavy(argv, tmp_path)
     assert code == 0
     assert heavy == []
+
+
+def test_a_tab_completes_commands_without_the_heavy_parts(tmp_path: Path) -> None:
+    """What one Tab after `drillctl lab ` runs (bash): the subcommands, and nothing heavy."""
+    env = {"_DRILLCTL_COMPLETE": "complete_bash", "COMP_WORDS": "drillctl lab ", "COMP_CWORD": "2"}
+    done = probe([], tmp_path, env)
+    assert done.returncode == 0
+    assert done.stdout.split() == ["up", "down", "status", "logs"]
+    assert heavy_of(done) == []
 
 
 def test_the_probe_sees_a_heavy_import(tmp_path: Path) -> None:
