@@ -32,8 +32,6 @@ from drillctl.cli import (
     suite_cmd,
     watch_cmd,
 )
-from drillctl.config import load_settings
-from drillctl.context import Context
 from drillctl.core.errors import DrillError
 
 helpfmt.install()
@@ -95,6 +93,9 @@ def main_options(
         bool, typer.Option("--version", callback=_version, is_eager=True, help="print the version")
     ] = False,
 ) -> None:
+    from drillctl.config import load_settings  # pydantic: not for --help, --version, a Tab
+    from drillctl.context import Context
+
     overrides: dict[str, Any] = {
         "project": {"dir": project_dir, "files": compose_file or None, "name": project_name},
         "drill": {"state_dir": state_dir, "scenarios_dir": scenarios_dir},

@@ -16,13 +16,11 @@ from rich.table import Table
 from rich.text import Text
 
 from drillctl.cli.scenario_cmds import SetOption, catalog, guarded
-from drillctl.context import Context
 from drillctl.core.errors import DrillError
-from drillctl.observe.doctor import Check, Doctor, failed_required
-from drillctl.scenario.overrides import parse_assignments
-from drillctl.scenario.secrets import resolve_secrets
 
 if TYPE_CHECKING:
+    from drillctl.context import Context
+    from drillctl.observe.doctor import Check
     from drillctl.scenario.model import ScenarioBase
     from drillctl.target.base import TargetDriver
 
@@ -41,6 +39,10 @@ def doctor_cmd(
     """Check each configured source, the compose project and (with a scenario) its queries."""
 
     def body() -> None:
+        from drillctl.observe.doctor import failed_required
+        from drillctl.scenario.overrides import parse_assignments
+        from drillctl.scenario.secrets import resolve_secrets
+
         context: Context = ctx.obj
         chosen = None
         if scenario:
@@ -68,6 +70,7 @@ def driver_or_none(context: Context) -> TargetDriver | None:
 
 
 async def run_checks(context: Context, scenario: ScenarioBase | None) -> list[Check]:
+    from drillctl.observe.doctor import Doctor
     from drillctl.observe.factory import open_sources  # source clients: loaded at the point of use
     from drillctl.target.factory import build_driver
 

@@ -6,26 +6,21 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from drillctl.cli.tables import copyable_column, fits
-from drillctl.context import Context
 from drillctl.core.errors import Problem, ScenarioError
-from drillctl.scenario.catalog import (
-    SUFFIXES,
-    Catalog,
-    Loaded,
-    check_unique_names,
-    scenario_files,
-)
-from drillctl.scenario.loader import faults_of, load_path
-from drillctl.scenario.model import json_schema
-from drillctl.scenario.overrides import parse_assignments
-from drillctl.scenario.render import to_yaml
+
+if TYPE_CHECKING:
+    from drillctl.context import Context
+    from drillctl.scenario.catalog import Catalog, Loaded
+
+# The scenario stack (pydantic models of every fault type, YAML) is imported by the commands
+# that read scenarios, so that --help, --version and a completion Tab start without it.
 
 SetOption = Annotated[
     list[str] | None,
@@ -54,6 +49,8 @@ def guarded(body: Callable[[], Any]) -> None:
 
 
 def catalog(ctx: typer.Context) -> Catalog:
+    from drillctl.scenario.catalog import Catalog
+
     context: Context = ctx.obj
     return Catalog(context.settings.drill.scenarios_dir, context.settings.vars)
 
@@ -73,6 +70,8 @@ def list_cmd(ctx: typer.Context) -> None:
 def _print_listing(console: Console, items: list[Loaded]) -> None:
     """The table; when a custom scenario's path is too long for the terminal, the source column
     gives way to one ``NAME: PATH`` line per custom scenario under the table (whole, copyable)."""
+    from drillctl.scenario.loader import faults_of
+
     sources = {item.scenario.name: _shown(item) for item in items}
     for with_source in (True, False):
         table = Table("name", "severity", "faults", title="scenarios")
@@ -108,6 +107,9 @@ def show_cmd(
     """Print the resolved scenario as YAML: variables filled in, ${env:...} secrets as written."""
 
     def body() -> None:
+        from drillctl.scenario.overrides import parse_assignments
+        from drillctl.scenario.render import to_yaml
+
         loaded = catalog(ctx).load(scenario, parse_assignments(set_ or []))
         typer.echo(f"# {loaded.scenario.name} from {loaded.source}")
         typer.echo(to_yaml(loaded.scenario, full=full, redactor=ctx.obj.redactor), nl=False)
@@ -136,6 +138,8 @@ def validate_cmd(
 
 def _expand(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
     """Folders become their scenario files; an empty folder is a problem (a wrong path, surely)."""
+    from drillctl.scenario.catalog import scenario_files
+
     out: list[Path] = []
     problems: list[Problem] = []
     for path in paths:
@@ -147,6 +151,10 @@ def _expand(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
 
 
 def _validate(ctx: typer.Context, paths: list[Path], sets: list[str]) -> list[Problem]:
+    from drillctl.scenario.catalog import SUFFIXES, check_unique_names
+    from drillctl.scenario.loader import load_path
+    from drillctl.scenario.overrides import parse_assignments
+
     assignments = parse_assignments(sets)
     variables = ctx.obj.settings.vars
     problems: list[Problem] = []
@@ -163,4 +171,6 @@ def _validate(ctx: typer.Context, paths: list[Path], sets: list[str]) -> list[Pr
 
 def schema_cmd() -> None:
     """Print the JSON Schema of scenario files (for editors: yaml-language-server, VS Code)."""
+    from drillctl.scenario.model import json_schema
+
     typer.echo(json.dumps(json_schema(), indent=2))

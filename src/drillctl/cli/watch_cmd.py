@@ -24,16 +24,12 @@ from rich.text import Text
 
 from drillctl.cli.doctor_cmd import driver_or_none
 from drillctl.cli.scenario_cmds import SetOption, catalog, guarded
-from drillctl.context import Context
 from drillctl.core.errors import ConfigError
-from drillctl.core.journal import Journal
-from drillctl.observe.observer import Observer
-from drillctl.observe.panel import signal_table
-from drillctl.scenario.durations import format_duration, parse_duration
-from drillctl.scenario.overrides import parse_assignments
-from drillctl.scenario.secrets import resolve_secrets
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the observer and the scenario stack load when a watch starts
+    from drillctl.context import Context
+    from drillctl.core.journal import Journal
+    from drillctl.observe.observer import Observer
     from drillctl.scenario.model import ScenarioBase
 
 REFRESH_S = 0.5
@@ -44,6 +40,8 @@ def register(app: typer.Typer) -> None:
 
 
 def _duration(text: str | None, option: str) -> timedelta | None:
+    from drillctl.scenario.durations import parse_duration
+
     if text is None:
         return None
     try:
@@ -70,6 +68,11 @@ def watch_cmd(
     """Watch a scenario's signals live, without injecting anything (Ctrl-C to stop)."""
 
     def body() -> None:
+        from drillctl.core.journal import Journal
+        from drillctl.scenario.durations import format_duration
+        from drillctl.scenario.overrides import parse_assignments
+        from drillctl.scenario.secrets import resolve_secrets
+
         context: Context = ctx.obj
         loaded = catalog(ctx).load(scenario, parse_assignments(set_ or []))
         chosen = resolve_secrets(loaded.scenario, os.environ, context.redactor)
@@ -101,6 +104,9 @@ async def watch(
     poll: float,
 ) -> Observer:
     from drillctl.observe.factory import open_sources  # source clients: loaded at the point of use
+    from drillctl.observe.observer import Observer
+    from drillctl.observe.panel import signal_table
+    from drillctl.scenario.durations import format_duration
 
     driver = driver_or_none(context)
     async with open_sources(context.settings.sources, driver=driver) as sources:
