@@ -19,11 +19,12 @@ from rich import box
 from rich.markup import escape
 from rich.table import Table
 
-from drillctl.context import Context
 from drillctl.core.errors import DrillError
 from drillctl.report.fmt import seconds
 
 if TYPE_CHECKING:
+    from drillctl.context import Context
+
     # the index loads the report stack (charts included): each command imports it when it runs
     from drillctl.report import history
 

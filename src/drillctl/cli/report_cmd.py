@@ -14,12 +14,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from drillctl.context import Context
 from drillctl.core.errors import DrillError
-from drillctl.core.journal import JOURNAL_NAME, Journal
-from drillctl.report.runs import resolve_run
 
 if TYPE_CHECKING:
+    from drillctl.context import Context
+
     # the report stack (charts, history, Slack) is imported by the function that uses it, so
     # that `drillctl --help` and the other verbs start without it
     from drillctl.report.archive import Written
@@ -84,6 +83,7 @@ def report_cmd(
 
     def body() -> None:
         from drillctl.report.archive import render
+        from drillctl.report.runs import resolve_run
 
         run_dir = resolve_run(context.runs_dir, run_id)
         _refuse_hidden_blind_run(run_dir)
@@ -115,6 +115,8 @@ def _record_verdict(context: Context, run_dir: Path, judge: Judgement, by: str |
     if not by or not by.strip():
         raise DrillError("--judge needs --by NAME: a verdict is signed")
     matched = judge is Judgement.correct
+    from drillctl.core.journal import JOURNAL_NAME, Journal
+
     with Journal(run_dir / JOURNAL_NAME, clock=context.clock, redactor=context.redactor) as journal:
         journal.append("hypothesis.verdict", matched=matched, keywords_hit=[], by=by.strip())
 

@@ -20,20 +20,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from drillctl.cli.scenario_cmds import guarded
-from drillctl.commands.regression import parse_tolerance
-from drillctl.commands.suite import SuiteOptions, copy_runs, lab_context, new_suite_id, run_suite
-from drillctl.commands.suite_report import SuiteResult, slack_payload, write_suite_reports
-from drillctl.context import Context
 from drillctl.core.errors import ConfigError, ScenarioError
 from drillctl.report.fmt import seconds
-from drillctl.scenario.catalog import Catalog, Loaded
-from drillctl.scenario.durations import parse_duration
-from drillctl.scenario.overrides import Assignment, parse_assignments
 
-if TYPE_CHECKING:
-    # the engine and the report stack load when a suite runs, not for `--help` or `list`
+if TYPE_CHECKING:  # the engine, scenarios and reports load when a suite runs, not at start-up
     from drillctl.commands.suite import SuiteOptions
     from drillctl.commands.suite_report import SuiteResult
+    from drillctl.context import Context
+    from drillctl.scenario.catalog import Catalog, Loaded
+    from drillctl.scenario.overrides import Assignment
 
 
 def register(app: typer.Typer) -> None:
@@ -97,6 +92,7 @@ def suite_cmd(
     def body() -> None:
         from drillctl.commands.suite import copy_runs, lab_context, new_suite_id, run_suite
         from drillctl.commands.suite_report import write_suite_reports
+        from drillctl.scenario.catalog import Catalog
 
         stack = _lab(ctx.obj) if lab else None
         context: Context = lab_context(ctx.obj, stack) if stack else ctx.obj
@@ -151,6 +147,8 @@ def load_all(cat: Catalog, refs: list[str], items: list[str]) -> list[Loaded]:
 
 def split_sets(items: list[str]) -> tuple[list[Assignment], dict[str, list[Assignment]]]:
     """``KEY=VALUE`` for every scenario; ``NAME:KEY=VALUE`` for the scenario NAME only."""
+    from drillctl.scenario.overrides import parse_assignments
+
     common: list[str] = []
     scoped: dict[str, list[str]] = {}
     for item in items:
@@ -190,6 +188,8 @@ def _options(
 
 
 def _duration(text: str, option: str) -> timedelta:
+    from drillctl.scenario.durations import parse_duration
+
     try:
         return parse_duration(text)
     except (TypeError, ValueError) as exc:

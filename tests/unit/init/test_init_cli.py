@@ -17,7 +17,7 @@ from drillctl.init.compose_source import Runner
 
 @pytest.fixture
 def app(no_docker: Runner, monkeypatch: pytest.MonkeyPatch) -> typer.Typer:
-    monkeypatch.setattr(init_cmd, "init_project", partial(init_project, run=no_docker))
+    monkeypatch.setattr("drillctl.init.command.init_project", partial(init_project, run=no_docker))
     app = typer.Typer()
     init_cmd.register(app)
     return app
