@@ -131,6 +131,12 @@ class LabStack:
         return _run(args, self.env, capture=False).returncode
 
     def ensure_docker(self) -> None:
+        """The lab's compose file is here and the Docker engine answers; else a TargetError."""
+        if not self.compose_files[0].is_file():
+            raise TargetError(
+                f"no reference lab at {self.project_dir} ({COMPOSE_FILE} is missing)",
+                hint="run drillctl from the root of a drillctl clone, or set EBIT_LAB_DIR",
+            )
         try:
             done = _run(["docker", "info", "--format", "{{.ServerVersion}}"], self.env, timeout=30)
         except (OSError, subprocess.TimeoutExpired) as exc:

@@ -88,3 +88,10 @@ def test_an_installed_drillctl_drives_the_lab_of_the_current_directory(
 def test_the_checkout_lab_wins_for_an_editable_install(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("EBIT_LAB_DIR", raising=False)
     assert default_lab_dir(cwd=Path("/somewhere/else")) == COMPOSE
+
+
+def test_a_missing_lab_folder_is_named_with_what_to_do(tmp_path: Path) -> None:
+    with pytest.raises(TargetError) as caught:
+        LabStack("ebit-lab", env={}, project_dir=tmp_path / "compose").ensure_docker()
+    assert "no reference lab at" in str(caught.value)
+    assert "EBIT_LAB_DIR" in str(caught.value)
