@@ -22,10 +22,9 @@ from rich.table import Table
 from drillctl.core.errors import DrillError
 from drillctl.report.fmt import seconds
 
+# The index loads the report stack (charts included): each command imports it when it runs.
 if TYPE_CHECKING:
     from drillctl.context import Context
-
-    # the index loads the report stack (charts included): each command imports it when it runs
     from drillctl.report import history
 
 history_app = typer.Typer(

@@ -16,11 +16,10 @@ import typer
 
 from drillctl.core.errors import DrillError
 
+# The report stack (charts, history, Slack) is imported by the function that uses it, so that
+# `drillctl --help` and the other verbs start without it.
 if TYPE_CHECKING:
     from drillctl.context import Context
-
-    # the report stack (charts, history, Slack) is imported by the function that uses it, so
-    # that `drillctl --help` and the other verbs start without it
     from drillctl.report.archive import Written
 
 WEBHOOK_TIMEOUT_S = 10.0
