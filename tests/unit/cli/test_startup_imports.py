@@ -81,3 +81,20 @@ def test_the_probe_sees_a_heavy_import(tmp_path: Path) -> None:
     code, heavy = loaded_heavy(["history"], tmp_path)
     assert code == 0
     assert "matplotlib" in heavy
+
+
+def test_install_completion_writes_a_bash_script_that_calls_drillctl(tmp_path: Path) -> None:
+    env = {**os.environ, "HOME": str(tmp_path), "SHELL": "/bin/bash"}
+    drillctl = str(Path(sys.executable).parent / "drillctl")
+    done = subprocess.run(
+        [drillctl, "--install-completion", "bash"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    script = (tmp_path / ".bash_completions" / "drillctl.sh").read_text(encoding="utf-8")
+    assert "_DRILLCTL_COMPLETE=complete_bash" in script
+    assert "drillctl.sh" in (tmp_path / ".bashrc").read_text(encoding="utf-8")
