@@ -168,4 +168,5 @@ main() {
     note "ready"
 }
 
-main "$@"
+# Sourced (tests call one step at a time) it only defines the functions.
+if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then main "$@"; fi
