@@ -118,7 +118,7 @@ class JournalTail:
         self.path, self.offset = path, 0
 
     def read_new(self) -> list[Event]:
-        from drillctl.core.journal import Event
+        from drillctl.core.journal import load_line
 
         try:
             with self.path.open("rb") as handle:
