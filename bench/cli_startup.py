@@ -4,7 +4,7 @@ Every command a user types, every script call and every shell-completion Tab pay
 the cheap commands (`--version`, `--help`, `list`, `validate FILE`, a completion request) must not
 import the heavy parts (matplotlib, the docker SDK, aiohttp, asyncpg, the report stack).
 
-    .venv/bin/python bench/cli_startup.py [--runs 5]
+    .venv/bin/python bench/cli_startup.py [--runs 5] [--drillctl PATH] [--no-peers]
 
 Prints, per command, the median wall time and the median max RSS of --runs runs (child process
 rusage, so the figure is the command's own). chaostoolkit (our domain peer, also a Python CLI) is
@@ -68,8 +68,8 @@ def median_of(argv: list[str], runs: int, env: dict[str, str]) -> tuple[float, f
     return statistics.median(s[0] for s in samples), statistics.median(s[1] for s in samples)
 
 
-def commands() -> list[tuple[str, list[str], dict[str, str]]]:
-    exe, env = drillctl(), dict(os.environ)
+def commands(exe: str, peers: bool) -> list[tuple[str, list[str], dict[str, str]]]:
+    env = dict(os.environ)
     complete = {
         **env,
         "_DRILLCTL_COMPLETE": "complete_bash",
@@ -87,10 +87,10 @@ def commands() -> list[tuple[str, list[str], dict[str, str]]]:
         ),
         ("drillctl <Tab> (bash completion)", [exe], complete),
     ]
-    peer = chaos()
+    peer = chaos() if peers else None
     if peer:
         table.append(("chaos --help (chaostoolkit)", [peer, "--help"], env))
-    if shutil.which("docker"):
+    if peers and shutil.which("docker"):
         table.append(("docker compose version", ["docker", "compose", "version"], env))
     return table
 
@@ -98,9 +98,11 @@ def commands() -> list[tuple[str, list[str], dict[str, str]]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--drillctl", default=drillctl(), help="another build to compare")
+    parser.add_argument("--no-peers", action="store_true", help="drillctl's commands only")
     args = parser.parse_args()
     print(f"{'command':<36} {'wall (median)':>14} {'max RSS (median)':>17}")
-    for label, argv, env in commands():
+    for label, argv, env in commands(args.drillctl, not args.no_peers):
         wall, rss = median_of(argv, args.runs, env)
         print(f"{label:<36} {wall:>12.3f} s {rss:>14.1f} MB", flush=True)
     print(f"medians of {args.runs} runs each; targets for drillctl: <= 0.2 s, <= 60 MB")
