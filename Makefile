@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test test-unit test-lab venv lab-prereqs lint clean fuzz
+.PHONY: demo test test-unit test-lab venv lab-prereqs lint clean fuzz dist
 
 $(STAMP): pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
@@ -42,7 +42,14 @@ lint: venv
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) .pytest_cache compose/.wheels
+	rm -rf $(VENV) .pytest_cache compose/.wheels dist
+
+# The release artefacts: wheel and sdist in dist/, checked by twine. `make test` proves the wheel
+# installs and runs outside the clone (tests/unit/test_dist.py builds its own into a tmp dir).
+dist: venv
+	rm -rf dist
+	$(BIN)/python -m build --quiet --outdir dist .
+	$(BIN)/twine check --strict dist/*
 
 # The four seed drills in a row, unattended, on a lab of their own (--lab: up first, down at the
 # end). `make test` already proves them on the session lab (tests/lab/test_suite_all.py); this is

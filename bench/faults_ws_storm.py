@@ -83,7 +83,9 @@ def ensure_node_packages() -> None:
         "PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD": "1",
         "ARTILLERY_DISABLE_TELEMETRY": "true",
     }
-    subprocess.run(["npm", "init", "-y"], cwd=NODE_DIR, check=True, capture_output=True)
+    # not `npm init -y`: it derives the package name from the folder, and npm refuses ".node"
+    manifest = {"name": "drillctl-bench-peers", "version": "0.0.0", "private": True}
+    (NODE_DIR / "package.json").write_text(json.dumps(manifest), encoding="utf-8")
     subprocess.run(
         ["npm", "i", "--no-audit", "--no-fund", "socket.io@4", "artillery@2.0.34"],
         cwd=NODE_DIR,

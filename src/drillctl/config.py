@@ -1,9 +1,10 @@
 """Global configuration: defaults < drillctl.toml < DRILLCTL_* environment < command-line flags.
 
 The file is found as ``--config PATH``, else ``DRILLCTL_CONFIG``, else ``drillctl.toml`` in the
-current directory or its parents. Environment variables name a key by its section and field:
-``DRILLCTL_SOURCES_PROMETHEUS=http://...``, ``DRILLCTL_PROJECT_DIR=...``; two short aliases exist
-because they are the ones people set most: ``DRILLCTL_STATE_DIR`` and ``DRILLCTL_SCENARIOS_DIR``.
+``--project-dir`` folder, else in the current directory or its parents. Environment variables
+name a key by its section and field: ``DRILLCTL_SOURCES_PROMETHEUS=http://...``,
+``DRILLCTL_PROJECT_DIR=...``; two short aliases exist because they are the ones people set most:
+``DRILLCTL_STATE_DIR`` and ``DRILLCTL_SCENARIOS_DIR``.
 """
 
 from __future__ import annotations
@@ -106,13 +107,17 @@ _ALIASES = {
 }
 
 
-def find_config(explicit: Path | None, env: Mapping[str, str], cwd: Path) -> Path | None:
+def find_config(
+    explicit: Path | None, env: Mapping[str, str], cwd: Path, project_dir: Path | None = None
+) -> Path | None:
     if explicit is not None:
         if not explicit.is_file():
             raise ConfigError(f"{explicit}: configuration file not found")
         return explicit
     if env.get("DRILLCTL_CONFIG"):
         return find_config(Path(env["DRILLCTL_CONFIG"]), {}, cwd)
+    if project_dir is not None and (cwd / project_dir / CONFIG_NAME).is_file():
+        return cwd / project_dir / CONFIG_NAME  # the project's own file, wherever we stand
     for folder in (cwd, *cwd.parents):
         if (folder / CONFIG_NAME).is_file():
             return folder / CONFIG_NAME
@@ -207,10 +212,10 @@ def load_settings(
     """Build the settings from the layers; ``overrides`` are the flags, nested like the file."""
     env = os.environ if env is None else env
     cwd = cwd or Path.cwd()
-    path = find_config(config_path, env, cwd)
+    flags = _from_cwd(overrides or {}, cwd)
+    path = find_config(config_path, env, cwd, (flags.get("project") or {}).get("dir"))
     data, text = _read_toml(path) if path else ({}, "")
     env_layer = _from_cwd(_env_layer(env), cwd)
-    flags = _from_cwd(overrides or {}, cwd)
     try:
         settings = Settings.model_validate(
             {**_merge(_merge(data, env_layer), flags), "config_path": path}

@@ -31,6 +31,7 @@ SCENARIO = {
     "objective": "o",
     "faults": [{"type": "stop-service", "service": "x", "duration": "10s"}],
     "root_cause": {"summary": "s", "keywords": ["k"]},
+    "dashboards": ["ebit-perf-test", "perf-system"],  # a scenario names its own (no default)
     "signals": [
         {"name": "queue", "source": "prometheus", "query": "up", "symptom": {"above": 1}},
         {

@@ -26,6 +26,7 @@ GITHUB = EXAMPLES / "github-actions-nightly.yml"
 GITLAB = EXAMPLES / "gitlab-ci.yml"
 SEPARATORS = {";", "&&", "||", "|", "&", "(", ")"}
 KEYWORDS = {"then", "else", "do", "!", "if", "elif", "while"}
+REDIRECTS = {">", ">>", "<", ">&", "<&", ">|"}  # the operator and its target are not arguments
 
 
 def load(path: Path) -> dict[str, Any]:
@@ -52,7 +53,11 @@ def commands(script: str) -> Iterator[list[str]]:
         lexer.whitespace_split = True
         lexer.commenters = "#"
         current: list[str] = []
-        for token in [*lexer, ";"]:
+        tokens = iter([*lexer, ";"])
+        for token in tokens:
+            if token in REDIRECTS:
+                next(tokens, None)
+                continue
             if token in SEPARATORS:
                 while current and current[0] in KEYWORDS:
                     current.pop(0)
@@ -140,8 +145,30 @@ def test_commands_finds_drillctl_in_compound_lines() -> None:
         'if [ -f "$F" ]; then drillctl history import "$F"; fi\n'
         "cd x && .venv/bin/drillctl suite --all \\\n  --junit j.xml || true  # comment\n"
         "echo drillctl is not run here\n"
+        'drillctl report latest -F markdown >> "$GITHUB_STEP_SUMMARY"\n'
     )
     assert list(commands(script)) == [
         ["history", "import", "$F"],
         ["suite", "--all", "--junit", "j.xml"],
+        ["report", "latest", "-F", "markdown"],
     ]
+
+
+def test_the_templates_install_drillctl_from_a_pinned_source_not_by_name() -> None:
+    for path, env in (
+        (GITHUB, load(GITHUB)["jobs"]["drills"]["env"]),
+        (GITLAB, load(GITLAB)["chaos-drills"]["variables"]),
+    ):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        text = "\n".join(line for line in lines if not line.lstrip().startswith("#"))
+        assert "pip install drillctl" not in text and "--quiet drillctl" not in text
+        assert '"drillctl @ $DRILLCTL_SOURCE"' in text
+        assert re.fullmatch(r"git\+https://\S+\.git@v\d+\.\d+\.\d+", env["DRILLCTL_SOURCE"])
+
+
+def test_the_github_job_summary_gets_the_markdown_report() -> None:
+    steps = load(GITHUB)["jobs"]["drills"]["steps"]
+    summary = next(step for step in steps if "GITHUB_STEP_SUMMARY" in step.get("run", ""))
+    report = next(argv for argv in commands(summary["run"]) if argv[0] == "report")
+    assert parse(report).params["format_"] == "markdown"
+    assert "slack" not in summary["run"]

@@ -149,3 +149,24 @@ def test_an_unknown_key_is_an_error_with_its_path(tmp_path: Path) -> None:
 def test_a_bad_env_value_names_the_environment(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"environment: drill\.blind_sets"):
         load_settings(env={"DRILLCTL_DRILL_BLIND_SETS": "x"}, cwd=tmp_path)
+
+
+def test_project_dir_reads_that_folders_config_from_anywhere(tmp_path: Path) -> None:
+    shop, elsewhere = tmp_path / "shop", tmp_path / "elsewhere"
+    shop.mkdir()
+    elsewhere.mkdir()
+    (shop / "drillctl.toml").write_text(TOML, encoding="utf-8")
+    (elsewhere / "drillctl.toml").write_text('[project]\nname = "elsewhere"\n', encoding="utf-8")
+    flags = {"project": {"dir": Path("../shop")}}
+    settings = load_settings(env={}, cwd=elsewhere, overrides=flags)
+    assert settings.config_path == elsewhere / "../shop" / "drillctl.toml"
+    assert settings.project.name == "from-toml"
+    assert settings.sources.prometheus == "http://toml:9090"
+    assert settings.project.dir == elsewhere / "../shop"  # the flag still names the project
+
+
+def test_project_dir_without_a_config_falls_back_to_the_usual_search(tmp_path: Path) -> None:
+    (tmp_path / "drillctl.toml").write_text(TOML, encoding="utf-8")
+    (tmp_path / "bare").mkdir()
+    settings = load_settings(env={}, cwd=tmp_path, overrides={"project": {"dir": Path("bare")}})
+    assert settings.config_path == tmp_path / "drillctl.toml"

@@ -22,6 +22,7 @@ from drillctl.cli import (
     doctor_cmd,
     gate_cmd,
     gm_cmd,
+    helpfmt,
     history_cmd,
     init_cmd,
     lab_cmd,
@@ -33,10 +34,9 @@ from drillctl.cli import (
     suite_cmd,
     watch_cmd,
 )
-from drillctl.config import load_settings
-from drillctl.context import Context
 from drillctl.core.errors import DrillError
 
+helpfmt.install()
 app = typer.Typer(
     name="drillctl",
     help=(
@@ -82,7 +82,7 @@ def main_options(
         Path | None, typer.Option("--project-dir", help="compose project directory")
     ] = None,
     compose_file: Annotated[
-        list[Path] | None, typer.Option("-f", "--file", help="compose file(s)")
+        list[Path] | None, typer.Option("-f", "--file", metavar="FILE", help="compose file(s)")
     ] = None,
     project_name: Annotated[
         str | None, typer.Option("-p", "--project-name", help="compose project name")
@@ -97,6 +97,9 @@ def main_options(
         bool, typer.Option("--version", callback=_version, is_eager=True, help="print the version")
     ] = False,
 ) -> None:
+    from drillctl.config import load_settings  # pydantic: not for --help, --version, a Tab
+    from drillctl.context import Context
+
     overrides: dict[str, Any] = {
         "project": {"dir": project_dir, "files": compose_file or None, "name": project_name},
         "drill": {"state_dir": state_dir, "scenarios_dir": scenarios_dir},

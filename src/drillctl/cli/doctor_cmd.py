@@ -9,22 +9,20 @@ from __future__ import annotations
 
 import asyncio
 import os
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 from rich.text import Text
 
 from drillctl.cli.scenario_cmds import SetOption, catalog, guarded
-from drillctl.context import Context
 from drillctl.core.errors import DrillError
-from drillctl.observe.doctor import Check, Doctor, failed_required
-from drillctl.observe.factory import open_sources
-from drillctl.scenario.model import ScenarioBase
-from drillctl.scenario.overrides import parse_assignments
-from drillctl.scenario.secrets import resolve_secrets
-from drillctl.target.base import TargetDriver
-from drillctl.target.factory import build_driver
+
+if TYPE_CHECKING:
+    from drillctl.context import Context
+    from drillctl.observe.doctor import Check
+    from drillctl.scenario.model import ScenarioBase
+    from drillctl.target.base import TargetDriver
 
 STYLE = {"ok": "green", "warn": "yellow", "fail": "bold red"}
 
@@ -41,6 +39,10 @@ def doctor_cmd(
     """Check each configured source, the compose project and (with a scenario) its queries."""
 
     def body() -> None:
+        from drillctl.observe.doctor import failed_required
+        from drillctl.scenario.overrides import parse_assignments
+        from drillctl.scenario.secrets import resolve_secrets
+
         context: Context = ctx.obj
         chosen = None
         if scenario:
@@ -59,6 +61,8 @@ def doctor_cmd(
 
 
 def driver_or_none(context: Context) -> TargetDriver | None:
+    from drillctl.target.factory import build_driver  # docker SDK: loaded when a command needs it
+
     try:
         return build_driver(context.settings, clock=context.clock)
     except DrillError:
@@ -66,6 +70,10 @@ def driver_or_none(context: Context) -> TargetDriver | None:
 
 
 async def run_checks(context: Context, scenario: ScenarioBase | None) -> list[Check]:
+    from drillctl.observe.doctor import Doctor
+    from drillctl.observe.factory import open_sources  # source clients: loaded at the point of use
+    from drillctl.target.factory import build_driver
+
     driver = driver_or_none(context)
     async with open_sources(context.settings.sources, driver=driver) as sources:
         doctor = Doctor(

@@ -9,24 +9,22 @@ import os
 from dataclasses import asdict
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 
-from drillctl.context import Context
 from drillctl.core.errors import DrillError
 from drillctl.readiness import findings as fmt
 from drillctl.readiness import gate as gates
 from drillctl.readiness import render
-from drillctl.readiness.actions import escalation, evidence_for
 from drillctl.readiness.findings import Finding, blockers
-from drillctl.readiness.gate_evidence import status as gate_status
-from drillctl.readiness.lint import lint_path
-from drillctl.readiness.recurrence import search
-from drillctl.readiness.runbooks import new_runbook
-from drillctl.readiness.scenarios import load_scenario
-from drillctl.scenario.durations import parse_duration
+
+# lint, recurrence search, runbook templates and the scenario stack are imported by the verb that
+# uses them: `drillctl --help` and the other verbs start without them
+
+if TYPE_CHECKING:
+    from drillctl.context import Context
 
 
 class Format(StrEnum):
@@ -61,6 +59,8 @@ def register(app: typer.Typer) -> None:
 
 
 def _ctx(ctx: typer.Context) -> Context:
+    from drillctl.context import Context
+
     return ctx.obj if isinstance(ctx.obj, Context) else ctx.find_root().obj
 
 
@@ -100,6 +100,9 @@ def runbook_new(
     """Write runbooks/NAME.md from the team template and add it to the index."""
     context = _ctx(ctx)
     folder = _runbooks_dir(context, runbooks_dir)
+    from drillctl.readiness.runbooks import new_runbook
+    from drillctl.readiness.scenarios import load_scenario
+
     scenario = load_scenario(from_scenario, context.settings) if from_scenario else None
     target = folder / f"{name}.md"
     if (
@@ -125,6 +128,8 @@ def runbook_lint(
     target = path or _runbooks_dir(_ctx(ctx), None)
     if not target.exists():
         raise typer.BadParameter(f"{target} does not exist", param_hint="PATH")
+    from drillctl.readiness.lint import lint_path
+
     found = lint_path(target)
     _print_findings(found, output)
     if found:
@@ -145,6 +150,8 @@ def recurrence(
     folder = _runbooks_dir(context, runbooks_dir)
     _require_folder(folder, "--runbooks-dir" if runbooks_dir else "drill.runbooks_dir", context)
     marks = ("**", "**") if output is Format.json else ("\x02", "\x03")
+    from drillctl.readiness.recurrence import search
+
     found = search(text, folder, context.history_db, limit, runs_dir=context.runs_dir, marks=marks)
     if output is Format.json:
         typer.echo(
@@ -199,10 +206,14 @@ def escalation_check(
 ) -> None:
     """Report every blocker in an escalation matrix: go/no-go. Exit 1 on blockers."""
     context = _ctx(ctx)
+    from drillctl.scenario.durations import parse_duration
+
     try:
         timeout = parse_duration(ack_timeout).total_seconds()
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--ack-timeout") from exc
+    from drillctl.readiness.actions import escalation  # httpx: loaded where it is used
+
     result = escalation(
         context, file, env=os.environ, offline=offline, ping=ping, ack_timeout=timeout
     )
@@ -238,6 +249,8 @@ def gate_show(
     output: Annotated[Format, typer.Option("--format", help="text or json")] = Format.text,
 ) -> None:
     """Verify every item's evidence now and show what blocks. Exit 1 if anything does."""
+    from drillctl.readiness.gate_evidence import status as gate_status
+
     gate = gates.load(file)
     found = gate_status(gate, file.resolve().parent, _ctx(ctx).runs_dir)
     lines = (
@@ -290,6 +303,8 @@ def gate_check(
     spec, gate = gates.ITEMS[item], gates.load(file)
     if spec.note and not (note or "").strip():
         raise typer.BadParameter(f"{item} needs --note ({spec.note})", param_hint="--note")
+    from drillctl.readiness.actions import evidence_for
+
     evidence, problems = evidence_for(
         context,
         spec.evidence,
@@ -329,6 +344,8 @@ def gate_sign(
         raise typer.BadParameter("engineer or on-call", param_hint="--role")
     if not go and not (reason or "").strip():
         raise typer.BadParameter("a no-go needs --reason", param_hint="--reason")
+    from drillctl.readiness.gate_evidence import status as gate_status
+
     gate = gates.load(file)
     pending = [
         b

@@ -20,18 +20,17 @@ import select
 import sys
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from drillctl.cli.scenario_cmds import guarded
-from drillctl.context import Context
 from drillctl.core.errors import DrillError
-from drillctl.core.journal import JOURNAL_NAME, Event, load_line
-from drillctl.operator.blind import read_sealed
-from drillctl.operator.gm import QUIT, GmView, action, briefing, parse_command
-from drillctl.operator.gm_channel import GmAction, send
-from drillctl.report.runs import resolve_run
+
+if TYPE_CHECKING:  # the game master's machinery loads when gm runs, not at start-up
+    from drillctl.context import Context
+    from drillctl.core.journal import Event
+    from drillctl.operator.gm_channel import GmAction
 
 TICK_S = 0.5
 
@@ -64,6 +63,9 @@ def gm_cmd(
     """Follow a drill as its game master: hidden scenario, signals, responder's keys; act on it."""
 
     def body() -> None:
+        from drillctl.operator.gm import action
+        from drillctl.report.runs import resolve_run
+
         context: Context = ctx.obj
         run_dir = resolve_run(context.runs_dir, run)
         wanted = [
@@ -87,6 +89,8 @@ def gm_cmd(
 
 
 def _send(context: Context, run_dir: Path, one: GmAction) -> None:
+    from drillctl.operator.gm_channel import send
+
     if _ended(run_dir):
         raise DrillError(
             f"run {run_dir.name} has ended: the drill no longer reads the game master's actions",
@@ -97,6 +101,8 @@ def _send(context: Context, run_dir: Path, one: GmAction) -> None:
 
 
 def _ended(run_dir: Path) -> bool:
+    from drillctl.core.journal import JOURNAL_NAME
+
     tail = JournalTail(run_dir / JOURNAL_NAME)
     return any(e.type == "run.ended" for e in tail.read_new())
 
@@ -112,6 +118,8 @@ class JournalTail:
         self.path, self.offset = path, 0
 
     def read_new(self) -> list[Event]:
+        from drillctl.core.journal import load_line
+
         try:
             with self.path.open("rb") as handle:
                 handle.seek(self.offset)
@@ -130,6 +138,10 @@ class JournalTail:
 
 
 def _follow(context: Context, run_dir: Path, by: str | None, every: float) -> None:
+    from drillctl.core.journal import JOURNAL_NAME
+    from drillctl.operator.blind import read_sealed
+    from drillctl.operator.gm import QUIT, GmView, briefing
+
     _say(context, f"game master on run {run_dir.name}" + (f" as {by}" if by else ""))
     for line in briefing(read_sealed(run_dir)):
         _say(context, line)
@@ -175,6 +187,9 @@ class _Typed:
 
 
 def _commands(context: Context, run_dir: Path, by: str | None, typed: _Typed) -> str | None:
+    from drillctl.operator.gm import QUIT, parse_command
+    from drillctl.operator.gm_channel import GmAction
+
     for line in typed.lines(TICK_S):
         parsed = parse_command(line, by, context.clock.now())
         if parsed == QUIT:

@@ -12,17 +12,20 @@ import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich import box
 from rich.markup import escape
 from rich.table import Table
 
-from drillctl.context import Context
 from drillctl.core.errors import DrillError
-from drillctl.report import history
 from drillctl.report.fmt import seconds
+
+# The index loads the report stack (charts included): each command imports it when it runs.
+if TYPE_CHECKING:
+    from drillctl.context import Context
+    from drillctl.report import history
 
 history_app = typer.Typer(
     name="history",
@@ -80,6 +83,8 @@ def history_list(
     context: Context = ctx.obj
 
     def body() -> None:
+        from drillctl.report import history
+
         start = parse_since(since, context.clock.now()) if since else None
         runs = history.query(
             context.history_db,
@@ -133,9 +138,13 @@ def export_cmd(
 ) -> None:
     """Write every indexed run to FILE (JSON lines), e.g. for a CI artefact store."""
     context: Context = ctx.obj
-    guarded(
-        lambda: typer.echo(f"exported {history.export(context.history_db, file)} runs to {file}")
-    )
+
+    def body() -> None:
+        from drillctl.report import history
+
+        typer.echo(f"exported {history.export(context.history_db, file)} runs to {file}")
+
+    guarded(body)
 
 
 @history_app.command("import")
@@ -144,9 +153,13 @@ def import_cmd(
 ) -> None:
     """Add (or update) the runs of an export file in the index."""
     context: Context = ctx.obj
-    guarded(
-        lambda: typer.echo(f"imported {history.import_(context.history_db, file)} runs from {file}")
-    )
+
+    def body() -> None:
+        from drillctl.report import history
+
+        typer.echo(f"imported {history.import_(context.history_db, file)} runs from {file}")
+
+    guarded(body)
 
 
 @history_app.command("rebuild")
@@ -160,6 +173,8 @@ def rebuild_cmd(
     context: Context = ctx.obj
 
     def body() -> None:
+        from drillctl.report import history
+
         count = history.rebuild(context.history_db, context.runs_dir, clear=clear)
         typer.echo(f"indexed {count} runs from {context.runs_dir}")
 

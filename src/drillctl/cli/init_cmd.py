@@ -12,20 +12,18 @@ import asyncio
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
 from drillctl.cli.doctor_cmd import render, run_checks
-from drillctl.config import load_settings
-from drillctl.context import Context
 from drillctl.core.errors import ConfigError, DrillError
-from drillctl.init.command import Confirm, InitResult, init_project
-from drillctl.observe.doctor import failed_required
-from drillctl.scenario.loader import load_path
-from drillctl.scenario.model import ScenarioBase
-from drillctl.scenario.secrets import resolve_secrets
+
+if TYPE_CHECKING:  # init's inspection, the scenario stack and doctor load when init runs
+    from drillctl.context import Context
+    from drillctl.init.command import Confirm, InitResult
+    from drillctl.scenario.model import ScenarioBase
 
 
 def _confirm_with(console: Console, interactive: bool) -> Confirm:
@@ -81,6 +79,9 @@ def _show_files(result: InitResult, console: Console) -> None:
 def _starter_scenario(result: InitResult, context: Context) -> ScenarioBase | None:
     if result.scenario_path is None:
         return None
+    from drillctl.scenario.loader import load_path
+    from drillctl.scenario.secrets import resolve_secrets
+
     scenario, _doc = load_path(result.scenario_path, variables=context.settings.vars)
     return resolve_secrets(scenario, os.environ, context.redactor)
 
@@ -89,6 +90,9 @@ def run_doctor(result: InitResult, console: Console) -> bool:
     """``doctor`` with the written configuration and starter drill; True when ready."""
     console.print(f"[bold]doctor[/] (drillctl --config {result.config_path} doctor)")
     try:
+        from drillctl.config import load_settings
+        from drillctl.context import Context
+
         context = Context(settings=load_settings(config_path=result.config_path), console=console)
         scenario = _starter_scenario(result, context)
         checks = asyncio.run(run_checks(context, scenario))
@@ -96,6 +100,8 @@ def run_doctor(result: InitResult, console: Console) -> bool:
         console.print(f"[yellow]doctor could not run:[/] {exc}", markup=True)
         return False
     console.print(render(checks, scenario))
+    from drillctl.observe.doctor import failed_required
+
     failed = failed_required(checks)
     for check in failed:
         console.print(f"[bold red]not ready:[/] {check.component} {check.item}: {check.detail}")
@@ -137,6 +143,8 @@ def register(app: typer.Typer) -> None:
         ] = True,
     ) -> None:
         """Inspect a compose project; write drillctl.toml and a starter drill; run doctor."""
+        from drillctl.init.command import init_project
+
         console = Console(highlight=False, soft_wrap=True)
         result = init_project(
             _project_dir(ctx, project_dir),

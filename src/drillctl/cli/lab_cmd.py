@@ -5,14 +5,21 @@ Parsing and printing only; the work is in :class:`drillctl.lab.stack.LabStack`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Annotated, Any
+import contextlib
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich import box
 from rich.table import Table
 
+from drillctl.cli.tables import copyable_column
 from drillctl.lab.stack import DEFAULT_PROJECT, LabStack, ServiceStatus
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from drillctl.lab.progress import Report
 
 lab_app = typer.Typer(
     name="lab",
@@ -21,7 +28,10 @@ lab_app = typer.Typer(
 )
 
 ProjectOption = Annotated[
-    str, typer.Option("--project-name", "-p", help="compose project name of the lab")
+    str,
+    typer.Option(
+        "--project-name", "-p", envvar="EBIT_LAB_PROJECT", help="compose project name of the lab"
+    ),
 ]
 
 
@@ -58,9 +68,11 @@ def lab_up(
     console = _console(ctx)
 
     def body() -> None:
+        from rich.console import Console
+
         stack = LabStack(project)
-        with console.status("building and starting the lab (first build takes a few minutes)..."):
-            stack.up(smoke=smoke, build=build)
+        with progress(Console(stderr=True)) as report:
+            stack.up(smoke=smoke, build=build, report=report)
         console.print(endpoints_table(stack))
 
     guarded(body)
@@ -108,19 +120,37 @@ def lab_logs(
     guarded(body)
 
 
+@contextlib.contextmanager
+def progress(err: Console) -> Iterator[Report]:
+    """On a terminal, a spinner naming the current step above the steps done; otherwise (CI,
+    a pipe) one plain ``lab: ...`` line per step. Both on stderr: stdout is the endpoint table."""
+    if not err.is_terminal:
+        yield lambda line: err.print(f"lab: {line}", markup=False, highlight=False)
+        return
+    with err.status("lab: checking Docker") as status:
+
+        def report(line: str) -> None:
+            err.print(f"  {line}", markup=False, highlight=False, style="dim")
+            status.update(f"lab: {line}")
+
+        yield report
+
+
 def endpoints_table(stack: LabStack) -> Table:
+    rows = stack.endpoints.rows()
     table = Table(title=f"lab {stack.project_name}: endpoints (127.0.0.1 only)", box=box.SIMPLE)
     table.add_column("service")
-    table.add_column("address", overflow="fold")
-    for name, address in stack.endpoints.rows():
+    copyable_column(table, "address", [address for _, address in rows])
+    for name, address in rows:
         table.add_row(name, address)
     return table
 
 
 def status_table(statuses: list[ServiceStatus]) -> Table:
     table = Table(box=box.SIMPLE)
-    for column in ("service", "state", "health", "container"):
+    for column in ("service", "state", "health"):
         table.add_column(column)
+    copyable_column(table, "container", [status.container for status in statuses])
     for status in statuses:
         style = "green" if status.health in ("healthy", "") and status.state == "running" else "red"
         table.add_row(

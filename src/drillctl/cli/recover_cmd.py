@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
 
-from drillctl.context import Context
 from drillctl.core.errors import PreflightError, RevertFailedError
-from drillctl.engine.recover import UnrecoveredRun, recover_run, unrecovered_runs
-from drillctl.engine.rollback import RevertFailure
-from drillctl.target.factory import build_driver
+
+if TYPE_CHECKING:  # the recovery machinery loads when recover runs
+    from drillctl.context import Context
+    from drillctl.engine.recover import UnrecoveredRun
+    from drillctl.engine.rollback import RevertFailure
 
 
 def register(app: typer.Typer) -> None:
@@ -38,6 +39,8 @@ def recover_cmd(
 
 def _recover(context: Context, yes: bool) -> None:
     out = context.console
+    from drillctl.engine.recover import unrecovered_runs
+
     out.soft_wrap = True  # commands to copy stay on one line
     runs = unrecovered_runs(context.state_dir)
     if not runs:
@@ -105,10 +108,14 @@ def _confirm(count: int) -> bool:
 
 async def _recover_one(context: Context, run: UnrecoveredRun) -> list[RevertFailure]:
     def driver_for(target: dict[str, Any]) -> Any:
+        from drillctl.target.factory import build_driver  # docker SDK: only when there is work
+
         return build_driver(context.settings, clock=context.clock, target=target)
 
     def say(text: str) -> None:
         context.console.print(escape(text))
+
+    from drillctl.engine.recover import recover_run
 
     failures = await recover_run(
         run,

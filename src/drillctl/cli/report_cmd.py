@@ -10,19 +10,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import httpx
 import typer
 
-from drillctl.context import Context
 from drillctl.core.errors import DrillError
-from drillctl.core.journal import JOURNAL_NAME, Journal
-from drillctl.report.archive import Written, load_events, render, write_reports
-from drillctl.report.history import index_summary
-from drillctl.report.runs import resolve_run
-from drillctl.report.slack import post_to_webhook, slack_payload
-from drillctl.report.summary import summarize
+
+# The report stack (charts, history, Slack) is imported by the function that uses it, so that
+# `drillctl --help` and the other verbs start without it.
+if TYPE_CHECKING:
+    from drillctl.context import Context
+    from drillctl.report.archive import Written
 
 WEBHOOK_TIMEOUT_S = 10.0
 
@@ -83,6 +81,9 @@ def report_cmd(
     context: Context = ctx.obj
 
     def body() -> None:
+        from drillctl.report.archive import render
+        from drillctl.report.runs import resolve_run
+
         run_dir = resolve_run(context.runs_dir, run_id)
         _refuse_hidden_blind_run(run_dir)
         if judge is not None:
@@ -98,6 +99,9 @@ def report_cmd(
 
 def _refuse_hidden_blind_run(run_dir: Path) -> None:
     """A blind drill stays hidden from the responder until it ends: no report before that."""
+    from drillctl.report.archive import load_events
+    from drillctl.report.summary import summarize
+
     summary = summarize(load_events(run_dir))
     if summary.blind and summary.reveal is None and summary.at.ended is None:
         raise DrillError(
@@ -110,11 +114,16 @@ def _record_verdict(context: Context, run_dir: Path, judge: Judgement, by: str |
     if not by or not by.strip():
         raise DrillError("--judge needs --by NAME: a verdict is signed")
     matched = judge is Judgement.correct
+    from drillctl.core.journal import JOURNAL_NAME, Journal
+
     with Journal(run_dir / JOURNAL_NAME, clock=context.clock, redactor=context.redactor) as journal:
         journal.append("hypothesis.verdict", matched=matched, keywords_hit=[], by=by.strip())
 
 
 def _write(context: Context, run_dir: Path) -> Written:
+    from drillctl.report.archive import write_reports
+    from drillctl.report.history import index_summary
+
     sources = context.settings.sources
     written = write_reports(run_dir, grafana_public=sources.grafana_public_url or sources.grafana)
     try:
@@ -135,6 +144,10 @@ def _emit(text: str, output: Path | None) -> None:
 
 
 def _post(context: Context, url: str, written: Written) -> None:
+    import httpx
+
+    from drillctl.report.slack import post_to_webhook, slack_payload
+
     context.redactor.add(url)
     payload = slack_payload(written.summary, written.links)
     with httpx.Client(timeout=WEBHOOK_TIMEOUT_S) as client:

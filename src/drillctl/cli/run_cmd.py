@@ -18,17 +18,14 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from drillctl.cli.scenario_cmds import SetOption, catalog, guarded
-from drillctl.config import Settings
-from drillctl.context import Context
 from drillctl.core.errors import ConfigError
-from drillctl.engine.plan import build_plan, render_plan
-from drillctl.operator.blind import BlindPick, masked_plan, pick_for_run
-from drillctl.scenario.catalog import Loaded
-from drillctl.scenario.durations import parse_duration
-from drillctl.scenario.overrides import parse_assignments
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the scenario stack and the engine load when a drill is planned or run
     from drillctl.commands.run import RunRequest
+    from drillctl.config import Settings
+    from drillctl.context import Context
+    from drillctl.operator.blind import BlindPick
+    from drillctl.scenario.catalog import Loaded
 
 
 def register(app: typer.Typer) -> None:
@@ -84,6 +81,8 @@ def run_cmd(
     """Run a chaos drill against the compose project."""
 
     def body() -> None:
+        from drillctl.scenario.overrides import parse_assignments
+
         context: Context = ctx.obj
         pick = _blind_pick(ctx, scenario, blind, seed, difficulty, set_)
         sets = parse_assignments(set_ or [])
@@ -127,6 +126,7 @@ def _request(
     max_duration: str | None,
 ) -> RunRequest:
     from drillctl.commands.run import RunRequest
+    from drillctl.scenario.durations import parse_duration
 
     if slack_webhook:
         context.redactor.add(slack_webhook)
@@ -159,6 +159,9 @@ def _blind_pick(
         raise ConfigError("name one scenario, or draw a hidden one with --blind (not both)")
     if spec is None:
         return None
+    from drillctl.operator.blind import pick_for_run
+    from drillctl.scenario.overrides import parse_assignments
+
     context: Context = ctx.obj
     return pick_for_run(
         catalog(ctx),
@@ -177,6 +180,8 @@ def _plan(context: Context, loaded: Loaded, pick: BlindPick | None) -> None:
     if pick is None:
         dry_run_plan(context, loaded)
         return
+    from drillctl.operator.blind import masked_plan
+
     for line in masked_plan(pick):
         context.console.print(line, markup=False, highlight=False, soft_wrap=True)
 
@@ -189,6 +194,8 @@ def _confirm(context: Context, loaded: Loaded, pick: BlindPick | None = None) ->
 
 def dry_run_plan(context: Context, loaded: Loaded) -> None:
     """Print the plan of a loaded scenario; nothing is started, stopped or changed."""
+    from drillctl.engine.plan import build_plan, render_plan
+
     plan = build_plan(
         loaded.scenario, source=loaded.source, target=describe_target(context.settings)
     )

@@ -6,22 +6,22 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from python_on_whales.exceptions import DockerException
 from rich.console import Console
 from rich.table import Table
 
-from drillctl.context import Context
+from drillctl.cli.tables import copyable_column, fits
 from drillctl.core.errors import DrillError, Problem, ScenarioError
-from drillctl.scenario.catalog import SUFFIXES, Catalog, check_unique_names, scenario_files
-from drillctl.scenario.loader import faults_of, load_path
-from drillctl.scenario.model import json_schema
-from drillctl.scenario.overrides import parse_assignments
-from drillctl.scenario.render import to_yaml
-from drillctl.scenario.source import Document
-from drillctl.target.factory import build_driver
+
+if TYPE_CHECKING:
+    from drillctl.context import Context
+    from drillctl.scenario.catalog import Catalog, Loaded
+    from drillctl.scenario.source import Document
+
+# The scenario stack (pydantic models of every fault type, YAML) is imported by the commands
+# that read scenarios, so that --help, --version and a completion Tab start without it.
 
 SetOption = Annotated[
     list[str] | None,
@@ -50,6 +50,8 @@ def guarded(body: Callable[[], Any]) -> None:
 
 
 def catalog(ctx: typer.Context) -> Catalog:
+    from drillctl.scenario.catalog import Catalog
+
     context: Context = ctx.obj
     return Catalog(context.settings.drill.scenarios_dir, context.settings.vars)
 
@@ -59,15 +61,42 @@ def list_cmd(ctx: typer.Context) -> None:
 
     def body() -> None:
         listing = catalog(ctx).listing()
-        table = Table("name", "severity", "faults", "source", title="scenarios")
-        for item in listing.scenarios:
-            faults = ", ".join(str(getattr(f, "type", "?")) for f in faults_of(item.scenario))
-            table.add_row(item.scenario.name, item.scenario.severity, faults, item.source)
-        ctx.obj.console.print(table)
+        _print_listing(ctx.obj.console, listing.scenarios)
         if listing.problems:
             raise ScenarioError(listing.problems)
 
     guarded(body)
+
+
+def _print_listing(console: Console, items: list[Loaded]) -> None:
+    """The table; when a custom scenario's path is too long for the terminal, the source column
+    gives way to one ``NAME: PATH`` line per custom scenario under the table (whole, copyable)."""
+    from drillctl.scenario.loader import faults_of
+
+    sources = {item.scenario.name: _shown(item) for item in items}
+    for with_source in (True, False):
+        table = Table("name", "severity", "faults", title="scenarios")
+        if with_source:
+            copyable_column(table, "source", list(sources.values()))
+        for item in items:
+            faults = ", ".join(str(getattr(f, "type", "?")) for f in faults_of(item.scenario))
+            row = [item.scenario.name, item.scenario.severity, faults]
+            table.add_row(*row, *([sources[row[0]]] if with_source else []))
+        if with_source and fits(console, table):
+            console.print(table)
+            return
+    console.print(table)
+    for name, source in sources.items():
+        if source != "built-in":
+            console.print(f"{name}: {source}", markup=False, highlight=False, soft_wrap=True)
+
+
+def _shown(item: Loaded) -> str:
+    """Where a scenario comes from; a file under the current directory relative to it (shorter)."""
+    cwd = Path.cwd()
+    if item.origin == "built-in" or not item.path.is_relative_to(cwd):
+        return item.source
+    return item.source.replace(str(item.path), str(item.path.relative_to(cwd)), 1)
 
 
 def show_cmd(
@@ -79,6 +108,9 @@ def show_cmd(
     """Print the resolved scenario as YAML: variables filled in, ${env:...} secrets as written."""
 
     def body() -> None:
+        from drillctl.scenario.overrides import parse_assignments
+        from drillctl.scenario.render import to_yaml
+
         loaded = catalog(ctx).load(scenario, parse_assignments(set_ or []))
         typer.echo(f"# {loaded.scenario.name} from {loaded.source}")
         typer.echo(to_yaml(loaded.scenario, full=full, redactor=ctx.obj.redactor), nl=False)
@@ -107,6 +139,8 @@ def validate_cmd(
 
 def _expand(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
     """Folders become their scenario files; an empty folder is a problem (a wrong path, surely)."""
+    from drillctl.scenario.catalog import scenario_files
+
     out: list[Path] = []
     problems: list[Problem] = []
     for path in paths:
@@ -118,6 +152,10 @@ def _expand(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
 
 
 def _validate(ctx: typer.Context, paths: list[Path], sets: list[str]) -> list[Problem]:
+    from drillctl.scenario.catalog import SUFFIXES, check_unique_names
+    from drillctl.scenario.loader import load_path
+    from drillctl.scenario.overrides import parse_assignments
+
     assignments = parse_assignments(sets)
     variables = ctx.obj.settings.vars
     problems: list[Problem] = []
@@ -146,6 +184,10 @@ class _ProjectServices:
         self._tried = False
 
     def names(self) -> list[str] | None:
+        from python_on_whales.exceptions import DockerException
+
+        from drillctl.target.factory import build_driver
+
         if not self._tried:
             self._tried = True
             try:
@@ -155,6 +197,8 @@ class _ProjectServices:
         return self._names
 
     def unknown(self, scenario: Any, doc: Document) -> list[Problem]:
+        from drillctl.scenario.loader import faults_of
+
         found = [(i, _service_of(f)) for i, f in enumerate(faults_of(scenario))]
         wanted = [(i, name) for i, name in found if name]
         names = self.names() if wanted else None
@@ -178,4 +222,6 @@ def _service_of(fault: Any) -> str | None:
 
 def schema_cmd() -> None:
     """Print the JSON Schema of scenario files (for editors: yaml-language-server, VS Code)."""
+    from drillctl.scenario.model import json_schema
+
     typer.echo(json.dumps(json_schema(), indent=2))

@@ -15,22 +15,20 @@ import getpass
 import os
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import httpx
 import typer
 
 from drillctl.cli.scenario_cmds import guarded
-from drillctl.commands.regression import parse_tolerance
-from drillctl.commands.suite import SuiteOptions, copy_runs, lab_context, new_suite_id, run_suite
-from drillctl.commands.suite_report import SuiteResult, slack_payload, write_suite_reports
-from drillctl.context import Context
 from drillctl.core.errors import ConfigError, ScenarioError
 from drillctl.report.fmt import seconds
-from drillctl.report.slack_post import post_to_webhook
-from drillctl.scenario.catalog import Catalog, Loaded
-from drillctl.scenario.durations import parse_duration
-from drillctl.scenario.overrides import Assignment, parse_assignments
+
+if TYPE_CHECKING:  # the engine, scenarios and reports load when a suite runs, not at start-up
+    from drillctl.commands.suite import SuiteOptions
+    from drillctl.commands.suite_report import SuiteResult
+    from drillctl.context import Context
+    from drillctl.scenario.catalog import Catalog, Loaded
+    from drillctl.scenario.overrides import Assignment
 
 
 def register(app: typer.Typer) -> None:
@@ -92,6 +90,10 @@ def suite_cmd(
     """Run several drills one after another, unattended; one JUnit file, one JSON summary."""
 
     def body() -> None:
+        from drillctl.commands.suite import copy_runs, lab_context, new_suite_id, run_suite
+        from drillctl.commands.suite_report import write_suite_reports
+        from drillctl.scenario.catalog import Catalog
+
         stack = _lab(ctx.obj) if lab else None
         context: Context = lab_context(ctx.obj, stack) if stack else ctx.obj
         cat = Catalog(context.settings.drill.scenarios_dir, context.settings.vars)
@@ -145,6 +147,8 @@ def load_all(cat: Catalog, refs: list[str], items: list[str]) -> list[Loaded]:
 
 def split_sets(items: list[str]) -> tuple[list[Assignment], dict[str, list[Assignment]]]:
     """``KEY=VALUE`` for every scenario; ``NAME:KEY=VALUE`` for the scenario NAME only."""
+    from drillctl.scenario.overrides import parse_assignments
+
     common: list[str] = []
     scoped: dict[str, list[str]] = {}
     for item in items:
@@ -169,6 +173,9 @@ def _options(
     max_duration: str | None,
     operator: str | None,
 ) -> SuiteOptions:
+    from drillctl.commands.regression import parse_tolerance
+    from drillctl.commands.suite import SuiteOptions
+
     settings = context.settings.drill
     who = operator or settings.operator or os.environ.get("USER") or getpass.getuser()
     return SuiteOptions(
@@ -181,6 +188,8 @@ def _options(
 
 
 def _duration(text: str, option: str) -> timedelta:
+    from drillctl.scenario.durations import parse_duration
+
     try:
         return parse_duration(text)
     except (TypeError, ValueError) as exc:
@@ -215,6 +224,11 @@ def _print(context: Context, result: SuiteResult, out_dir: Path) -> None:
 
 
 def _post(context: Context, webhook: str, text: str) -> None:
+    import httpx
+
+    from drillctl.commands.suite_report import slack_payload
+    from drillctl.report.slack_post import post_to_webhook
+
     with httpx.Client(timeout=10) as client:
         answer = post_to_webhook(webhook, slack_payload(text), client, redactor=context.redactor)
     if not answer.ok:

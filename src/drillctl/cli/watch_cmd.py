@@ -15,7 +15,7 @@ import os
 import tempfile
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Group
@@ -24,16 +24,13 @@ from rich.text import Text
 
 from drillctl.cli.doctor_cmd import driver_or_none
 from drillctl.cli.scenario_cmds import SetOption, catalog, guarded
-from drillctl.context import Context
 from drillctl.core.errors import ConfigError
-from drillctl.core.journal import Journal
-from drillctl.observe.factory import open_sources
-from drillctl.observe.observer import Observer
-from drillctl.observe.panel import signal_table
-from drillctl.scenario.durations import format_duration, parse_duration
-from drillctl.scenario.model import ScenarioBase
-from drillctl.scenario.overrides import parse_assignments
-from drillctl.scenario.secrets import resolve_secrets
+
+if TYPE_CHECKING:  # the observer and the scenario stack load when a watch starts
+    from drillctl.context import Context
+    from drillctl.core.journal import Journal
+    from drillctl.observe.observer import Observer
+    from drillctl.scenario.model import ScenarioBase
 
 REFRESH_S = 0.5
 
@@ -43,6 +40,8 @@ def register(app: typer.Typer) -> None:
 
 
 def _duration(text: str | None, option: str) -> timedelta | None:
+    from drillctl.scenario.durations import parse_duration
+
     if text is None:
         return None
     try:
@@ -69,6 +68,11 @@ def watch_cmd(
     """Watch a scenario's signals live, without injecting anything (Ctrl-C to stop)."""
 
     def body() -> None:
+        from drillctl.core.journal import Journal
+        from drillctl.scenario.durations import format_duration
+        from drillctl.scenario.overrides import parse_assignments
+        from drillctl.scenario.secrets import resolve_secrets
+
         context: Context = ctx.obj
         loaded = catalog(ctx).load(scenario, parse_assignments(set_ or []))
         chosen = resolve_secrets(loaded.scenario, os.environ, context.redactor)
@@ -99,6 +103,11 @@ async def watch(
     baseline: timedelta,
     poll: float,
 ) -> Observer:
+    from drillctl.observe.factory import open_sources  # source clients: loaded at the point of use
+    from drillctl.observe.observer import Observer
+    from drillctl.observe.panel import signal_table
+    from drillctl.scenario.durations import format_duration
+
     driver = driver_or_none(context)
     async with open_sources(context.settings.sources, driver=driver) as sources:
         observer = Observer(scenario, sources, journal, context.clock, poll_interval=poll)

@@ -111,10 +111,11 @@ def faults_page() -> str:
 
 CONFIG_INTRO = """
 drillctl reads `drillctl.toml` (found as `--config PATH`, else `DRILLCTL_CONFIG`, else in the
-current directory or its parents). Each key below can also be set by an environment variable
-`DRILLCTL_<SECTION>_<KEY>` (for example `DRILLCTL_SOURCES_PROMETHEUS`), and the global flags
-override both. Lists in environment variables are comma-separated. Paths in the file are
-relative to the file's folder. `drillctl init` writes a commented file for an existing project.
+`--project-dir` folder, else in the current directory or its parents). Each key below can also be
+set by an environment variable `DRILLCTL_<SECTION>_<KEY>` (for example
+`DRILLCTL_SOURCES_PROMETHEUS`), and the global flags override both. Lists in environment
+variables are comma-separated. Paths in the file are relative to the file's folder.
+`drillctl init` writes a commented file for an existing project.
 """
 
 

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from drillctl.init.model import Healthcheck, Port, Project, Service, Tool
+from drillctl.init.recognise import recognise
 
 # most specific first: "prometheus-alertmanager" is Alertmanager, "redis_exporter" an exporter
 _KIND_WORDS: list[tuple[Tool | None, tuple[str, ...]]] = [
@@ -131,7 +133,7 @@ def _bind_mounts(volumes: Sequence[Any]) -> tuple[tuple[str, str], ...]:
 def parse_service(name: str, raw: Mapping[str, Any]) -> Service:
     image = raw.get("image")
     ports = tuple(p for p in (parse_port(r) for r in raw.get("ports") or ()) if p is not None)
-    return Service(
+    service = Service(
         name=name,
         image=str(image) if image else None,
         built="build" in raw,
@@ -141,6 +143,15 @@ def parse_service(name: str, raw: Mapping[str, Any]) -> Service:
         tool=detect_tool(name, str(image) if image else None),
         volumes=_bind_mounts(raw.get("volumes") or ()),
     )
+    if service.tool is not None or _looks_like_other(name, service.image):
+        return service
+    return replace(service, tool=recognise(service, raw.get("entrypoint"), raw.get("command")))
+
+
+def _looks_like_other(name: str, image: str | None) -> bool:
+    """An exporter, pushgateway, promtail...: its name says what it is not, whatever it runs."""
+    words = _words(name) | (_image_words(image) if image else set())
+    return _kind(words) is _SKIP
 
 
 def project_name(config: Mapping[str, Any], project_dir: Path) -> str:

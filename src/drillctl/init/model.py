@@ -8,7 +8,7 @@ from pathlib import Path
 
 
 class Tool(StrEnum):
-    """Kinds of service ``init`` recognises by image or service name."""
+    """Kinds of service ``init`` recognises (by image or name, then by what it runs and exposes)."""
 
     PROMETHEUS = "prometheus"
     ALERTMANAGER = "alertmanager"

@@ -22,7 +22,8 @@ def find_source(project: Project, tool: Tool) -> Found:
     service = project.tool(tool)
     default = SOURCE_PORTS[tool]
     if service is None:
-        return Found(tool, None, None, f"no service whose image or name looks like {tool.value}")
+        why = f"no service looks like {tool.value} (image, name, program, port, healthcheck)"
+        return Found(tool, None, None, why)
     port = service.port_for(default)
     if port is None:
         why = "publishes no port" if not service.published() else f"does not publish port {default}"

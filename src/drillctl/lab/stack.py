@@ -10,12 +10,15 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-from collections.abc import Mapping, Sequence
+import sys
+import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from drillctl.core.errors import TargetError
 from drillctl.lab.endpoints import LabEndpoints
+from drillctl.lab.progress import HealthWatch, Report, quiet
 
 DEFAULT_PROJECT = "ebit-lab"
 COMPOSE_FILE = "compose.yaml"
@@ -25,10 +28,17 @@ BASE_IMAGE = "debian:bookworm-slim"
 PREREQS_HINT = "run `make lab-prereqs` (scripts/lab-prereqs.sh) to install and start Docker"
 
 
-def default_lab_dir() -> Path:
-    """``compose/`` of this checkout (``EBIT_LAB_DIR`` overrides it)."""
+def default_lab_dir(cwd: Path | None = None) -> Path:
+    """``EBIT_LAB_DIR``, else ``compose/`` of the checkout drillctl is installed from (editable),
+    else ``compose/`` of the current directory: an installed drillctl (pipx, another venv) run
+    from a clone's root drives that clone's lab."""
     override = os.environ.get("EBIT_LAB_DIR")
-    return Path(override) if override else Path(__file__).resolve().parents[3] / "compose"
+    if override:
+        return Path(override)
+    checkout = Path(__file__).resolve().parents[3] / "compose"
+    if (checkout / COMPOSE_FILE).is_file():
+        return checkout
+    return (cwd or Path.cwd()) / "compose"
 
 
 @dataclass(frozen=True)
@@ -73,25 +83,25 @@ class LabStack:
         return args
 
     # -- verbs --------------------------------------------------------------------------------
-    def up(self, smoke: bool = False, build: bool = True) -> None:
-        """Build missing or stale images, start the stack, wait until every service is healthy."""
+    def up(self, smoke: bool = False, build: bool = True, report: Report = quiet) -> None:
+        """Build missing or stale images, start the stack, wait until every service is healthy.
+
+        ``report`` receives one short line per step and per service health change."""
         self.ensure_docker()
         if build:
-            self._ensure_build_inputs()
+            self._ensure_build_inputs(report)
+            report("building the lab images (the first build takes a few minutes)")
+            started = time.monotonic()
             self._compose(["--profile", "smoke", "build", "--quiet"], timeout=1800)
+            report(f"images ready in {time.monotonic() - started:.0f} s")
         profile = ["--profile", "smoke"] if smoke else []
-        self._compose(
-            [
-                *profile,
-                "up",
-                "--detach",
-                "--no-build",
-                "--wait",
-                "--wait-timeout",
-                str(int(self.wait_timeout)),
-            ],
-            timeout=self.wait_timeout + 60,
-        )
+        wait = ["--wait", "--wait-timeout", str(int(self.wait_timeout))]
+        report("starting the services and waiting until each one is healthy")
+        with HealthWatch(self._containers, report):
+            self._compose(
+                [*profile, "up", "--detach", "--no-build", *wait], timeout=self.wait_timeout + 60
+            )
+        report("the lab is up and healthy")
 
     def down(self, volumes: bool = False) -> None:
         self.ensure_docker()
@@ -121,6 +131,12 @@ class LabStack:
         return _run(args, self.env, capture=False).returncode
 
     def ensure_docker(self) -> None:
+        """The lab's compose file is here and the Docker engine answers; else a TargetError."""
+        if not self.compose_files[0].is_file():
+            raise TargetError(
+                f"no reference lab at {self.project_dir} ({COMPOSE_FILE} is missing)",
+                hint="run drillctl from the root of a drillctl clone, or set EBIT_LAB_DIR",
+            )
         try:
             done = _run(["docker", "info", "--format", "{{.ServerVersion}}"], self.env, timeout=30)
         except (OSError, subprocess.TimeoutExpired) as exc:
@@ -130,7 +146,7 @@ class LabStack:
             raise TargetError(f"Docker engine unreachable: {reason[0]}", hint=PREREQS_HINT)
 
     # -- internals ------------------------------------------------------------------------------
-    def _ensure_build_inputs(self) -> None:
+    def _ensure_build_inputs(self, report: Callable[[str], None]) -> None:
         """The base image and the wheelhouse come from scripts/lab-prereqs.sh: run it if needed."""
         wheels = self.project_dir / ".wheels"
         if self._image_exists(BASE_IMAGE) and any(wheels.glob("*.whl")):
@@ -138,9 +154,15 @@ class LabStack:
         script = self.project_dir.parent / "scripts" / "lab-prereqs.sh"
         if not script.is_file():
             raise TargetError(f"{BASE_IMAGE} or {wheels} is missing", hint=PREREQS_HINT)
-        done = _run([str(script)], self.env, timeout=1800)
+        report(f"preparing the base image and the wheelhouse ({script.name})")
+        done = _run([str(script)], self.prereqs_env(), timeout=1800)
         if done.returncode != 0:
             raise TargetError(f"{script} failed:\n{_tail(done.stderr or done.stdout)}")
+
+    def prereqs_env(self) -> dict[str, str]:
+        """The script builds the wheelhouse with the interpreter drillctl runs under, wherever
+        drillctl is installed (not the clone's .venv, which a pipx install does not have)."""
+        return {**self.env, "DRILLCTL_PYTHON": sys.executable}
 
     def _image_exists(self, image: str) -> bool:
         argv = ["docker", "image", "inspect", "--format", "{{.Id}}", image]

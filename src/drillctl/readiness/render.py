@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
+from typing import TYPE_CHECKING
 
-from drillctl.readiness.escalation_live import EscalationResult
 from drillctl.readiness.findings import SCHEMA_VERSION, blockers
-from drillctl.readiness.gate import Gate
-from drillctl.readiness.gate_evidence import GateStatus
+
+if TYPE_CHECKING:  # types only: the live modules load httpx, which the CLI imports on use
+    from drillctl.readiness.escalation_live import EscalationResult
+    from drillctl.readiness.gate import Gate
+    from drillctl.readiness.gate_evidence import GateStatus
 
 
 def verdict(count: int) -> str:

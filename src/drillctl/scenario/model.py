@@ -182,7 +182,7 @@ class ScenarioBase(Strict):
     guardrails: Guardrails = Guardrails()
     root_cause: RootCause
     runbook: Path | None = None
-    dashboards: list[str] = ["ebit-perf-test", "perf-system"]
+    dashboards: list[str] = []  # Grafana dashboards deep-linked for the drill window; no default
     decisions: list[str] = Field([], description="judgement calls the responder must make")
 
     @model_validator(mode="after")

@@ -55,7 +55,7 @@ def calls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any
         result.ended_at = T0
         return result
 
-    monkeypatch.setattr(suite_cmd, "run_suite", fake)
+    monkeypatch.setattr("drillctl.commands.suite.run_suite", fake)  # suite imports it on use
     return seen
 
 

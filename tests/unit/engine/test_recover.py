@@ -7,7 +7,6 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from drillctl.cli import recover_cmd
 from drillctl.cli.app import app
 from drillctl.core.clock import FakeClock
 from drillctl.core.errors import UnrecoveredRunError
@@ -131,7 +130,7 @@ def test_a_failed_recovery_stays_pending_and_says_what_to_do(tmp_path):
 @pytest.fixture
 def cli(tmp_path, monkeypatch):
     driver = lab()
-    monkeypatch.setattr(recover_cmd, "build_driver", lambda settings, **kw: driver)
+    monkeypatch.setattr("drillctl.target.factory.build_driver", lambda settings, **kw: driver)
     runner = CliRunner()
 
     def invoke(*args: str, stdin: str | None = None) -> Any:

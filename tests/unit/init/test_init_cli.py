@@ -17,7 +17,7 @@ from drillctl.init.compose_source import Runner
 
 @pytest.fixture
 def app(no_docker: Runner, monkeypatch: pytest.MonkeyPatch) -> typer.Typer:
-    monkeypatch.setattr(init_cmd, "init_project", partial(init_project, run=no_docker))
+    monkeypatch.setattr("drillctl.init.command.init_project", partial(init_project, run=no_docker))
     app = typer.Typer()
     init_cmd.register(app)
     return app
@@ -26,7 +26,7 @@ def app(no_docker: Runner, monkeypatch: pytest.MonkeyPatch) -> typer.Typer:
 def test_init_reports_what_it_found_and_wrote(app: typer.Typer, no_prom: Path) -> None:
     result = CliRunner().invoke(app, ["--project-dir", str(no_prom), "--yes", "--no-doctor"])
     assert result.exit_code == 0, result.output
-    assert "prometheus: not found: no service whose image or name looks like" in result.output
+    assert "prometheus: not found: no service looks like prometheus" in result.output
     assert f"wrote {no_prom / 'drillctl.toml'}" in result.output
     assert f"wrote {no_prom / 'drills' / 'stop-web.yaml'}" in result.output
     assert f"drillctl --config {no_prom / 'drillctl.toml'} doctor" in result.output

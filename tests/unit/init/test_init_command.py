@@ -31,7 +31,8 @@ def test_the_config_says_what_was_found_and_what_was_not(shop: Path, no_docker: 
     text = init_project(shop, run=no_docker).config_path.read_text()
     assert "prometheus = \"http://127.0.0.1:29090\"  # service 'prometheus'" in text
     assert (
-        "# alertmanager: not found: no service whose image or name looks like alertmanager" in text
+        "# alertmanager: not found: no service looks like alertmanager (image, name, program, "
+        "port, healthcheck)" in text
     )
     assert "# profiles in this project: load" in text
     assert (
@@ -46,7 +47,7 @@ def test_without_prometheus_init_says_so_and_still_writes_a_usable_config(
     result = init_project(no_prom, run=no_docker)
     text = result.config_path.read_text()
     for tool in ("prometheus", "alertmanager", "grafana", "loki", "jaeger"):
-        assert f"# {tool}: not found: no service whose image or name looks like {tool}" in text
+        assert f"# {tool}: not found: no service looks like {tool} (image, name" in text
     assert "# no observability source found" in text
     assert not result.has_prometheus
     settings = load_settings(config_path=result.config_path, env={})

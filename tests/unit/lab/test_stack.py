@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
 
 from drillctl.core.errors import TargetError
+from drillctl.lab import stack as stack_module
 from drillctl.lab.endpoints import DEFAULT_PORTS, LabEndpoints
-from drillctl.lab.stack import LabStack, _json_items
+from drillctl.lab.stack import LabStack, _json_items, default_lab_dir
 
 COMPOSE = Path(__file__).resolve().parents[3] / "compose"
 
@@ -64,3 +66,32 @@ def test_compose_ps_json_lines_and_arrays_both_parse() -> None:
     assert _json_items('{"Service":"a"}\n{"Service":"b"}\n') == [{"Service": "a"}, {"Service": "b"}]
     assert _json_items('[{"Service":"a"}]') == [{"Service": "a"}]
     assert _json_items("") == []
+
+
+def test_the_wheelhouse_is_built_with_the_interpreter_drillctl_runs_under() -> None:
+    env = LabStack("ebit-lab", env={"DRILLCTL_PYTHON": "/elsewhere/python"}).prereqs_env()
+    assert env["DRILLCTL_PYTHON"] == sys.executable
+
+
+def test_an_installed_drillctl_drives_the_lab_of_the_current_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Outside a checkout (a wheel in site-packages), the lab is ./compose of the clone's root."""
+    monkeypatch.delenv("EBIT_LAB_DIR", raising=False)
+    installed = tmp_path / "venv" / "lib" / "python3.11" / "site-packages" / "drillctl" / "lab"
+    monkeypatch.setattr(stack_module, "__file__", str(installed / "stack.py"))
+    assert default_lab_dir(cwd=tmp_path / "clone") == tmp_path / "clone" / "compose"
+    monkeypatch.setenv("EBIT_LAB_DIR", str(tmp_path / "lab"))
+    assert default_lab_dir(cwd=tmp_path / "clone") == tmp_path / "lab"
+
+
+def test_the_checkout_lab_wins_for_an_editable_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("EBIT_LAB_DIR", raising=False)
+    assert default_lab_dir(cwd=Path("/somewhere/else")) == COMPOSE
+
+
+def test_a_missing_lab_folder_is_named_with_what_to_do(tmp_path: Path) -> None:
+    with pytest.raises(TargetError) as caught:
+        LabStack("ebit-lab", env={}, project_dir=tmp_path / "compose").ensure_docker()
+    assert "no reference lab at" in str(caught.value)
+    assert "EBIT_LAB_DIR" in str(caught.value)

@@ -63,6 +63,7 @@ def rows(checks: list[Any]) -> dict[tuple[str, str], tuple[str, bool, str]]:
 def test_doctor_rows_and_what_is_required() -> None:
     scenario = make_scenario(
         SIGNALS,
+        dashboards=["ebit-perf-test", "perf-system"],  # no default since #19: named here
         expect={
             "alerts": [{"name": "EbitApiDown"}, {"name": "BetsLost"}, {"name": "Nope"}],
             "invariants": [{"name": "lost", "source": "sql", "query": "x", "equals": 0}],

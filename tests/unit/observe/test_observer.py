@@ -317,7 +317,8 @@ def test_dashboard_links_leave_out_missing_titles_and_need_grafana(
         ) -> dict[str, str | None]:
             return {t: (f"http://g/d/{t}" if t == "perf-system" else None) for t in titles}
 
-    obs = observer(make_scenario([QUEUE]), {"grafana": Grafana("grafana")}, journal, clock)
+    scenario = make_scenario([QUEUE], dashboards=["ebit-perf-test", "perf-system"])
+    obs = observer(scenario, {"grafana": Grafana("grafana")}, journal, clock)
     assert asyncio.run(obs.dashboard_links(clock.now(), clock.now())) == {
         "perf-system": "http://g/d/perf-system"
     }

@@ -1,0 +1,112 @@
+"""CLI start-up: drillctl's cheap commands beside `chaos --help` and `docker compose version`.
+
+Every command a user types, every script call and every shell-completion Tab pays the start-up, so
+the cheap commands (`--version`, `--help`, `list`, `validate FILE`, a completion request) must not
+import the heavy parts (matplotlib, the docker SDK, aiohttp, asyncpg, the report stack).
+
+    .venv/bin/python bench/cli_startup.py [--runs 5] [--drillctl PATH] [--no-peers]
+
+Prints, per command, the median wall time and the median max RSS of --runs runs (child process
+rusage, so the figure is the command's own). chaostoolkit (our domain peer, also a Python CLI) is
+installed for the bench only, in a throwaway venv under ~/.cache/drillctl-bench/ (not a project
+dependency); `docker compose version` is the Go CLI drillctl drives. Targets for drillctl: <= 0.2 s
+and <= 60 MB, i.e. no slower than `chaos --help` in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "drillctl-bench"
+CHAOS_VENV = CACHE / "chaos-venv"
+
+
+def drillctl() -> str:
+    """The drillctl next to this interpreter (the venv the bench runs in), else the one on PATH."""
+    beside = Path(sys.executable).parent / "drillctl"
+    return str(beside) if beside.exists() else shutil.which("drillctl") or "drillctl"
+
+
+def chaos() -> str | None:
+    """`chaos` from the bench's own venv, created on first use; None when pip cannot install it."""
+    exe = CHAOS_VENV / "bin" / "chaos"
+    if not exe.exists():
+        print(f"installing chaostoolkit into {CHAOS_VENV} (once)", file=sys.stderr)
+        venv.create(CHAOS_VENV, with_pip=True, clear=True)
+        pip = [str(CHAOS_VENV / "bin" / "python"), "-m", "pip", "install", "--quiet"]
+        done = subprocess.run([*pip, "chaostoolkit"], capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            print(f"chaostoolkit not installed: {done.stderr.strip()[-300:]}", file=sys.stderr)
+            return None
+    return str(exe)
+
+
+def measure(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """One run: (wall seconds, max RSS in MB) of the child alone."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode not in (0, 1):  # completion and `list` may exit 1 on a partial answer
+        raise SystemExit(f"{argv} exited {proc.returncode}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def median_of(argv: list[str], runs: int, env: dict[str, str]) -> tuple[float, float]:
+    measure(argv, env)  # warm the page cache: the figures are the steady cost, not a cold disk
+    samples = [measure(argv, env) for _ in range(runs)]
+    return statistics.median(s[0] for s in samples), statistics.median(s[1] for s in samples)
+
+
+def commands(exe: str, peers: bool) -> list[tuple[str, list[str], dict[str, str]]]:
+    env = dict(os.environ)
+    complete = {
+        **env,
+        "_DRILLCTL_COMPLETE": "complete_bash",
+        "COMP_WORDS": "drillctl r",
+        "COMP_CWORD": "1",
+    }  # what one Tab after `drillctl r` runs
+    table = [
+        ("drillctl --version", [exe, "--version"], env),
+        ("drillctl --help", [exe, "--help"], env),
+        ("drillctl list", [exe, "list"], env),
+        (
+            "drillctl validate FILE",
+            [exe, "validate", str(ROOT / "scenarios" / "bullmq-backpressure.yaml")],
+            env,
+        ),
+        ("drillctl <Tab> (bash completion)", [exe], complete),
+    ]
+    peer = chaos() if peers else None
+    if peer:
+        table.append(("chaos --help (chaostoolkit)", [peer, "--help"], env))
+    if peers and shutil.which("docker"):
+        table.append(("docker compose version", ["docker", "compose", "version"], env))
+    return table
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--drillctl", default=drillctl(), help="another build to compare")
+    parser.add_argument("--no-peers", action="store_true", help="drillctl's commands only")
+    args = parser.parse_args()
+    print(f"{'command':<36} {'wall (median)':>14} {'max RSS (median)':>17}")
+    for label, argv, env in commands(args.drillctl, not args.no_peers):
+        wall, rss = median_of(argv, args.runs, env)
+        print(f"{label:<36} {wall:>12.3f} s {rss:>14.1f} MB", flush=True)
+    print(f"medians of {args.runs} runs each; targets for drillctl: <= 0.2 s, <= 60 MB")
+
+
+if __name__ == "__main__":
+    main()
