@@ -184,6 +184,8 @@ class _ProjectServices:
         self._tried = False
 
     def names(self) -> list[str] | None:
+        if self.context.settings.config_path is None:
+            return None  # no drillctl.toml here: no project to check against (and no docker import)
         from python_on_whales.exceptions import DockerException
 
         from drillctl.target.factory import build_driver
