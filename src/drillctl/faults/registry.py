@@ -17,6 +17,7 @@ from drillctl.faults import (
     exec,
     host_command,
     kill_service,
+    network_latency,
     pause_service,
     restart_service,
     stop_service,
@@ -36,6 +37,7 @@ BUILTIN_FAULTS: dict[str, type[Any]] = {
     "env-override": env_override.EnvOverride,
     "ws-storm": ws_storm.WsStorm,
     "host-command": host_command.HostCommand,
+    "network-latency": network_latency.NetworkLatency,
 }
 
 # type name -> parameters model
