@@ -17,7 +17,11 @@ from drillctl.faults import (
     exec,
     host_command,
     kill_service,
+    network_bandwidth,
+    network_dns,
     network_latency,
+    network_loss,
+    network_partition,
     pause_service,
     restart_service,
     stop_service,
@@ -38,6 +42,10 @@ BUILTIN_FAULTS: dict[str, type[Any]] = {
     "ws-storm": ws_storm.WsStorm,
     "host-command": host_command.HostCommand,
     "network-latency": network_latency.NetworkLatency,
+    "network-loss": network_loss.NetworkLoss,
+    "network-partition": network_partition.NetworkPartition,
+    "network-bandwidth": network_bandwidth.NetworkBandwidth,
+    "network-dns": network_dns.NetworkDns,
 }
 
 # type name -> parameters model
