@@ -115,11 +115,15 @@ def labels(env: FaultEnv, token: str) -> dict[str, str]:
     return {HELPER_RUN_LABEL: run_id(env), HELPER_FAULT_LABEL: token}
 
 
-async def one_shot(env: FaultEnv, service: str, spec: dict[str, Any], event: str) -> dict[str, Any]:
+async def one_shot(
+    env: FaultEnv, service: str, spec: dict[str, Any], event: str, *, pid: bool = False
+) -> dict[str, Any]:
     """Run a helper that does one thing (caps, probe, undo) and exits; its ``event``."""
     argv = [json.dumps(spec, separators=(",", ":"))]
     token = f"{spec['mode']}-{new_token()}"
-    helper = await blocking(env.target.run_helper, service, argv, labels=labels(env, token))
+    helper = await blocking(
+        env.target.run_helper, service, argv, labels=labels(env, token), pid=pid
+    )
     try:
         return await wait_event(env, helper, (event,), HELPER_START_S)
     finally:
@@ -208,7 +212,7 @@ async def sweep(env: FaultEnv, undo: dict[str, Any]) -> dict[str, Any]:
     if not state.running:  # no container, no namespace: the rules went with it
         return {"by": "none", "left": [], "note": f"{undo['service']} is not running"}
     spec = {"mode": "undo", "tag": undo["tag"], "files": undo.get("files", [])}
-    return await one_shot(env, undo["service"], spec, "undone")
+    return await one_shot(env, undo["service"], spec, "undone", pid=bool(spec["files"]))
 
 
 def sweep_run(target: TargetDriver, run: str) -> list[str]:

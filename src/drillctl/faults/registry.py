@@ -13,10 +13,13 @@ from typing import Any
 
 from drillctl.core.errors import ConfigError, PreflightError
 from drillctl.faults import (
+    cpu_limit,
+    disk_fill,
     env_override,
     exec,
     host_command,
     kill_service,
+    memory_limit,
     network_bandwidth,
     network_dns,
     network_latency,
@@ -46,6 +49,9 @@ BUILTIN_FAULTS: dict[str, type[Any]] = {
     "network-partition": network_partition.NetworkPartition,
     "network-bandwidth": network_bandwidth.NetworkBandwidth,
     "network-dns": network_dns.NetworkDns,
+    "cpu-limit": cpu_limit.CpuLimit,
+    "memory-limit": memory_limit.MemoryLimit,
+    "disk-fill": disk_fill.DiskFill,
 }
 
 # type name -> parameters model

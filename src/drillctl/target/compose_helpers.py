@@ -150,7 +150,11 @@ class ComposeHelpers:
 
     def limits(self, service: str) -> dict[str, int]:
         host = self._running(service).attrs.get("HostConfig", {})
-        return {key: int(host.get(key) or 0) for key in LIMIT_KEYS}
+        try:
+            cpus = int(self.sdk().info().get("NCPU") or 0)
+        except docker.errors.DockerException as exc:
+            raise TargetError(f"cannot read the engine's CPU count: {exc}") from exc
+        return {**{key: int(host.get(key) or 0) for key in LIMIT_KEYS}, "NCPU": cpus}
 
     def update_limits(self, service: str, limits: Mapping[str, int]) -> None:
         # The SDK's Container.update has no NanoCpus (what `cpus:` in compose sets), so post the
