@@ -31,7 +31,10 @@ class NetworkDnsParams(_netns.HelperFaultParams):
     @classmethod
     def _ipv4(cls, value: str | None) -> str | None:
         if value is not None:
-            ipaddress.IPv4Address(value)  # ValueError names the bad address
+            try:
+                ipaddress.IPv4Address(value)
+            except ValueError as exc:
+                raise ValueError(f"address must be an IPv4 address: {exc}") from exc
         return value
 
 

@@ -162,8 +162,9 @@ class TargetDriver(ABC):
         raise self._unsupported("remove a helper container")
 
     def helpers(self, labels: Mapping[str, str]) -> list[str]:
-        """Ids of the helper containers carrying every one of ``labels`` (any state)."""
-        raise self._unsupported("list helper containers")
+        """Ids of the helper containers carrying every one of ``labels`` (any state); a driver
+        that cannot run helpers has none."""
+        return []
 
     def addresses(self, service: str) -> list[str]:
         """The IPv4 addresses of the service's containers on the project's networks."""
