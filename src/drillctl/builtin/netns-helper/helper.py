@@ -389,6 +389,9 @@ def main():
     if spec.get("mode") == "caps":
         say("caps", backend=ipt, **capabilities(ipt))
         return 0
+    if spec.get("mode") == "list":  # read only: what carries the tag (tests, doctor)
+        say("list", left=leftovers(ipt, spec))
+        return 0
     if spec.get("mode") == "undo":
         left = undo(ipt, spec)
         say("undone", left=left, by="undo")
