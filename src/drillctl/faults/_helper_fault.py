@@ -34,7 +34,7 @@ class HelperFault:
         raise NotImplementedError
 
     async def measure(self, env: FaultEnv, ready: dict[str, Any]) -> dict[str, Any]:
-        """The effect right after the injection (``_netns.effect``); revert-time faults add theirs."""
+        """The effect right after the injection (``_netns.effect``); some add theirs at revert."""
         raise NotImplementedError
 
     async def check(self, env: FaultEnv) -> None:

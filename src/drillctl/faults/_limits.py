@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from drillctl.faults._aio import blocking
+from drillctl.faults._netns import effect
 from drillctl.faults._service import require_service
 from drillctl.faults.base import FaultEnv, FaultParams, FaultPlan
-from drillctl.faults._netns import effect
 
 
 class LimitFault:

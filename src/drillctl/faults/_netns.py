@@ -5,9 +5,9 @@ service container's namespaces (``TargetDriver.run_helper``), which applies its 
 and undoes them on SIGTERM or, failing that, by itself once the fault's duration plus a margin has
 passed (the dead-man switch: a killed drillctl and no ``recover`` still leave nothing behind).
 
-Every rule's comment is ``drillctl:<run id>:<token>``; the undo in the journal holds that tag and the
-token labelling the helper, so a later process (``recover``) stops the helper, or, when it is gone,
-runs a fresh helper that sweeps what carries the tag. A revert that leaves anything raises
+Every rule's comment is ``drillctl:<run id>:<token>``; the undo in the journal holds that tag and
+the token labelling the helper, so a later process (``recover``) stops the helper, or, when it is
+gone, runs a fresh helper that sweeps what carries the tag. A revert that leaves anything raises
 ``TargetError`` naming it (exit 4).
 """
 
@@ -37,9 +37,13 @@ DEFAULT_MARGIN = timedelta(seconds=30)
 class HelperFaultParams(FaultParams):
     """Fields every helper fault has: the service, how long, the dead-man margin."""
 
-    service: str
-    duration: Duration
-    dead_man_margin: Duration = Field(default=DEFAULT_MARGIN)
+    service: str  # compose service whose namespace the helper joins
+    duration: Duration  # how long the fault holds before drillctl reverts it
+    dead_man_margin: Duration = Field(
+        default=DEFAULT_MARGIN,
+        description="the helper undoes its rules by itself once duration + margin has passed, "
+        "even if drillctl was killed and nobody ran recover",
+    )
 
 
 @dataclass

@@ -25,9 +25,9 @@ NANO = 1_000_000_000
 
 class CpuLimitParams(FaultParams):
     type: Literal["cpu-limit"]
-    service: str
-    cpus: float = Field(ge=0.01)
-    duration: Duration
+    service: str  # compose service whose container is limited
+    cpus: float = Field(ge=0.01)  # CPUs it may use (0.5 = half a core), at most the host's
+    duration: Duration  # how long the limit holds before the previous one is put back
 
 
 class CpuLimit(LimitFault):

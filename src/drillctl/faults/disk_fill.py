@@ -24,9 +24,9 @@ from drillctl.faults.memory_limit import SIZE, parse_size
 class DiskFillParams(_netns.HelperFaultParams):
     type: Literal["disk-fill"]
     path: str  # a directory, absolute, as the service sees it
-    size: str | None = Field(default=None, pattern=SIZE)
-    percent: float | None = Field(default=None, gt=0, lt=100)
-    max_size: str = Field(default="1g", pattern=SIZE)
+    size: str | None = Field(default=None, pattern=SIZE)  # bytes to write (10m, 1g); or percent
+    percent: float | None = Field(default=None, gt=0, lt=100)  # fill the filesystem to this use
+    max_size: str = Field(default="1g", pattern=SIZE)  # never write more (a shared host disk)
 
     @field_validator("path")
     @classmethod

@@ -36,9 +36,9 @@ def parse_size(text: str) -> int:
 
 class MemoryLimitParams(FaultParams):
     type: Literal["memory-limit"]
-    service: str
-    memory: str = Field(pattern=SIZE)  # 256m, 1g
-    duration: Duration
+    service: str  # compose service whose container is limited
+    memory: str = Field(pattern=SIZE)  # the limit, such as 256m or 1g (at least 6m), no swap
+    duration: Duration  # how long the limit holds before the previous one is put back
 
     @field_validator("memory")
     @classmethod

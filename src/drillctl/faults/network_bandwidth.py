@@ -24,8 +24,8 @@ _STATS = re.compile(r"Sent (\d+) bytes (\d+) pkt \(dropped (\d+), overlimits (\d
 class NetworkBandwidthParams(_netns.HelperFaultParams):
     type: Literal["network-bandwidth"]
     rate: str = Field(pattern=RATE)  # tc units: 1mbit, 512kbit, 100kbps
-    burst: str = Field(default="32kbit", pattern=RATE)
-    interface: str = "eth0"
+    burst: str = Field(default="32kbit", pattern=RATE)  # the token bucket: what may pass at once
+    interface: str = "eth0"  # the interface whose egress is capped
 
 
 class NetworkBandwidth(HelperFault):
@@ -62,7 +62,9 @@ class NetworkBandwidth(HelperFault):
         found = [_STATS.search(str(v)) for k, v in counters.items() if k.startswith("tc:")]
         stats = [tuple(int(x) for x in m.groups()) for m in found if m]
         if not stats:
-            return _netns.effect(False, "no statistics from the qdisc: it was gone before the revert")
+            return _netns.effect(
+                False, "no statistics from the qdisc: it was gone before the revert"
+            )
         sent, packets, dropped, over = (sum(s[i] for s in stats) for i in range(4))
         summary = f"{sent} bytes sent, {over} packets over the cap, {dropped} dropped"
         data = {"bytes": sent, "packets": packets, "dropped": dropped, "overlimits": over}

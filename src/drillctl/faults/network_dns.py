@@ -24,7 +24,9 @@ RESOLVER = "127.0.0.11"
 
 class NetworkDnsParams(_netns.HelperFaultParams):
     type: Literal["network-dns"]
-    host: str = Field(min_length=1, pattern=r"^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$")
+    host: str = Field(
+        min_length=1, pattern=r"^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$"
+    )  # the name
     address: str | None = None  # None: the name does not resolve (NXDOMAIN)
 
     @field_validator("address")
@@ -68,7 +70,9 @@ class NetworkDns(HelperFault):
         return spec
 
     async def measure(self, env: FaultEnv, ready: dict[str, Any]) -> dict[str, Any]:
-        found = (await _netns.probe(env, self.params.service, resolve=[self.params.host]))["resolve"]
+        found = (await _netns.probe(env, self.params.service, resolve=[self.params.host]))[
+            "resolve"
+        ]
         return resolution_effect(self.params.host, self.params.address, found[0])
 
 

@@ -27,11 +27,11 @@ MIN_EFFECT = 0.5  # the probe must see at least half the asked delay added to ca
 
 class NetworkLatencyParams(_netns.HelperFaultParams):
     type: Literal["network-latency"]
-    delay: Duration
-    jitter: Duration = timedelta(0)
+    delay: Duration  # added to each round trip (1ms to 30s)
+    jitter: Duration = timedelta(0)  # +- this much, at most the delay; order is kept
     to: list[str] = Field(default_factory=list)  # peer services; empty: every destination
     ports: list[int] = Field(default_factory=list)  # destination ports; empty: every port
-    interface: str = "eth0"  # for netem
+    interface: str = "eth0"  # the interface netem acts on (when the kernel has netem)
 
     @model_validator(mode="after")
     def _sane(self) -> NetworkLatencyParams:
@@ -82,7 +82,9 @@ class NetworkLatency(HelperFault):
             self.mechanism = "tcp-proxy (iptables REDIRECT; netem unavailable or narrowed)"
             self._proxy(spec)
         else:
-            raise PreflightError(f"{self.type_name}: neither netem nor iptables REDIRECT works here")
+            raise PreflightError(
+                f"{self.type_name}: neither netem nor iptables REDIRECT works here"
+            )
         self._before = await self._probe(env)
         return spec
 
@@ -97,8 +99,12 @@ class NetworkLatency(HelperFault):
         spec.kill = [_kill_filter(match) for match in _matches(self._peers, p.ports) if match]
 
     async def _probe(self, env: FaultEnv) -> dict[str, Any]:
-        targets = [(ip, port) for ips in self._peers.values() for ip in ips[:1] for port in
-                   self.params.ports[:1]]
+        targets = [
+            (ip, port)
+            for ips in self._peers.values()
+            for ip in ips[:1]
+            for port in self.params.ports[:1]
+        ]
         if not targets:
             return {}
         return await _netns.probe(env, self.params.service, tcp=targets, count=10)

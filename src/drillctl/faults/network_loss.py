@@ -21,7 +21,7 @@ CHAINS = {"OUTPUT": ("-d", "--dport"), "INPUT": ("-s", "--sport")}
 
 class NetworkLossParams(_netns.HelperFaultParams):
     type: Literal["network-loss"]
-    percent: float = Field(gt=0, le=100)
+    percent: float = Field(gt=0, le=100)  # share of the matching packets dropped, each way
     to: list[str] = Field(default_factory=list)  # peer services; empty: every packet but loopback
     ports: list[int] = Field(default_factory=list)  # the peer's ports; empty: every port
 
@@ -74,9 +74,7 @@ def comment(tag: str, role: str) -> list[str]:
     return ["-m", "comment", "--comment", f"{tag}:{role}", *verdict]
 
 
-def filter_matches(
-    peers: dict[str, list[str]], ports: list[int]
-) -> list[tuple[str, list[str]]]:
+def filter_matches(peers: dict[str, list[str]], ports: list[int]) -> list[tuple[str, list[str]]]:
     """(chain, match) for both directions: to the peers' addresses and ports, and back."""
     ips = [ip for addresses in peers.values() for ip in addresses]
     found = []

@@ -23,8 +23,11 @@ DIRECTIONS["both"] = DIRECTIONS["outbound"] + DIRECTIONS["inbound"]
 
 class NetworkPartitionParams(_netns.HelperFaultParams):
     type: Literal["network-partition"]
-    peers: list[str] = Field(default_factory=list)  # empty: isolated from everything
-    direction: Literal["both", "outbound", "inbound"] = "both"
+    peers: list[str] = Field(
+        default_factory=list,
+        description="services it is cut off from; empty: isolated from every other container",
+    )
+    direction: Literal["both", "outbound", "inbound"] = "both"  # which way packets are dropped
 
 
 class NetworkPartition(HelperFault):

@@ -42,8 +42,14 @@ def run_spec(target: MemoryDriver) -> dict[str, Any]:
 def test_latency_toward_a_peer_redirects_its_port_to_the_delaying_proxy(tmp_path: Path) -> None:
     target = driver()
     target.probe_answer = {"tcp": [{"target": "10.0.0.5:5432", "p50_ms": 1.0, "p95_ms": 2.0}]}
-    raw = {"type": "network-latency", "service": "ebit-api", "delay": "200ms",
-           "to": ["ebit-postgres"], "ports": [5432], "duration": "20s"}  # fmt: skip
+    raw = {
+        "type": "network-latency",
+        "service": "ebit-api",
+        "delay": "200ms",
+        "to": ["ebit-postgres"],
+        "ports": [5432],
+        "duration": "20s",
+    }
     out = drive(make_env(tmp_path, target), raw)
     spec = run_spec(target)
     assert spec["tag"] == f"drillctl:r1:{out['undo']['token']}"
@@ -51,8 +57,12 @@ def test_latency_toward_a_peer_redirects_its_port_to_the_delaying_proxy(tmp_path
     assert spec["proxy"]["delay_ms"] == 200.0 and spec["proxy"]["mark"] == 0xD7
     rule = spec["rules"][0]
     assert rule[:6] == ["iptables", "-t", "nat", "-I", "OUTPUT", "1"]
-    assert ["-d", "10.0.0.5", "--dport", "5432"] == rule[8:12]
-    assert spec["tag"] in rule and rule[-3:] == ["REDIRECT", "--to-ports", str(spec["proxy"]["port"])]
+    assert rule[8:12] == ["-d", "10.0.0.5", "--dport", "5432"]
+    assert spec["tag"] in rule and rule[-3:] == [
+        "REDIRECT",
+        "--to-ports",
+        str(spec["proxy"]["port"]),
+    ]
     assert spec["kill"] == ["dst 10.0.0.5 dport = :5432"]
     assert out["result"]["mechanism"].startswith("tcp-proxy")
     # the probe answered the same before and after: no latency added, reported as such
@@ -66,12 +76,29 @@ def test_latency_uses_netem_where_the_kernel_has_it_and_the_fault_is_not_narrowe
 ) -> None:
     target = driver()
     target.caps["netem"] = True
-    raw = {"type": "network-latency", "service": "ebit-api", "delay": "100ms", "jitter": "10ms",
-           "duration": "20s"}  # fmt: skip
+    raw = {
+        "type": "network-latency",
+        "service": "ebit-api",
+        "delay": "100ms",
+        "jitter": "10ms",
+        "duration": "20s",
+    }
     out = drive(make_env(tmp_path, target), raw)
     assert run_spec(target)["rules"] == [
-        ["tc", "qdisc", "add", "dev", "eth0", "root", "handle", "d7:", "netem", "delay", "100ms",
-         "10ms"]  # fmt: skip
+        [
+            "tc",
+            "qdisc",
+            "add",
+            "dev",
+            "eth0",
+            "root",
+            "handle",
+            "d7:",
+            "netem",
+            "delay",
+            "100ms",
+            "10ms",
+        ]
     ]
     assert out["result"]["mechanism"] == "netem"
 
@@ -104,7 +131,7 @@ def test_an_unknown_peer_is_a_preflight_error_naming_the_services(
     tmp_path: Path, raw: dict[str, Any]
 ) -> None:
     plugin = fault({**raw, "service": "ebit-api", "duration": "10s"})
-    with pytest.raises(PreflightError, match="service 'nope' is not defined.*ebit-postgres"):
+    with pytest.raises(PreflightError, match=r"service 'nope' is not defined.*ebit-postgres"):
         asyncio.run(plugin.check(make_env(tmp_path, driver())))
 
 
@@ -158,8 +185,13 @@ def test_loss_rules_count_and_drop_both_ways_and_the_revert_reports_the_loss(
 
 def test_partition_from_a_peer_drops_one_direction_only_when_asked(tmp_path: Path) -> None:
     target = driver()
-    raw = {"type": "network-partition", "service": "ebit-api", "peers": ["ebit-redis-cache"],
-           "direction": "outbound", "duration": "20s"}  # fmt: skip
+    raw = {
+        "type": "network-partition",
+        "service": "ebit-api",
+        "peers": ["ebit-redis-cache"],
+        "direction": "outbound",
+        "duration": "20s",
+    }
     out = drive(make_env(tmp_path, target), raw)
     rules = run_spec(target)["rules"]
     assert len(rules) == 1 and rules[0][:6] == ["iptables", "-I", "OUTPUT", "1", "-d", "10.0.0.6"]
@@ -171,8 +203,10 @@ def test_partition_from_a_peer_drops_one_direction_only_when_asked(tmp_path: Pat
 
 def test_an_isolated_service_keeps_its_loopback(tmp_path: Path) -> None:
     target = driver()
-    drive(make_env(tmp_path, target),
-          {"type": "network-partition", "service": "ebit-api", "duration": "5s"})  # fmt: skip
+    drive(
+        make_env(tmp_path, target),
+        {"type": "network-partition", "service": "ebit-api", "duration": "5s"},
+    )
     rules = run_spec(target)["rules"]
     assert [r[2] for r in rules] == ["OUTPUT", "INPUT"]
     assert rules[0][4:7] == ["!", "-o", "lo"] and rules[1][4:7] == ["!", "-i", "lo"]
@@ -181,12 +215,17 @@ def test_an_isolated_service_keeps_its_loopback(tmp_path: Path) -> None:
 def test_dns_redirects_the_embedded_resolver_and_measures_the_answer(tmp_path: Path) -> None:
     target = driver()
     target.probe_answer = {"tcp": [], "resolve": [{"name": "db", "addresses": ["10.9.9.9"]}]}
-    raw = {"type": "network-dns", "service": "ebit-api", "host": "db", "address": "10.9.9.9",
-           "duration": "20s"}  # fmt: skip
+    raw = {
+        "type": "network-dns",
+        "service": "ebit-api",
+        "host": "db",
+        "address": "10.9.9.9",
+        "duration": "20s",
+    }
     out = drive(make_env(tmp_path, target), raw)
     spec = run_spec(target)
     assert spec["dns"]["name"] == "db" and spec["dns"]["address"] == "10.9.9.9"
-    assert ["-d", "127.0.0.11", "-p", "udp", "--dport", "53"] == spec["rules"][0][6:12]
+    assert spec["rules"][0][6:12] == ["-d", "127.0.0.11", "-p", "udp", "--dport", "53"]
     assert out["result"]["effect"]["measured"] is True
 
 
@@ -194,7 +233,7 @@ def test_a_revert_that_leaves_rules_fails_naming_them(tmp_path: Path) -> None:
     target = driver()
     target.helper_left = ["filter: -A OUTPUT -j DROP"]
     raw = {"type": "network-partition", "service": "ebit-api", "duration": "5s"}
-    with pytest.raises(TargetError, match="left in ebit-api's namespace.*-A OUTPUT -j DROP"):
+    with pytest.raises(TargetError, match=r"left in ebit-api's namespace.*-A OUTPUT -j DROP"):
         drive(make_env(tmp_path, target), raw)
 
 
@@ -218,8 +257,9 @@ def test_sweep_run_removes_every_helper_of_a_run(tmp_path: Path) -> None:
     target = driver()
     env = make_env(tmp_path, target)
     for percent in (5, 10):
-        plugin = fault({"type": "network-loss", "service": "ebit-api", "percent": percent,
-                        "duration": "5s"})  # fmt: skip
+        plugin = fault(
+            {"type": "network-loss", "service": "ebit-api", "percent": percent, "duration": "5s"}
+        )
         asyncio.run(plugin.check(env))
         asyncio.run(plugin.inject(env))
     assert len(_netns.sweep_run(target, "r1")) == 2
@@ -231,8 +271,10 @@ def test_cpu_limit_sets_the_quota_and_restores_unlimited(tmp_path: Path) -> None
     raw = {"type": "cpu-limit", "service": "ebit-api", "cpus": 0.5, "duration": "5s"}
     out = drive(make_env(tmp_path, target), raw)
     updates = [json.loads(c[2]) for c in target.calls if c[0] == "update_limits"]
-    assert updates == [{"CpuPeriod": 100000, "CpuQuota": 50000},
-                       {"CpuPeriod": 100000, "CpuQuota": -1}]  # fmt: skip
+    assert updates == [
+        {"CpuPeriod": 100000, "CpuQuota": 50000},
+        {"CpuPeriod": 100000, "CpuQuota": -1},
+    ]
     assert out["result"]["effect"] == {"measured": True, "summary": "CPU limit in force: 0.5 CPU"}
     assert out["reverted"]["cpus"] == "unlimited"
 
@@ -269,8 +311,13 @@ def test_disk_fill_writes_through_the_process_namespace_and_sweeps_the_file(
     tmp_path: Path,
 ) -> None:
     target = driver()
-    raw = {"type": "disk-fill", "service": "ebit-api", "path": "/var/lib/data/", "size": "10m",
-           "duration": "5s"}  # fmt: skip
+    raw = {
+        "type": "disk-fill",
+        "service": "ebit-api",
+        "path": "/var/lib/data/",
+        "size": "10m",
+        "duration": "5s",
+    }
     out = drive(make_env(tmp_path, target), raw)
     path = f"/proc/1/root/var/lib/data/.drillctl-fill-{out['undo']['token']}"
     assert out["undo"]["files"] == [{"path": path}]
@@ -280,8 +327,13 @@ def test_disk_fill_writes_through_the_process_namespace_and_sweeps_the_file(
 def test_a_fault_without_measurable_effect_fails_the_drill() -> None:
     def event(type_: str, effect: dict[str, Any]) -> Event:
         return Event.model_validate(
-            {"seq": 1, "ts": "2026-01-01T00:00:00Z", "mono": 0.0, "type": type_,
-             "data": {"fault": 0, "id": "cut", "result": {"effect": effect}}}  # fmt: skip
+            {
+                "seq": 1,
+                "ts": "2026-01-01T00:00:00Z",
+                "mono": 0.0,
+                "type": type_,
+                "data": {"fault": 0, "id": "cut", "result": {"effect": effect}},
+            }
         )
 
     first = event("fault.injected", {"measured": True, "summary": "rules in force"})
