@@ -1,7 +1,8 @@
 """`drillctl suite --all` against the session lab: every built-in drill in a row (the four seed
-drills and the two network ones), unattended, settled between them, with one JUnit file and one JSON summary. This is what every submission's
-`make test` proves end to end (one lab bring-up for the whole session: the `lab` fixture), with
-each drill's real Slack timeline checked as tests/lab/test_run_drills.py used to.
+drills and the two network ones), unattended, settled between them, with one JUnit file and one
+JSON summary. This is what every submission's `make test` proves end to end (one lab bring-up for
+the whole session: the `lab` fixture), with each drill's real Slack timeline checked as
+tests/lab/test_run_drills.py used to.
 
 Durations are shortened with --set, for every scenario or for one (NAME:KEY=VALUE), as in
 tests/lab/test_run_drills.py. The machine may be heavily loaded: deadlines are generous and no

@@ -35,7 +35,9 @@ def helper_context() -> Path:
 def helper_tag() -> str:
     """The image tag names the content: a changed helper is rebuilt, an unchanged one reused."""
     digest = hashlib.sha256()
-    for path in sorted(helper_context().iterdir()):
+    for path in sorted(helper_context().glob("*")):
+        if not path.is_file() or path.suffix == ".pyc":
+            continue
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return f"{HELPER_REPOSITORY}:{digest.hexdigest()[:12]}"
 

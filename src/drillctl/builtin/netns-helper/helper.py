@@ -5,7 +5,7 @@ drillctl. One JSON argument says what to do:
 
   mode      "run": apply the rules, serve (delay proxy, DNS), hold; undo on SIGTERM/SIGINT or once
             ``hold_s`` has passed (the dead-man switch: a killed drillctl leaves nothing behind).
-            "undo": only sweep what carries ``tag`` and report what is left (recover, a dead helper).
+            "undo": only sweep what carries ``tag``, report what is left (recover, a dead helper).
   tag       every iptables rule carries it as its comment; the undo deletes every rule whose
             comment contains it, so a run-level prefix sweeps a whole run.
   rules     argv lists applied in order; a leading "iptables" runs the backend Docker uses here.
@@ -21,37 +21,36 @@ It prints one JSON line per step (ready, undone, error); drillctl reads them fro
 """
 
 import asyncio
+import contextlib
 import json
 import os
-import random
 import re
 import shlex
 import signal
-import socket
-import struct
 import subprocess
 import sys
-import time
+from pathlib import Path
 
-SO_ORIGINAL_DST = 80
-SO_MARK = 36
+from servers import Dns, probe, proxy  # beside this file in the image
+
 QDISC_HANDLE = "d7:"  # drillctl's tc qdiscs: the undo deletes only these
-RESOLVER = ("127.0.0.11", 53)
 
 
 def say(event, **data):
-    print(json.dumps({"event": event, **data}), flush=True)
+    sys.stdout.write(json.dumps({"event": event, **data}) + "\n")
+    sys.stdout.flush()
 
 
 def run(argv, check=True):
-    done = subprocess.run(argv, capture_output=True, text=True, check=False)
+    # argv lists only, from the spec drillctl wrote (never a shell string)
+    done = subprocess.run(argv, capture_output=True, text=True, check=False)  # noqa: S603
     if check and done.returncode != 0:
         raise RuntimeError(f"{' '.join(argv)}: {done.stderr.strip() or done.returncode}")
     return done.stdout
 
 
 def backend():
-    """The iptables flavour whose nat table holds Docker's DNS rules (else nft, Debian's default)."""
+    """The iptables flavour whose nat table holds Docker's DNS rules (else Debian's nft)."""
     for flavour in ("iptables-nft", "iptables-legacy"):
         if "DOCKER_OUTPUT" in run([f"{flavour}-save", "-t", "nat"], check=False):
             return flavour
@@ -78,13 +77,14 @@ def our_qdiscs():
     devices = run(["ip", "-o", "link", "show"], check=False).splitlines()
     names = [line.split(":")[1].strip().split("@")[0] for line in devices if ":" in line]
     ours = re.compile(rf"qdisc \w+ {QDISC_HANDLE} root")
-    return [n for n in names if ours.search(run(["tc", "qdisc", "show", "dev", n], check=False))]
+    shown = {n: run(["tc", "qdisc", "show", "dev", n], check=False) for n in names}
+    return [n for n in names if ours.search(shown[n])]
 
 
 def leftovers(ipt, spec):
     left = [f"{table}: {line}" for table, line in tagged_rules(ipt, spec["tag"])]
     left += [f"tc qdisc {QDISC_HANDLE} on {dev}" for dev in our_qdiscs()]
-    left += [f["path"] for f in spec.get("files", []) if os.path.exists(f["path"])]
+    left += [f["path"] for f in spec.get("files", []) if Path(f["path"]).exists()]
     return left
 
 
@@ -109,8 +109,7 @@ def undo(ipt, spec):
     for dev in our_qdiscs():
         run(["tc", "qdisc", "del", "dev", dev, "root"], check=False)
     for entry in spec.get("files", []):
-        if os.path.exists(entry["path"]):
-            os.remove(entry["path"])
+        Path(entry["path"]).unlink(missing_ok=True)
     return leftovers(ipt, spec)
 
 
@@ -118,225 +117,71 @@ def undo(ipt, spec):
 
 
 def fill(entry):
-    path = entry["path"]
-    stat = os.statvfs(os.path.dirname(path))
+    path = Path(entry["path"])
+    stat = os.statvfs(path.parent)
     total, free = stat.f_blocks * stat.f_frsize, stat.f_bavail * stat.f_frsize
     size = entry.get("bytes") or int(total * entry["percent"] / 100) - (total - free)
     if size <= 0:
-        return {"path": path, "bytes": 0, "used_pct": round(100 * (total - free) / total, 1)}
-    if size > min(free, entry.get("max_bytes") or free):
-        raise RuntimeError(f"filling {size} bytes exceeds the limit (free {free}, max {entry.get('max_bytes')})")
-    with open(path, "wb") as out:
+        used = round(100 * (total - free) / total, 1)
+        return {"path": str(path), "bytes": 0, "used_pct": used}
+    limit = entry.get("max_bytes") or free
+    if size > min(free, limit):
+        raise RuntimeError(f"filling {size} bytes exceeds the limit (free {free}, max {limit})")
+    with path.open("wb") as out:
         os.posix_fallocate(out.fileno(), 0, size)
-    after = os.statvfs(os.path.dirname(path))
+    after = os.statvfs(path.parent)
     used = 100 * (1 - after.f_bavail / after.f_blocks)
-    return {"path": path, "bytes": size, "used_pct": round(used, 1)}
-
-
-# --- delay proxy -----------------------------------------------------------------------------
-
-
-async def copy(reader, writer, delay_s=0.0, jitter_s=0.0):
-    """Forward in order; each chunk leaves ``delay_s`` (+- jitter) after it arrived here.
-
-    ``writer`` may be a future (the upstream connection, still being made): reading starts at
-    once, so the delay counts from each chunk's arrival, as it would on the wire.
-    """
-    loop = asyncio.get_running_loop()
-    queue = asyncio.Queue()
-
-    async def feed():
-        last = 0.0
-        try:
-            while data := await reader.read(65536):
-                jitter = random.uniform(-jitter_s, jitter_s)
-                last = max(last, loop.time() + max(0.0, delay_s + jitter))
-                queue.put_nowait((last, data))
-        except (ConnectionError, OSError):
-            pass
-        queue.put_nowait((0.0, b""))
-
-    feeding = asyncio.ensure_future(feed())
-    try:
-        out = await writer if asyncio.isfuture(writer) else writer
-        while (item := await queue.get())[1]:
-            await asyncio.sleep(max(0.0, item[0] - loop.time()))
-            out.write(item[1])
-            await out.drain()
-        if out.can_write_eof():
-            out.write_eof()  # a half-close: the answer may still come back
-    except (ConnectionError, OSError):
-        pass
-    finally:
-        feeding.cancel()
-
-
-def original_destination(sock):
-    raw = sock.getsockopt(socket.SOL_IP, SO_ORIGINAL_DST, 16)
-    return socket.inet_ntoa(raw[4:8]), struct.unpack(">H", raw[2:4])[0]
-
-
-async def marked_connection(host, port, mark):
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, SO_MARK, mark)  # our own rules let marked packets pass
-    sock.setblocking(False)
-    await asyncio.get_running_loop().sock_connect(sock, (host, port))
-    return await asyncio.open_connection(sock=sock)
-
-
-async def writer_of(upstream):
-    return (await upstream)[1]
-
-
-async def copy_back(upstream, writer):
-    try:
-        up_reader, _ = await upstream
-    except OSError:
-        writer.close()
-        return
-    await copy(up_reader, writer)
-
-
-async def proxy(conf):
-    delay_s, jitter_s = conf["delay_ms"] / 1000, conf.get("jitter_ms", 0) / 1000
-
-    async def handle(reader, writer):
-        host, port = original_destination(writer.get_extra_info("socket"))
-        upstream = asyncio.ensure_future(marked_connection(host, port, conf["mark"]))
-        up_writer = asyncio.ensure_future(writer_of(upstream))
-        try:
-            await asyncio.gather(
-                copy(reader, up_writer, delay_s, jitter_s), copy_back(upstream, writer)
-            )
-        finally:
-            writer.close()
-            if upstream.done() and not upstream.exception():
-                upstream.result()[1].close()
-
-    return await asyncio.start_server(handle, "0.0.0.0", conf["port"])
-
-
-# --- DNS -------------------------------------------------------------------------------------
-
-
-def question(packet):
-    labels, at = [], 12
-    while packet[at]:
-        labels.append(packet[at + 1 : at + 1 + packet[at]].decode("ascii", "replace"))
-        at += packet[at] + 1
-    qtype = struct.unpack(">H", packet[at + 1 : at + 3])[0]
-    return ".".join(labels).lower(), qtype, at + 5
-
-
-def answer(packet, end, qtype, address):
-    rcode = 3 if address is None else 0
-    answers = 1 if address and qtype == 1 else 0
-    head = packet[:2] + struct.pack(">HHHHH", 0x8180 | rcode, 1, answers, 0, 0)
-    body = packet[12:end]
-    if answers:
-        body += struct.pack(">HHHIH", 0xC00C, 1, 1, 0, 4) + socket.inet_aton(address)
-    return head + body
-
-
-class Dns(asyncio.DatagramProtocol):
-    def __init__(self, conf):
-        self.conf = conf
-        self.name = conf["name"].lower().rstrip(".")
-
-    def connection_made(self, transport):
-        self.transport = transport
-
-    def datagram_received(self, data, addr):
-        try:
-            name, qtype, end = question(data)
-        except (IndexError, struct.error):
-            return
-        if name == self.name or name.startswith(self.name + "."):
-            self.transport.sendto(answer(data, end, qtype, self.conf.get("address")), addr)
-        else:
-            asyncio.ensure_future(self.forward(data, addr))
-
-    async def forward(self, data, addr):
-        loop = asyncio.get_running_loop()
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
-            sock.setsockopt(socket.SOL_SOCKET, SO_MARK, self.conf["mark"])
-            sock.setblocking(False)
-            await loop.sock_sendto(sock, data, RESOLVER)
-            try:
-                reply, _ = await asyncio.wait_for(loop.sock_recvfrom(sock, 4096), 5)
-            except TimeoutError:
-                return
-        self.transport.sendto(reply, addr)
-
-
-# --- probe ---------------------------------------------------------------------------------
-
-
-PAYLOADS = {5432: struct.pack(">II", 8, 80877103), 6379: b"PING\r\n"}  # SSLRequest; PING
-
-
-def round_trip(host, port, timeout=5.0):
-    """Milliseconds from sending a small request to the first byte of the answer (new connection)."""
-    with socket.create_connection((host, port), timeout=timeout) as sock:
-        started = time.monotonic()
-        sock.sendall(PAYLOADS.get(port, b"HEAD / HTTP/1.0\r\n\r\n"))
-        sock.recv(1)
-        return (time.monotonic() - started) * 1000
-
-
-def percentile(values, pct):
-    ordered = sorted(values)
-    return round(ordered[min(len(ordered) - 1, int(len(ordered) * pct / 100))], 1)
-
-
-def probe_tcp(host, port, count):
-    times, errors = [], []
-    for _ in range(count):
-        try:
-            times.append(round_trip(host, port))
-        except OSError as exc:
-            errors.append(type(exc).__name__)
-    result = {"target": f"{host}:{port}", "ok": len(times), "failed": len(errors)}
-    if times:
-        result.update(p50_ms=percentile(times, 50), p95_ms=percentile(times, 95))
-    return {**result, "errors": sorted(set(errors))}
-
-
-def probe_name(name):
-    try:
-        return {"name": name, "addresses": sorted({a[4][0] for a in socket.getaddrinfo(name, None)})}
-    except OSError as exc:
-        return {"name": name, "error": str(exc)}
-
-
-def probe(conf):
-    count = conf.get("count", 10)
-    tcp = [probe_tcp(host, int(port), count) for host, port in conf.get("tcp", [])]
-    return {"tcp": tcp, "resolve": [probe_name(n) for n in conf.get("resolve", [])]}
+    return {"path": str(path), "bytes": size, "used_pct": round(used, 1)}
 
 
 # --- capabilities --------------------------------------------------------------------------
 
 
 def works(argvs):
-    return all(subprocess.run(a, capture_output=True, check=False).returncode == 0 for a in argvs)
+    return all(
+        subprocess.run(a, capture_output=True, check=False).returncode == 0  # noqa: S603
+        for a in argvs
+    )
 
 
 def capabilities(ipt):
     """What this kernel offers, tried for real in this namespace and removed at once."""
     chain = "DRILLCTL-CAPS"
     found = {
-        "netem": works([["tc", "qdisc", "add", "dev", "lo", "root", "handle", "d8:", "netem",
-                         "delay", "1ms"]]),
-        "tbf": works([["tc", "qdisc", "add", "dev", "lo", "root", "handle", "d9:", "tbf", "rate",
-                       "100mbit", "burst", "32kbit", "latency", "50ms"]]),
+        "netem": works(
+            [["tc", "qdisc", "add", "dev", "lo", "root", "handle", "d8:", "netem", "delay", "1ms"]]
+        ),
+        "tbf": works(
+            [
+                [
+                    "tc",
+                    "qdisc",
+                    "add",
+                    "dev",
+                    "lo",
+                    "root",
+                    "handle",
+                    "d9:",
+                    "tbf",
+                    "rate",
+                    "100mbit",
+                    "burst",
+                    "32kbit",
+                    "latency",
+                    "50ms",
+                ]
+            ]
+        ),
     }
     run(["tc", "qdisc", "del", "dev", "lo", "root"], check=False)
     statistic = ["-m", "statistic", "--mode", "random", "--probability", "0.5", "-j", "RETURN"]
     found["statistic"] = works([[ipt, "-N", chain], [ipt, "-A", chain, *statistic]])
-    found["redirect"] = works([[ipt, "-t", "nat", "-N", chain],
-                               [ipt, "-t", "nat", "-A", chain, "-p", "tcp", "-j", "REDIRECT",
-                                "--to-ports", "9"]])
+    found["redirect"] = works(
+        [
+            [ipt, "-t", "nat", "-N", chain],
+            [ipt, "-t", "nat", "-A", chain, "-p", "tcp", "-j", "REDIRECT", "--to-ports", "9"],
+        ]
+    )
     for table in ("filter", "nat"):
         works([[ipt, "-t", table, "-F", chain], [ipt, "-t", table, "-X", chain]])
     return found
@@ -350,7 +195,9 @@ async def hold(spec, ipt):
     stop = asyncio.Event()
     why = {"by": "dead-man"}
     for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, lambda s=sig: (why.update(by=signal.Signals(s).name), stop.set()))
+        loop.add_signal_handler(
+            sig, lambda s=sig: (why.update(by=signal.Signals(s).name), stop.set())
+        )
     servers, filled = [], []
     try:
         if spec.get("proxy"):
@@ -363,15 +210,16 @@ async def hold(spec, ipt):
         filled = [fill(entry) for entry in spec.get("files", [])]
         for argv in spec.get("rules", []):
             run(resolved(argv, ipt))
-        killed = [run(["ss", "-K", *shlex.split(f)], check=False).count("\n") for f in spec.get("kill", [])]
+        killed = [
+            run(["ss", "-K", *shlex.split(f)], check=False).count("\n")
+            for f in spec.get("kill", [])
+        ]
     except Exception as exc:  # say why, put everything back, fail
         say("error", error=str(exc), left=undo(ipt, spec))
         return 2
     say("ready", backend=ipt, rules=len(spec.get("rules", [])), filled=filled, killed=killed)
-    try:
+    with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(stop.wait(), spec["hold_s"])
-    except TimeoutError:
-        pass
     for server in servers:
         server.close()
     seen = counters(ipt, spec["tag"])
