@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any, ClassVar, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from drillctl.errors import PreflightError
 from drillctl.faults import _netns
@@ -33,14 +33,24 @@ class NetworkLatencyParams(_netns.HelperFaultParams):
     ports: list[int] = Field(default_factory=list)  # destination ports; empty: every port
     interface: str = "eth0"  # the interface netem acts on (when the kernel has netem)
 
-    @model_validator(mode="after")
-    def _sane(self) -> NetworkLatencyParams:
-        if not timedelta(milliseconds=1) <= self.delay <= timedelta(seconds=30):
+    @field_validator("delay")
+    @classmethod
+    def _delay(cls, value: timedelta) -> timedelta:
+        if not timedelta(milliseconds=1) <= value <= timedelta(seconds=30):
             raise ValueError("delay must be between 1ms and 30s")
+        return value
+
+    @field_validator("ports")
+    @classmethod
+    def _ports(cls, value: list[int]) -> list[int]:
+        if any(not 0 < p < 65536 for p in value):
+            raise ValueError("ports must be between 1 and 65535")
+        return value
+
+    @model_validator(mode="after")
+    def _jitter(self) -> NetworkLatencyParams:
         if self.jitter > self.delay:
             raise ValueError("jitter cannot exceed the delay")
-        if any(not 0 < p < 65536 for p in self.ports):
-            raise ValueError("ports must be between 1 and 65535")
         return self
 
 
