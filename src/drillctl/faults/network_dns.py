@@ -25,8 +25,10 @@ RESOLVER = "127.0.0.11"
 class NetworkDnsParams(_netns.HelperFaultParams):
     type: Literal["network-dns"]
     host: str = Field(
-        min_length=1, pattern=r"^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$"
-    )  # the name
+        min_length=1,
+        pattern=r"^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$",
+        description="the name whose answer is changed, for this service only",
+    )
     address: str | None = None  # None: the name does not resolve (NXDOMAIN)
 
     @field_validator("address")
