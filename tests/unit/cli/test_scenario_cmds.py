@@ -129,7 +129,8 @@ def test_show_unknown_name_exits_2_with_the_known_names() -> None:
     result = drillctl("show", "nope")
     assert result.exit_code == 2
     assert "error: no scenario named 'nope'" in result.stderr
-    assert "known: bullmq-backpressure, cache-partition, postgres-latency, redis-cache-flush" in result.stderr
+    known = "known: bullmq-backpressure, cache-partition, postgres-latency, redis-cache-flush"
+    assert known in result.stderr
 
 
 def test_validate_the_builtins_exits_0() -> None:

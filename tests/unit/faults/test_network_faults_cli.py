@@ -48,8 +48,8 @@ def test_dry_run_shows_the_plan_mechanism_and_revert_of_each_network_drill() -> 
 @pytest.mark.parametrize(
     ("text", "old", "new", "located"),
     [
-        (LATENCY, "  delay: 200ms ", "  delay: 0ms   ", ":38:12: faults[0].delay: delay must be"),
-        (LATENCY, "ports: [5432]", "ports: [99999]", ":37:12: faults[0].ports: ports must be"),
+        (LATENCY, "    delay: 200ms", "    delay: 0ms", ":37:12: faults[0].delay: delay must be"),
+        (LATENCY, "ports: [5432]", "ports: [99999]", ":36:12: faults[0].ports: ports must be"),
         (PARTITION, "direction: both", "direction: sideways", ":37:16: faults[0].direction:"),
         (PARTITION, "    duration: 45s", "    duration: 45", ":38:15: faults[0].duration: a"),
     ],
