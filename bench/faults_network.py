@@ -19,12 +19,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-from drillctl.clock import SystemClock
 from drillctl.config import load_settings
+from drillctl.core.clock import SystemClock
+from drillctl.core.redact import Redactor
 from drillctl.faults.base import FaultEnv
 from drillctl.faults.registry import all_params, plugin_for
 from drillctl.lab.stack import DEFAULT_PROJECT, LabStack
-from drillctl.redact import Redactor
 from drillctl.target.factory import build_driver
 
 REPO = Path(__file__).resolve().parents[1]

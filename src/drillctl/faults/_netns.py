@@ -21,7 +21,7 @@ from typing import Any
 
 from pydantic import Field
 
-from drillctl.errors import PreflightError, TargetError
+from drillctl.core.errors import PreflightError, TargetError
 from drillctl.faults._aio import blocking
 from drillctl.faults._service import require_service
 from drillctl.faults.base import FaultEnv, FaultParams

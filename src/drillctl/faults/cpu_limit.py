@@ -12,7 +12,7 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 
-from drillctl.errors import PreflightError
+from drillctl.core.errors import PreflightError
 from drillctl.faults._aio import blocking
 from drillctl.faults._limits import LimitFault
 from drillctl.faults._service import for_duration

@@ -15,7 +15,7 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import Field, field_validator
 
-from drillctl.errors import TargetError
+from drillctl.core.errors import TargetError
 from drillctl.faults._aio import blocking
 from drillctl.faults._limits import LimitFault
 from drillctl.faults._service import for_duration, wait_running

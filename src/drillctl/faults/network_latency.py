@@ -16,7 +16,7 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from drillctl.errors import PreflightError
+from drillctl.core.errors import PreflightError
 from drillctl.faults import _netns
 from drillctl.faults._helper_fault import HelperFault
 from drillctl.faults.base import FaultEnv, FaultParams, FaultPlan

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from drillctl.errors import TargetError
+from drillctl.core.errors import TargetError
 
 
 @dataclass(frozen=True)

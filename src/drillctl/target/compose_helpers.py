@@ -18,7 +18,7 @@ from typing import Any
 import docker
 import docker.errors
 
-from drillctl.errors import TargetError
+from drillctl.core.errors import TargetError
 from drillctl.target.base import HELPER_LABEL, HelperState
 
 HELPER_REPOSITORY = "drillctl-netns-helper"

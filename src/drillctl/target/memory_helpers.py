@@ -11,7 +11,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from drillctl.errors import TargetError
+from drillctl.core.errors import TargetError
 from drillctl.target.base import HELPER_LABEL, HelperState
 
 

@@ -14,9 +14,9 @@ import pytest
 from fault_helpers import drive, fault, make_env
 from pydantic import ValidationError
 
-from drillctl.drill.expectations import check_fault_effects
-from drillctl.drill.journal import Event
-from drillctl.errors import PreflightError, TargetError
+from drillctl.core.errors import PreflightError, TargetError
+from drillctl.core.events import FaultInjected, FaultReverted
+from drillctl.engine.expectations import check_fault_effects
 from drillctl.faults import _netns
 from drillctl.faults.registry import all_params
 from drillctl.target.memory import MemoryDriver, MemoryService
@@ -325,19 +325,8 @@ def test_disk_fill_writes_through_the_process_namespace_and_sweeps_the_file(
 
 
 def test_a_fault_without_measurable_effect_fails_the_drill() -> None:
-    def event(type_: str, effect: dict[str, Any]) -> Event:
-        return Event.model_validate(
-            {
-                "seq": 1,
-                "ts": "2026-01-01T00:00:00Z",
-                "mono": 0.0,
-                "type": type_,
-                "data": {"fault": 0, "id": "cut", "result": {"effect": effect}},
-            }
-        )
-
-    first = event("fault.injected", {"measured": True, "summary": "rules in force"})
-    last = event("fault.reverted", {"measured": False, "summary": "nothing dropped"})
+    first = FaultInjected(id="cut", result={"effect": {"measured": True, "summary": "in force"}})
+    last = FaultReverted(id="cut", result={"effect": {"measured": False, "summary": "no drop"}})
     [result] = check_fault_effects([first, last])
-    assert (result.name, result.passed, result.detail) == ("effect:cut", False, "nothing dropped")
+    assert (result.name, result.passed, result.detail) == ("effect:cut", False, "no drop")
     assert check_fault_effects([first])[0].passed
