@@ -102,7 +102,7 @@ def test_every_fault_injects_measures_and_reverts_leaving_the_service_as_before(
         assert out["reverted"].get("left", []) == [], raw["type"]
         assert rules_left(env) == [], raw["type"]
         assert helpers_of(lab, state_dir, "run-each") == [], raw["type"]
-    # the 200 ms are gone: less than half of them left (a loaded 2-core lab adds tens of ms of noise)
+    # the 200 ms are gone: under half of them left (a loaded 2-core lab adds tens of ms of noise)
     assert postgres_p50(env) < before_p50 + 100
     resolved = asyncio.run(_netns.probe(env, API, resolve=["ebit-postgres"]))["resolve"][0]
     assert resolved["addresses"] == postgres  # the name resolves again
