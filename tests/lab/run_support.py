@@ -117,6 +117,8 @@ def timeline_shows_the_real_drill(name: str, slack: str) -> None:
         "redis-cache-flush": r"cache_miss_ratio: baseline \S+ ratio → peak (0\.\d+|1) ratio",
         "signin-failure-spike": r"signin_failure_ratio: baseline 0 ratio → peak (0\.\d+|1) ratio",
         "ws-handshake-storm": r"handshakes_throttled: baseline 0 handshakes/s → peak (\d[\d.]*)",
+        "postgres-latency": r"write_latency: baseline \S+ s → peak (\d[\d.]*) s",
+        "cache-partition": r"reads_failing: baseline 0 req/s → peak (\d[\d.]*) req/s",
     }[name]
     peak = re.search(expected, slack)
     assert peak and float(peak.group(1)) > 0, slack
@@ -127,5 +129,7 @@ def timeline_shows_the_real_drill(name: str, slack: str) -> None:
         "redis-cache-flush": "CacheMissSpike fired",
         "signin-failure-spike": "AdminSignInFailureSpike fired",
         "ws-handshake-storm": "WsHandshakesThrottled fired",
+        "postgres-latency": "ApiWriteLatencyHigh fired",
+        "cache-partition": "ApiReadsFailing fired",
     }[name]
     assert alert in slack, slack

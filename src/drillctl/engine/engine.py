@@ -32,7 +32,12 @@ from typing import Any
 from drillctl.core.clock import Clock
 from drillctl.core.errors import DrillError, ExitCode
 from drillctl.engine.diagnosis import Diagnosis
-from drillctl.engine.expectations import Result, check_invariant, check_timings
+from drillctl.engine.expectations import (
+    Result,
+    check_fault_effects,
+    check_invariant,
+    check_timings,
+)
 from drillctl.engine.ports import (
     DrillOptions,
     FaultsPort,
@@ -398,6 +403,7 @@ class Engine:
         ):  # a quick human revert may beat an alert's `for`: not their fault
             results = [r for r in results if not r.name.startswith("alert:")]
         results += await self._invariants()
+        results += check_fault_effects(self.journal.events)
         for result in results:
             self.journal.append("expectation", **result.as_data())
         self._phase("report")

@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from drillctl.core.events import FaultInjected, FaultReverted
 from drillctl.core.journal import Event
 from drillctl.core.timeconv import parse_rfc3339
 from drillctl.scenario.model import Expect, Invariant, Recovery
@@ -210,3 +211,22 @@ def _invariant_words(invariant: Invariant) -> str:
         parts.append(f"< {invariant.below:g}")
     words = " and ".join(parts) or "any value"
     return f"change since the injection {words}" if invariant.measure == "change" else words
+
+
+def check_fault_effects(events: Sequence[Event]) -> list[Result]:
+    """``effect:<fault>`` for each fault that measured its effect (network and resource faults):
+    the last measurement wins (the revert's counters over the injection's first look); a fault
+    that had no measurable effect fails, instead of letting a drill pass on nothing."""
+    latest: dict[str, dict[str, Any]] = {}
+    for event in events:
+        if isinstance(event, FaultInjected | FaultReverted):
+            effect = event.result.get("effect")
+            if isinstance(effect, dict) and "measured" in effect:
+                latest[event.id] = effect
+    results = []
+    for fid, effect in latest.items():
+        summary = str(effect.get("summary", ""))
+        results.append(
+            Result(f"effect:{fid}", bool(effect["measured"]), summary, "measurable", summary)
+        )
+    return results

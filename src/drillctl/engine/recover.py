@@ -20,6 +20,8 @@ from drillctl.core.journal import JOURNAL_NAME, Event, Journal, read_events
 from drillctl.core.redact import Redactor
 from drillctl.engine.lock import ProjectLock, live_run_ids
 from drillctl.engine.rollback import FaultStack, Injected, RevertFailure
+from drillctl.faults._aio import blocking
+from drillctl.faults._netns import sweep_run
 from drillctl.faults.base import FaultEnv, FaultPlan
 from drillctl.faults.registry import plugin_class
 from drillctl.target.base import TargetDriver
@@ -148,6 +150,7 @@ async def recover_run(
             for fault in reversed(run.faults):  # adopt oldest first: the stack pops newest first
                 stack.adopt(_injected(fault))
             failures = await stack.revert_all(by="recover")
+            await blocking(sweep_run, driver, run.run_id)  # helpers no fault's undo names
             if not failures and not run.ended:
                 reason = "the drill stopped without reverting; drillctl recover reverted its faults"
                 journal.append("run.ended", exit_code=3, result="aborted", reason=reason)

@@ -13,10 +13,18 @@ from typing import Any
 
 from drillctl.core.errors import ConfigError, PreflightError
 from drillctl.faults import (
+    cpu_limit,
+    disk_fill,
     env_override,
     exec,
     host_command,
     kill_service,
+    memory_limit,
+    network_bandwidth,
+    network_dns,
+    network_latency,
+    network_loss,
+    network_partition,
     pause_service,
     restart_service,
     stop_service,
@@ -36,6 +44,14 @@ BUILTIN_FAULTS: dict[str, type[Any]] = {
     "env-override": env_override.EnvOverride,
     "ws-storm": ws_storm.WsStorm,
     "host-command": host_command.HostCommand,
+    "network-latency": network_latency.NetworkLatency,
+    "network-loss": network_loss.NetworkLoss,
+    "network-partition": network_partition.NetworkPartition,
+    "network-bandwidth": network_bandwidth.NetworkBandwidth,
+    "network-dns": network_dns.NetworkDns,
+    "cpu-limit": cpu_limit.CpuLimit,
+    "memory-limit": memory_limit.MemoryLimit,
+    "disk-fill": disk_fill.DiskFill,
 }
 
 # type name -> parameters model

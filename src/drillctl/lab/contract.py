@@ -34,6 +34,8 @@ ALERTS = frozenset(
         "WsHandshakesThrottled",
         "CacheMissSpike",
         "BetsLost",
+        "ApiWriteLatencyHigh",  # postgres-latency
+        "ApiReadsFailing",  # cache-partition
     }
 )
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from drillctl.core.errors import TargetError
+
 
 @dataclass(frozen=True)
 class ServiceState:
@@ -36,6 +38,22 @@ class ContainerEvent:
     action: str  # die, start, stop, kill, pause, unpause, health_status: healthy, ...
     at: datetime  # the engine's own timestamp, UTC
     container_id: str
+
+
+@dataclass(frozen=True)
+class HelperState:
+    """A fault helper container (see ``run_helper``): its status and what it printed."""
+
+    id: str
+    status: str  # created | running | exited | missing
+    exit_code: int | None
+    output: str
+
+
+# labels every helper container carries, so ``recover`` finds them by run id after a hard kill
+HELPER_LABEL = "io.drillctl.helper"
+HELPER_RUN_LABEL = "io.drillctl.run"
+HELPER_FAULT_LABEL = "io.drillctl.fault"
 
 
 @dataclass(frozen=True)
@@ -119,3 +137,42 @@ class TargetDriver(ABC):
         container, state, image, image_id, image_created, definition_sha256. A driver that
         cannot tell returns an empty list."""
         return []
+
+    # --- fault helpers and resource limits (network and resource faults) ----------------------
+    # Not abstract: a driver without them refuses those faults in preflight, the others still work.
+
+    def _unsupported(self, what: str) -> TargetError:
+        return TargetError(f"the {self.name} target driver cannot {what}")
+
+    def run_helper(
+        self, service: str, argv: list[str], *, labels: Mapping[str, str], pid: bool = False
+    ) -> str:
+        """Start a helper container in the namespaces of the service's container (network, and
+        the process namespace with ``pid``), with NET_ADMIN; returns its id."""
+        raise self._unsupported("run a helper container")
+
+    def helper_state(self, helper_id: str) -> HelperState:
+        raise self._unsupported("inspect a helper container")
+
+    def stop_helper(self, helper_id: str, timeout: float) -> HelperState:
+        """SIGTERM the helper (it undoes its rules), wait at most ``timeout``, then kill it."""
+        raise self._unsupported("stop a helper container")
+
+    def remove_helper(self, helper_id: str) -> None:
+        raise self._unsupported("remove a helper container")
+
+    def helpers(self, labels: Mapping[str, str]) -> list[str]:
+        """Ids of the helper containers carrying every one of ``labels`` (any state); a driver
+        that cannot run helpers has none."""
+        return []
+
+    def addresses(self, service: str) -> list[str]:
+        """The IPv4 addresses of the service's containers on the project's networks."""
+        raise self._unsupported("read container addresses")
+
+    def limits(self, service: str) -> dict[str, int]:
+        """The service container's CPU and memory limits, as the engine holds them."""
+        raise self._unsupported("read resource limits")
+
+    def update_limits(self, service: str, limits: Mapping[str, int]) -> None:
+        raise self._unsupported("change resource limits")

@@ -26,6 +26,7 @@ from drillctl.core.clock import Clock, SystemClock
 from drillctl.core.errors import TargetError
 from drillctl.target.base import ContainerEvent, ExecResult, LogLine, ServiceState, TargetDriver
 from drillctl.target.compose_files import write_env_override
+from drillctl.target.compose_helpers import ComposeHelpers
 from drillctl.target.events import EventStream
 from drillctl.target.inventory import container_inventory
 from drillctl.target.safety import DockerEndpoint
@@ -43,7 +44,7 @@ class ComposeProject:
     profiles: list[str] = field(default_factory=list)
 
 
-class ComposeDriver(TargetDriver):
+class ComposeDriver(ComposeHelpers, TargetDriver):
     name = "compose"
 
     def __init__(

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from drillctl.core.errors import TargetError
 from drillctl.target.base import ContainerEvent, ExecResult, LogLine, ServiceState, TargetDriver
+from drillctl.target.memory_helpers import MemoryHelpers
 
 
 @dataclass
@@ -24,7 +25,7 @@ class MemoryService:
     live_env: dict[str, str] = field(default_factory=dict)
 
 
-class MemoryDriver(TargetDriver):
+class MemoryDriver(MemoryHelpers, TargetDriver):
     name = "memory"
 
     def __init__(
@@ -39,6 +40,7 @@ class MemoryDriver(TargetDriver):
         self.calls: list[tuple[str, ...]] = []
         self.fail: dict[str, Exception] = {}
         self.exec_results: dict[str, ExecResult] = {}  # argv[0] -> result
+        self._init_helpers()
 
     def _call(self, verb: str, *args: str) -> None:
         self.calls.append((verb, *args))

@@ -15,7 +15,14 @@ from typer.testing import CliRunner, Result
 from drillctl.cli.app import app
 from drillctl.scenario.catalog import builtin_dir
 
-NAMES = ["bullmq-backpressure", "redis-cache-flush", "signin-failure-spike", "ws-handshake-storm"]
+NAMES = [
+    "bullmq-backpressure",
+    "cache-partition",
+    "postgres-latency",
+    "redis-cache-flush",
+    "signin-failure-spike",
+    "ws-handshake-storm",
+]
 GOOD = (builtin_dir() / "bullmq-backpressure.yaml").read_text(encoding="utf-8")
 
 
@@ -40,7 +47,7 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
-def test_list_shows_the_four_builtins() -> None:
+def test_list_shows_the_builtins() -> None:
     result = drillctl("list")
     assert result.exit_code == 0, result.output
     rows = [line for line in result.stdout.splitlines() if "built-in" in line]
@@ -122,7 +129,8 @@ def test_show_unknown_name_exits_2_with_the_known_names() -> None:
     result = drillctl("show", "nope")
     assert result.exit_code == 2
     assert "error: no scenario named 'nope'" in result.stderr
-    assert "known: bullmq-backpressure, redis-cache-flush" in result.stderr
+    known = "known: bullmq-backpressure, cache-partition, postgres-latency, redis-cache-flush"
+    assert known in result.stderr
 
 
 def test_validate_the_builtins_exits_0() -> None:

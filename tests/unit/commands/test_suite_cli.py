@@ -20,7 +20,14 @@ from drillctl.commands.suite_report import ScenarioRun, SuiteResult
 from drillctl.core.errors import ScenarioError
 from drillctl.scenario.catalog import Catalog
 
-NAMES = ["bullmq-backpressure", "redis-cache-flush", "signin-failure-spike", "ws-handshake-storm"]
+NAMES = [
+    "bullmq-backpressure",
+    "cache-partition",
+    "postgres-latency",
+    "redis-cache-flush",
+    "signin-failure-spike",
+    "ws-handshake-storm",
+]
 
 
 @pytest.fixture
@@ -155,7 +162,7 @@ def test_one_slack_message_for_the_whole_suite(
     (request, _), *more = httpserver.log
     assert more == []
     text = request.get_json()["text"]
-    assert text.startswith("*Chaos drill suite on ebit-lab: FAILED* (3/4 passed")
+    assert text.startswith("*Chaos drill suite on ebit-lab: FAILED* (5/6 passed")
     assert all(name in text for name in NAMES)
     assert "time to detect 12.0s" in text
     assert webhook not in result.output

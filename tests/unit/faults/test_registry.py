@@ -19,6 +19,14 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     "env-override": {"service": "ebit-api", "environment": {"X": "1"}},
     "ws-storm": {"url": "http://127.0.0.1:18080", "duration": "30s"},
     "host-command": {"argv": ["k6", "run", "x.js"], "duration": "1m"},
+    "network-latency": {"service": "ebit-api", "delay": "200ms", "duration": "1m"},
+    "network-loss": {"service": "ebit-api", "percent": 30, "duration": "1m"},
+    "network-partition": {"service": "ebit-api", "peers": ["db"], "duration": "1m"},
+    "network-bandwidth": {"service": "ebit-api", "rate": "1mbit", "duration": "1m"},
+    "network-dns": {"service": "ebit-api", "host": "db", "duration": "1m"},
+    "cpu-limit": {"service": "ebit-api", "cpus": 0.5, "duration": "1m"},
+    "memory-limit": {"service": "ebit-api", "memory": "128m", "duration": "1m"},
+    "disk-fill": {"service": "ebit-api", "path": "/data", "size": "10m", "duration": "1m"},
 }
 
 

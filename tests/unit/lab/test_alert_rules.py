@@ -22,6 +22,8 @@ CONTRACT_ALERTS = {
     "WsHandshakesThrottled",
     "CacheMissSpike",
     "BetsLost",
+    "ApiWriteLatencyHigh",  # postgres-latency
+    "ApiReadsFailing",  # cache-partition
 }
 
 

@@ -88,7 +88,7 @@ def test_a_changed_runbook_is_reindexed_and_a_removed_one_forgotten(folder: Path
     assert search("zebrafish", folder, db) == []
     with sqlite3.connect(db) as conn:
         keys = [k for (k,) in conn.execute("SELECT key FROM recurrence_files")]
-    assert len(keys) == 3 and not any("ws-handshake-storm" in k for k in keys)
+    assert len(keys) == 5 and not any("ws-handshake-storm" in k for k in keys)
 
 
 def test_unchanged_files_are_not_reread(folder: Path, db: Path) -> None:

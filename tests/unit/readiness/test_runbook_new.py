@@ -35,7 +35,9 @@ def test_new_runbook_has_every_section_and_is_indexed_in_order(folder: Path) -> 
     assert [f"## {s}" in text for s in SECTIONS] == [True] * 5
     assert _index_files(folder) == [
         "bullmq-backpressure.md",
+        "cache-partition.md",
         "postgres-disk-full.md",
+        "postgres-latency.md",
         "redis-cache-flush.md",
         "signin-failure-spike.md",
         "ws-handshake-storm.md",

@@ -13,6 +13,8 @@ from drillctl.scenario.loader import faults_of
 
 BUILTINS = [
     "bullmq-backpressure",
+    "cache-partition",
+    "postgres-latency",
     "redis-cache-flush",
     "signin-failure-spike",
     "ws-handshake-storm",
