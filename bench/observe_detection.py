@@ -1,16 +1,17 @@
 """Observer benchmark on the reference lab (run with the lab up: `drillctl lab up --smoke`).
 
-1. Detection latency — fault injected by hand (docker compose CLI) → symptom mark — for
-   bullmq-backpressure (stop ebit-api) and signin-failure-spike (recreate ebit-api with a wrong
-   ADMIN_DEFAULT_PASSWORD), ``--runs`` each (default 5), polling at 1 s against 1 s scrapes.
-   Reported: the onset latency (fault → ``first_breach_at``, the symptom mark of the journal)
-   and the confirmation latency (fault → ``confirmed_at``, which includes the rule's ``for``).
+1. Detection latency of the four seed drills (``--drills`` to choose), each run for real
+   (``drillctl run NAME --non-interactive`` with the CI cut of tests/lab/ci-cut.args, polling at
+   1 s against 1 s scrapes), ``--runs`` each (default 5). Printed per run from its journal: fault
+   effective (``fault.injected`` ``effective_at``) → the detect mark the report times detection
+   with (``at.symptom``), and → the first ``firing`` of the scenario's expected alert as
+   Prometheus reported it; and how long the fault command itself took.
 2. The observer's own cost while polling every source at 1 s for ``--load-seconds``: CPU as a
    share of one core (this process; and with the ``docker compose logs`` children it spawns) and
    peak RSS.
 
     .venv/bin/python bench/observe_detection.py [--runs 5] [--load-seconds 60] [--skip-latency]
-                                                [--project ebit-lab]
+                                                [--project ebit-lab] [--drills NAME ...]
 
 By default it brings up its own lab (project ``ebit-obsbench`` on free ports) and takes it down
 afterwards, so no other lab user can stop it mid-measurement; ``--project NAME`` measures an
@@ -30,7 +31,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -39,80 +40,91 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "lab"))
 
-from observe_lab import (
-    compose,
-    drill_by_hand,
-    drill_lock,
-    ensure_smoke,
-    lab_observer,
-    scenario,
-)
+from observe_lab import drill_lock, ensure_smoke, lab_observer, scenario
+from run_support import REPO, run_drill
 
+from drillctl.drill.journal import Event
 from drillctl.lab.endpoints import DEFAULT_PORTS, port_env_name
 from drillctl.lab.stack import LabStack
+from drillctl.report.summary import summarize
 from drillctl.scenario.model import scenario_model
 
-WRONG_PASSWORD = "services:\n  ebit-api:\n    environment:\n      ADMIN_DEFAULT_PASSWORD: wrong\n"
+SEEDS = ["bullmq-backpressure", "redis-cache-flush", "signin-failure-spike", "ws-handshake-storm"]
 
 
-def faults(lab: LabStack, name: str, scratch: Path) -> tuple[Any, Any]:
-    async def run(*args: str) -> None:
-        await asyncio.to_thread(compose, lab, *args)
-
-    if name == "bullmq-backpressure":
-        return (lambda: run("stop", "ebit-api")), (lambda: run("start", "ebit-api"))
-    override = scratch / "wrong-password.yaml"
-    override.write_text(WRONG_PASSWORD)
-    recreate = ["up", "-d", "--no-deps", "--force-recreate"]
-
-    async def inject() -> None:
-        await run("-f", str(override), *recreate, "ebit-api")
-
-    async def revert() -> None:
-        await run(*recreate, "--wait", "ebit-api")
-
-    return inject, revert
-
-
-def latency_runs(lab: LabStack, name: str, runs: int) -> list[dict[str, float]]:
+def drill_runs(lab: LabStack, name: str, runs: int) -> list[dict[str, float | None]]:
+    """Run the seed drill for real (``drillctl run``, the CI cut, 1 s poll) and read its journal:
+    fault effective -> the detect mark the report times detection with, and -> the first
+    ``firing`` of the scenario's expected alert as Prometheus reported it."""
     results = []
     with tempfile.TemporaryDirectory() as tmp:
-        inject, revert = faults(lab, name, Path(tmp))
         for i in range(runs):
-            drill = asyncio.run(
-                drill_by_hand(
-                    lab,
-                    scenario(name),
-                    Path(tmp) / f"{i}.jsonl",
-                    inject,
-                    revert,
-                    baseline=timedelta(seconds=20),
-                    symptom_timeout=120,
-                    recovery_timeout=300,
-                )
-            )
-            onset = drill.first_symptom_latency()
-            primary = {s.name for s in drill.observer.scenario.signals if s.primary}
-            first = min(
-                (e for e in drill.events("symptom") if e["signal"] in primary),
-                key=lambda e: e["first_breach_at"],
-            )
-            confirmed = (
-                drill.observer.detectors[first["signal"]].marks[0].confirmed_at - drill.injected_at
-            ).total_seconds()
-            earliest, any_onset = drill.earliest_any_signal()
-            assert drill.inject_returned_at is not None
-            command = (drill.inject_returned_at - drill.injected_at).total_seconds()
-            print(
-                f"  {name} run {i + 1}: onset {onset:.2f}s ({first['signal']}), "
-                f"confirmed {confirmed:.2f}s; first of any signal {any_onset:.2f}s ({earliest}); "
-                f"the fault command itself took {command:.2f}s",
-                flush=True,
-            )
-            results.append({"onset": onset, "confirmed": confirmed, "any": any_onset})
-            compose(lab, "up", "-d", "--wait", "ebit-api")
+            state = Path(tmp) / str(i)
+            run = run_drill(lab, state, name, *cut_for(name), timeout=900)
+            marks = journal_marks(name, run.events())
+            results.append(marks)
+            print(f"  {name} run {i + 1}: exit {run.code}; {marks_words(marks)}", flush=True)
             time.sleep(10)  # let the rate() windows forget the fault before the next baseline
     return results
+
+
+def cut_for(name: str) -> list[str]:
+    """tests/lab/ci-cut.args for ``drillctl run`` of one drill (NAME: settings resolved)."""
+    words = (REPO / "tests" / "lab" / "ci-cut.args").read_text(encoding="utf-8").split()
+    chosen: dict[str, str] = {}
+    for value in words[1::2]:
+        key, _, rest = value.partition("=")
+        scope, _, field = key.rpartition(":")
+        if scope in ("", name):
+            chosen[field] = rest
+    return [arg for key, value in chosen.items() for arg in ("--set", f"{key}={value}")]
+
+
+def journal_marks(name: str, events: list[dict[str, Any]]) -> dict[str, float | None]:
+    summary = summarize([Event.model_validate(e) for e in events])
+    effective = summary.at.effective or summary.at.injected
+    firing: dict[str, datetime] = {}
+    for e in events:
+        data = e["data"]
+        if (e["type"], data.get("state"), data.get("source")) == ("alert", "firing", "prometheus"):
+            firing.setdefault(str(data.get("name")), Event.model_validate(e).ts)
+    injected = next((e for e in events if e["type"] == "fault.injected"), None)
+    command = None
+    if injected is not None and summary.at.injected is not None:
+        started = next(e for e in events if e["type"] == "fault.inject-started")
+        command = (summary.at.injected - Event.model_validate(started).ts).total_seconds()
+
+    def since(at: datetime | None) -> float | None:
+        return None if at is None or effective is None else (at - effective).total_seconds()
+
+    expected = [a.name for a in scenario(name).expect.alerts]
+    return {
+        "detect": since(summary.at.symptom),
+        "alert": min(
+            (v for a in expected if (v := since(firing.get(a))) is not None), default=None
+        ),
+        "command": command,
+        **{f"alert {a}": since(firing.get(a)) for a in expected},
+    }
+
+
+def marks_words(marks: dict[str, float | None]) -> str:
+    def s(v: float | None) -> str:
+        return "-" if v is None else f"{v:.2f}s"
+
+    earlier = marks["detect"] is not None and (
+        marks["alert"] is None or marks["detect"] < marks["alert"]
+    )
+    alerts = ", ".join(
+        f"{key.removeprefix('alert ')} {s(value)}"
+        for key, value in marks.items()
+        if key.startswith("alert ")
+    )
+    return (
+        f"fault effective -> detect mark {s(marks['detect'])}; -> first firing of the expected "
+        f"alerts: {alerts} (detect {'earlier than all' if earlier else 'NOT earlier than'} "
+        f"the first); the fault command took {s(marks['command'])}"
+    )
 
 
 def every_source_scenario(lab: LabStack) -> Any:
@@ -253,15 +265,18 @@ def wait_steady(lab: LabStack, timeout: float = 180) -> None:
     raise RuntimeError("the bench lab did not reach a steady state")
 
 
-def report_latency(name: str, results: list[dict[str, float]]) -> None:
-    words = {
-        "onset": "primary signal, first breach (the journal's symptom mark)",
-        "confirmed": "primary signal, confirmed (after the rule's `for`)",
-        "any": "first signal of any kind to break",
-    }
-    for key, text in words.items():
-        values = [r[key] for r in results]
-        print(f"  {name}: {text}: median {statistics.median(values):.2f}s, max {max(values):.2f}s")
+def report_latency(name: str, results: list[dict[str, float | None]]) -> None:
+    detects = [r["detect"] for r in results if r["detect"] is not None]
+    earlier = sum(
+        1
+        for r in results
+        if r["detect"] is not None and (r["alert"] is None or r["detect"] < r["alert"])
+    )
+    median = f"{statistics.median(detects):.2f}s" if detects else "-"
+    print(
+        f"  {name}: fault effective -> detect mark: median {median} over {len(detects)} runs; "
+        f"earlier than the alert in {earlier}/{len(results)}"
+    )
 
 
 def main() -> None:
@@ -269,14 +284,15 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--load-seconds", type=float, default=60)
     parser.add_argument("--skip-latency", action="store_true")
+    parser.add_argument("--drills", nargs="*", help="seed drills to time (default: all four)")
     parser.add_argument("--project", help="measure this running lab instead of a private one")
     args = parser.parse_args()
     with bench_lab(args.project) as lab, drill_lock(lab):
         ensure_smoke(lab)
         if not args.skip_latency:
-            for name in ("bullmq-backpressure", "signin-failure-spike"):
+            for name in args.drills or SEEDS:
                 print(f"detection latency: {name} ({args.runs} runs, 1 s poll)", flush=True)
-                report_latency(name, latency_runs(lab, name, args.runs))
+                report_latency(name, drill_runs(lab, name, args.runs))
         print(f"observer cost: every source at 1 s for {args.load_seconds:g}s", flush=True)
         figures = asyncio.run(load(lab, args.load_seconds))
     print(f"  {figures['polls']} polls in {figures['wall']:.1f}s, {figures['down']} unavailable")

@@ -79,7 +79,7 @@ def test_empty_result_is_none_not_zero(httpserver: HttpServer) -> None:
     )
 
 
-def test_alertmanager_go_zero_end_and_suppressed_alerts(httpserver: HttpServer) -> None:
+def test_alertmanager_go_zero_end_silenced_and_inhibited_alerts(httpserver: HttpServer) -> None:
     alerts = [
         {
             "labels": {"alertname": "EbitApiDown"},
@@ -97,10 +97,18 @@ def test_alertmanager_go_zero_end_and_suppressed_alerts(httpserver: HttpServer) 
             "endsAt": "2024-05-01T10:05:00Z",
             "status": {"state": "suppressed", "silencedBy": ["s1"], "inhibitedBy": []},
         },
+        {
+            "labels": {"alertname": "Inhibited"},
+            "startsAt": "2024-05-01T10:00:00Z",
+            "endsAt": "2024-05-01T10:05:00Z",
+            "status": {"state": "suppressed", "silencedBy": [], "inhibitedBy": ["f0"]},
+        },
     ]
-    httpserver.expect_request("/api/v2/alerts").respond_with_json(alerts)
+    # silenced alerts are asked for: a drill run under a silence still records what fired
+    query = {"active": "true", "silenced": "true", "inhibited": "false"}
+    httpserver.expect_request("/api/v2/alerts", query_string=query).respond_with_json(alerts)
     found = run(httpserver, "alertmanager", lambda api: AlertmanagerSource(api).active_alerts())
-    assert [(a.name, a.state) for a in found] == [("EbitApiDown", "firing")]
+    assert [(a.name, a.state) for a in found] == [("EbitApiDown", "firing"), ("Silenced", "firing")]
     assert found[0].active_at is not None and found[0].active_at.microsecond == 123456
 
 

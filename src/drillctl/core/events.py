@@ -157,10 +157,16 @@ class FaultInjectStarted(_FaultEvent):
 
 
 class FaultInjected(_FaultEvent):
-    """The fault acts; ``result`` is what the plugin reported (a pid, a storm's counts...)."""
+    """The fault acts; ``result`` is what the plugin reported (a pid, a storm's counts...).
+    ``effective_at`` (ISO 8601) is when it took effect (a stop's ``die``, a recreate's new
+    ``start``, an exec's return, a storm's first answered handshake: faults/_effective.py); the
+    engine holds the fault, and reports time detection, from there. ``took``: the fault
+    command's own duration in words when worth telling ("ebit-api took 10.2 s to stop: ...")."""
 
     type: Literal["fault.injected"] = "fault.injected"
     result: dict[str, Any] = {}
+    effective_at: str | None = None
+    took: str | None = None
 
 
 class FaultInjectFailed(_FaultEvent):
@@ -240,6 +246,9 @@ class Baseline(JournalEvent):
     samples: int = 0
     unit: str | None = None
     primary: bool | None = None  # absent (None) counts as primary
+    missing: int = 0  # polls answered without data
+    # fewer numeric samples than a baseline needs (centre and spread null): the words saying so
+    no_data: str | None = None
 
 
 class Sample(JournalEvent):
@@ -251,8 +260,24 @@ class Sample(JournalEvent):
     at: str = ""
 
 
+class Onset(JournalEvent):
+    """Live evidence that a signal moved its rule's way (observe/changepoint.py), or that a series
+    which always had data disappeared (``evidence`` "no data"); ``change_at`` is where the change
+    began, ``at`` when the evidence sufficed. Withdrawn silently if the signal settles back."""
+
+    type: Literal["onset"] = "onset"
+    signal: str = ""
+    value: float | None = None
+    baseline: float | None = None
+    evidence: str = ""
+    change_at: str = ""
+    at: str = ""
+
+
 class Symptom(JournalEvent):
-    """A signal broke its rule: first breach, then confirmed."""
+    """A signal broke its rule: first breach, then confirmed (after ``for``, or sooner when an
+    onset supports it: ``evidence``). ``detected_at`` is the detect mark every report times
+    detection with: the earliest moment the evidence supported the symptom."""
 
     type: Literal["symptom"] = "symptom"
     signal: str = ""
@@ -261,6 +286,8 @@ class Symptom(JournalEvent):
     rule: str = ""
     first_breach_at: str = ""
     confirmed_at: str = ""
+    evidence: str | None = None
+    detected_at: str | None = None
 
 
 class Recovered(JournalEvent):
@@ -494,6 +521,7 @@ Event = Annotated[
     | SourceAvailable
     | Baseline
     | Sample
+    | Onset
     | Symptom
     | Recovered
     | Alert

@@ -211,6 +211,15 @@ class Engine:
     async def _baseline(self) -> None:
         self._phase("baseline")
         report = await self.observer.collect_baseline(self.scenario.baseline)
+        if report.problems:  # a rule meaningless against what was measured: scenario problem
+            reason = "the scenario's rules cannot work against this baseline: "
+            raise _Stop(
+                Outcome(
+                    ExitCode.INVALID,
+                    "invalid",
+                    reason + "; ".join(report.problems) + "; nothing was injected",
+                )
+            )
         primary = self._primary()
         broken = [line for line in report.not_steady if line.split(":", 1)[0] in primary]
         if broken:  # a secondary signal (e.g. "active jobs below 0.5") says nothing of steadiness
@@ -227,6 +236,7 @@ class Engine:
         self._injected_mono, self._injected_at = self.clock.monotonic(), self.clock.now()
         try:
             await self.faults.inject()
+            self._hold_from_effect()
         except DrillError as exc:
             reverted = await self.faults.revert("engine")
             if not reverted:
@@ -240,6 +250,14 @@ class Engine:
             raise _Stop(
                 Outcome(ExitCode.INVALID, "invalid", f"inject failed, reverted: {exc}")
             ) from exc
+
+    def _hold_from_effect(self) -> None:
+        """Hold the faults from when the last one took effect (a stop's ``die``...), not from
+        when its command started: a 10 s SIGTERM grace period is not part of a 30 s outage."""
+        effective = getattr(self.faults, "effective_at", None)
+        if isinstance(effective, datetime) and self._injected_at is not None:
+            late = (effective - self._injected_at).total_seconds()
+            self._injected_mono = (self._injected_mono or 0.0) + max(late, 0.0)
 
     # -- observe: until the hold ends, the responder reverts, or a guardrail trips ---------------
 

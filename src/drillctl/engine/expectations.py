@@ -37,6 +37,8 @@ class Result:
 
 
 def _when(event: Event, key: str) -> datetime:
+    if key == "detected_at" and key not in event.data:
+        key = "confirmed_at"  # a journal from before the detect mark
     raw = event.data.get(key)
     parsed = parse_rfc3339(raw) if isinstance(raw, str) else None
     return parsed or event.ts
@@ -74,12 +76,14 @@ def check_symptom(events: Sequence[Event], within: timedelta | None) -> Result:
             _secs(within),
             None,
         )
-    first = min(symptoms, key=lambda e: _when(e, "confirmed_at"))
-    took = _when(first, "confirmed_at") - injected.ts
+    # the detect mark (``detected_at``) from when the fault took effect (``effective_at``): the
+    # clock the reports time detection with; journals without them: confirmed_at from inject
+    first = min(symptoms, key=lambda e: _when(e, "detected_at"))
+    took = _when(first, "detected_at") - _when(injected, "effective_at")
     passed = within is None or took <= within
     detail = (
         f"{first.data.get('signal')} = {first.data.get('value')} (baseline "
-        f"{first.data.get('baseline')}) {_secs(took):g}s after the injection"
+        f"{first.data.get('baseline')}) {_secs(took):g}s after the fault took effect"
     )
     return Result("symptom", passed, detail, _secs(within), _secs(took))
 

@@ -32,7 +32,7 @@ import sys
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from types import FrameType, TracebackType
 from typing import Any
 
@@ -152,7 +152,12 @@ class FaultStack:
                 "fault.inject-failed", fault=index, id=fid, error=self._clean(error)
             )
             raise
-        self.journal.append("fault.injected", fault=index, id=fid, result=entry.result)
+        self.journal.append(
+            "fault.injected",
+            fault=index,
+            id=fid,
+            **injected_fields(entry.result, self.env.clock.now()),
+        )
         return entry.result
 
     async def revert(self, index: int, *, by: str = "engine") -> bool:
@@ -274,6 +279,7 @@ class ScenarioFaults:
     ) -> None:
         self.plugins = list(plugins)
         self.stack = FaultStack(env, journal, raise_on_signal=False, **kw)
+        self.effective_at = datetime.min.replace(tzinfo=UTC)  # when the last fault took effect
 
     async def __aenter__(self) -> ScenarioFaults:
         await self.stack.__aenter__()
@@ -294,7 +300,9 @@ class ScenarioFaults:
     async def inject(self) -> None:
         for index, plugin in enumerate(self.plugins):
             try:
-                await self.stack.inject(plugin, index)
+                result = await self.stack.inject(plugin, index)
+                effective = injected_fields(result, self.stack.env.clock.now())["effective_at"]
+                self.effective_at = max(self.effective_at, datetime.fromisoformat(effective))
             except DrillError:
                 raise
             except Exception as exc:  # a plugin's own bug: a drillctl error, cause kept
@@ -310,6 +318,15 @@ class ScenarioFaults:
         return max(
             (h.hold_for() or timedelta(0) for h in holds if h is not None), default=timedelta(0)
         )
+
+
+def injected_fields(result: dict[str, Any], returned: datetime) -> dict[str, Any]:
+    """The ``fault.injected`` data: the plugin's result, and lifted out of it ``effective_at``
+    (when the fault took effect: faults/_effective.py; else when ``inject`` returned) and
+    ``took`` (the fault command's own duration in words, or None)."""
+    rest = {k: v for k, v in result.items() if k not in ("effective_at", "took")}
+    effective = result.get("effective_at") or returned.isoformat()
+    return {"result": rest, "effective_at": effective, "took": result.get("took")}
 
 
 def describe(exc: BaseException) -> str:

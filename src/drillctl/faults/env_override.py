@@ -14,6 +14,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import Field
 
 from drillctl.faults._aio import blocking
+from drillctl.faults._effective import ContainerWatch, effects, starting_words
 from drillctl.faults._service import compose_command, require_service, state_dict, wait_running
 from drillctl.faults.base import FaultEnv, FaultParams, FaultPlan
 from drillctl.scenario.durations import Duration
@@ -57,8 +58,13 @@ class EnvOverride:
     async def inject(self, env: FaultEnv) -> dict[str, Any]:
         p = self.params
         path = env.run_dir / self._file
-        await blocking(env.target.recreate_with_env, p.service, p.environment, path)
-        return state_dict(await blocking(env.target.state, p.service))
+        async with ContainerWatch(env, p.service) as watch:
+            began = env.clock.now()
+            await blocking(env.target.recreate_with_env, p.service, p.environment, path)
+        returned, started = env.clock.now(), await watch.wait_for("start")
+        took = starting_words(p.service, began, started)
+        state = state_dict(await blocking(env.target.state, p.service))
+        return {**state, **effects(returned, started, took)}
 
     @classmethod
     async def revert(

@@ -8,6 +8,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import field_validator
 
 from drillctl.faults._aio import blocking
+from drillctl.faults._effective import ContainerWatch, effects
 from drillctl.faults._service import ServiceFault, for_duration, state_dict
 from drillctl.faults.base import FaultEnv, FaultParams, FaultPlan
 from drillctl.scenario.durations import Duration
@@ -43,10 +44,13 @@ class KillService(ServiceFault):
         )
 
     async def inject(self, env: FaultEnv) -> dict[str, Any]:
-        await blocking(env.target.kill, self.service, self.params.signal)
+        async with ContainerWatch(env, self.service) as watch:
+            await blocking(env.target.kill, self.service, self.params.signal)
+        returned, died = env.clock.now(), await watch.wait_for("die")
         return {
             "signal": self.params.signal,
             **state_dict(await blocking(env.target.state, self.service)),
+            **effects(returned, died),
         }
 
     @classmethod

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar, Literal
 
 from drillctl.faults._aio import blocking
+from drillctl.faults._effective import ContainerWatch, effects, stopping_words
 from drillctl.faults._service import ServiceFault, for_duration, state_dict
 from drillctl.faults.base import FaultEnv, FaultParams, FaultPlan
 from drillctl.scenario.durations import Duration
@@ -31,8 +32,13 @@ class StopService(ServiceFault):
         )
 
     async def inject(self, env: FaultEnv) -> dict[str, Any]:
-        await blocking(env.target.stop, self.service)
-        return state_dict(await blocking(env.target.state, self.service))
+        async with ContainerWatch(env, self.service) as watch:
+            began = env.clock.now()
+            await blocking(env.target.stop, self.service)
+        returned, died = env.clock.now(), await watch.wait_for("die")
+        took = stopping_words(self.service, began, died)
+        state = state_dict(await blocking(env.target.state, self.service))
+        return {**state, **effects(returned, died, took)}
 
     @classmethod
     async def revert(

@@ -10,11 +10,13 @@ when the storm is bounded by a count only.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import socket
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 from urllib.parse import urlsplit
@@ -24,12 +26,15 @@ from pydantic import Field, model_validator
 from drillctl.core.errors import PreflightError, TargetError
 from drillctl.faults import _process
 from drillctl.faults._aio import blocking
+from drillctl.faults._effective import effects
 from drillctl.faults._files import private_name, read_private, remove_private, write_private
 from drillctl.faults._service import for_duration
 from drillctl.faults.base import FaultEnv, FaultParams, FaultPlan
+from drillctl.faults.wsclient import first_mark_path
 from drillctl.scenario.durations import Duration
 
 STOP_GRACE_S = 10.0
+FIRST_WAIT_S = 5.0  # how long inject waits for the first handshake outcome
 PROBE_TIMEOUT_S = 3.0
 
 
@@ -97,7 +102,8 @@ class WsStorm:
         if self.params.duration is None:  # bounded by its count: the fault is the whole storm
             await _wait(proc)
             return read_summary(summary)
-        return {"pid": proc["pid"], "summary": summary.name}
+        first = await _first_handshake(env, first_mark_path(summary))
+        return {"pid": proc["pid"], "summary": summary.name, **effects(env.clock.now(), first)}
 
     def _config(self) -> dict[str, Any]:
         p = self.params
@@ -130,6 +136,17 @@ class WsStorm:
         remove_private(env.run_dir, undo.get("private"))
         remove_private(env.run_dir, f"private/{Path(undo['private']).stem}-config.json")
         return summary
+
+
+async def _first_handshake(env: FaultEnv, mark: Path) -> datetime | None:
+    """When the storm's first handshake was accepted or refused (None: not within FIRST_WAIT_S,
+    and the spawn's return stands for it)."""
+    deadline = env.clock.monotonic() + FIRST_WAIT_S
+    while env.clock.monotonic() < deadline:
+        with contextlib.suppress(FileNotFoundError, ValueError):
+            return datetime.fromtimestamp(float(mark.read_text(encoding="utf-8")), UTC)
+        await env.clock.sleep(0.05)
+    return None
 
 
 async def _wait(proc: dict[str, Any]) -> None:

@@ -69,10 +69,16 @@ class Tally:
     errored: Counter[str] = field(default_factory=Counter)
     latencies: list[float] = field(default_factory=list)  # seconds, accepted and refused
     first_at: float | None = None
+    # file that gets the wall time of the first accepted or refused handshake: when the storm
+    # took effect (the fault's ``effective_at``)
+    first_mark: Path | None = None
 
     def add(self, outcome: str, reason: str | None, latency: float) -> None:
         if self.first_at is None:
             self.first_at = time.perf_counter()
+        if self.first_mark is not None and outcome in ("accepted", "refused"):
+            self.first_mark.write_text(repr(time.time()), encoding="utf-8")
+            self.first_mark = None
         if outcome == "accepted":
             self.accepted += 1
         elif outcome == "refused":
@@ -179,10 +185,12 @@ def _loads(text: str) -> Any:
         return text
 
 
-async def storm(cfg: StormConfig, pacer: Pacer | None = None) -> Tally:
+async def storm(
+    cfg: StormConfig, pacer: Pacer | None = None, first_mark: Path | None = None
+) -> Tally:
     """Run ``cfg.clients`` handshake loops until the count, the duration or ``pacer.stopped``."""
     pacer = pacer or Pacer(cfg)
-    tally = Tally()
+    tally = Tally(first_mark=first_mark)
     target = Target.of(cfg)
 
     async def loop() -> None:
@@ -246,7 +254,7 @@ async def run_process(cfg: StormConfig, summary_path: Path, born: float) -> dict
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, lambda: setattr(pacer, "stopped", True))
     began, cpu0 = time.perf_counter(), _cpu()
-    tally = await storm(cfg, pacer)
+    tally = await storm(cfg, pacer, first_mark_path(summary_path))
     startup = None if tally.first_at is None else tally.first_at - born
     result = summary(
         tally, began=began, ended=time.perf_counter(), cpu_s=_cpu() - cpu0, startup_s=startup
@@ -255,6 +263,10 @@ async def run_process(cfg: StormConfig, summary_path: Path, born: float) -> dict
     tmp.write_text(json.dumps(result), encoding="utf-8")
     tmp.replace(summary_path)
     return result
+
+
+def first_mark_path(summary_path: Path) -> Path:
+    return summary_path.with_suffix(".first")
 
 
 def _load_config(path: Path) -> StormConfig:

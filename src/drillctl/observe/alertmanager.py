@@ -2,8 +2,10 @@
 
 Only ``/api/v2`` is used: v1 answers 410 Gone from 0.27 on. The alerts list is a bare JSON array;
 errors are a JSON-encoded string. A firing alert's ``endsAt`` may be the Go zero time, read as
-"no end". A signal with source ``alertmanager`` names an alert: its value is 1 while an alert of
-that name is active (not silenced or inhibited), else 0.
+"no end". Silenced alerts are asked for too (``silenced=true``): a drill run under a silence must
+still record what fired — the silence only stops the notification. A signal with source
+``alertmanager`` names an alert: its value is 1 while an alert of that name is active (silenced
+or not; inhibited alerts stay out), else 0.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ class AlertmanagerSource:
         return {"version": version, "cluster": cluster}
 
     async def active_alerts(self) -> list[ActiveAlert]:
-        params = {"active": "true", "silenced": "false", "inhibited": "false"}
+        params = {"active": "true", "silenced": "true", "inhibited": "false"}
         body = await self.api.json("GET", "/api/v2/alerts", params=params)
         if not isinstance(body, list):
             raise SourceUnavailable(self.name, "/api/v2/alerts: expected a JSON array")
@@ -50,7 +52,11 @@ class AlertmanagerSource:
 
 
 def _is_active(item: dict[str, Any]) -> bool:
-    return (item.get("status") or {}).get("state", "active") == "active"
+    """Active, or suppressed by a silence only (an inhibited alert is another alert's echo)."""
+    status = item.get("status") or {}
+    state = status.get("state", "active")
+    silenced_only = bool(status.get("silencedBy")) and not status.get("inhibitedBy")
+    return state == "active" or (state == "suppressed" and silenced_only)
 
 
 def _alert(item: dict[str, Any]) -> ActiveAlert:

@@ -16,42 +16,36 @@ Rule semantics (``SymptomRule``; any condition breaking is a breach)
   (|value - centre| > 3 * spread); on a zero baseline any move in the rule's direction is one.
 
 Detector (one per signal)
-  Fed ``(at, value)`` in time order. Onset = the FIRST breaching sample of a run of breaching
-  samples that lasts at least ``for`` (``first_breach_at``); ``confirmed_at`` is the sample that
-  completed ``for``. Recovery, once symptomatic = the first normal sample of a run of normal
-  samples lasting ``for``; normal means |value - centre| <= tolerance when the rule has one, else
-  "the rule no longer breaks". ``None`` values (no data, source unavailable) neither extend nor
-  break a run: they are skipped.
+  Fed ``(at, value)`` in time order. Three kinds of mark:
+  - ``onset``: the change-point test (observe/changepoint.py) says the signal has moved the
+    rule's way; journalled live, withdrawn silently if the signal settles back before a symptom.
+  - ``symptom``: the rule breaks and either kept breaking for ``for`` or an onset supports it
+    (evidence replaces the hold). ``first_at`` = the first breaching sample of the run,
+    ``confirmed_at`` = the sample that confirmed it, ``detected_at`` = the earliest moment the
+    evidence supported it (the onset's alarm, or the confirmation): THE detect mark every report
+    times detection with.
+  - ``recovered``: once symptomatic, the first normal sample of a run of normal samples lasting
+    ``for``; normal means |value - centre| <= tolerance when the rule has one, else "the rule no
+    longer breaks".
+  No data: ``None`` (the source answered, the series is absent) is skipped, except for a signal
+  that had data in every baseline sample: there absence is evidence its producer is gone — it
+  breaches like a broken rule (two absent polls in a row are an onset) and is not normal.
+  A baseline without data (``Baseline.measured`` False) lets only absolute thresholds break.
 """
 
 from __future__ import annotations
 
-import statistics
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
+from drillctl.observe.baseline import Baseline, compute_baseline
+from drillctl.observe.changepoint import RUN, Cusum, rule_direction
 from drillctl.scenario.model import SymptomRule
 
-MAD_SCALE = 1.4826
+__all__ = ["Baseline", "Detector", "Mark", "breaks", "compute_baseline", "describe_rule"]
+
 NOISE_SPREADS = 3.0
-
-
-@dataclass(frozen=True)
-class Baseline:
-    centre: float
-    spread: float
-    samples: int
-
-
-def compute_baseline(values: Iterable[float | None]) -> Baseline:
-    numbers = [v for v in values if v is not None]
-    if not numbers:
-        return Baseline(centre=0.0, spread=0.0, samples=0)
-    centre = statistics.median(numbers)
-    mad = statistics.median(abs(v - centre) for v in numbers)
-    return Baseline(centre=float(centre), spread=float(mad * MAD_SCALE), samples=len(numbers))
 
 
 def _outside_noise(value: float, baseline: Baseline, up: bool) -> bool:
@@ -78,11 +72,12 @@ def _delta_breaks(rule: SymptomRule, value: float, baseline: Baseline) -> bool:
 
 def breaks(rule: SymptomRule, value: float, baseline: Baseline) -> bool:
     """Does this value break the rule, given the baseline?"""
+    relative = baseline.measured  # no baseline: relative conditions cannot mean anything
     return (
         (rule.above is not None and value > rule.above)
         or (rule.below is not None and value < rule.below)
-        or (rule.factor is not None and _factor_breaks(rule, value, baseline))
-        or (rule.delta is not None and _delta_breaks(rule, value, baseline))
+        or (relative and rule.factor is not None and _factor_breaks(rule, value, baseline))
+        or (relative and rule.delta is not None and _delta_breaks(rule, value, baseline))
     )
 
 
@@ -107,7 +102,11 @@ def describe_rule(rule: SymptomRule, baseline: Baseline | None = None) -> str:
         parts.append(f"{sign} baseline {'+' if rule.direction == 'up' else '-'}{abs(rule.delta):g}")
     text = " or ".join(parts)
     if baseline is not None and (rule.factor is not None or rule.delta is not None):
-        text += f" (baseline {baseline.centre:g} ± {baseline.spread:g})"
+        text += (
+            f" (baseline {baseline.centre:g} ± {baseline.spread:g})"
+            if baseline.measured
+            else " (no data during the baseline)"
+        )
     if rule.for_:
         text += f" for {rule.for_.total_seconds():g}s"
     return text
@@ -115,16 +114,19 @@ def describe_rule(rule: SymptomRule, baseline: Baseline | None = None) -> str:
 
 @dataclass(frozen=True)
 class Mark:
-    """A confirmed transition: ``kind`` symptom or recovered."""
+    """A transition: ``kind`` onset (live evidence of a change), symptom or recovered."""
 
-    kind: Literal["symptom", "recovered"]
-    first_at: datetime  # first breaching (or first normal) sample of the confirming run
+    kind: Literal["onset", "symptom", "recovered"]
+    first_at: datetime  # first breaching (or first normal) sample of the run; onset: change point
     confirmed_at: datetime
-    value: float
+    value: float | None  # None: the series was absent (no data)
+    detected_at: datetime | None = None  # symptom: the detect mark (see the module doc)
+    evidence: str = "rule"  # rule | change-point | no data
 
 
 class Detector:
-    """Feeds one signal's samples through its rule; returns a Mark on each confirmed transition."""
+    """Feeds one signal's samples through its rule and the change-point test; returns a Mark on
+    each transition (see the module doc)."""
 
     def __init__(self, rule: SymptomRule, baseline: Baseline) -> None:
         self.rule = rule
@@ -132,7 +134,12 @@ class Detector:
         self.state: Literal["normal", "symptomatic"] = "normal"
         self.last_value: float | None = None
         self.marks: list[Mark] = []
+        self.onset_at: datetime | None = None  # an onset alarm not yet withdrawn
+        self.absent = 0  # consecutive polls without data
         self._run_start: datetime | None = None
+        self._up = rule_direction(rule) == "up"
+        self._cusum = Cusum.for_rule(rule, baseline) if baseline.measured else None
+        self._absence_counts = baseline.measured and baseline.missing == 0
 
     @property
     def hold(self) -> timedelta:
@@ -140,29 +147,70 @@ class Detector:
 
     def feed(self, at: datetime, value: float | None) -> Mark | None:
         if value is None:
-            return None
+            return self._feed_absent(at)
+        self.absent = 0
         self.last_value = value
-        if self.state == "normal":
-            leaving = breaks(self.rule, value, self.baseline)
-        else:
-            leaving = is_normal(self.rule, value, self.baseline)
+        if self.state == "symptomatic":
+            return self._step(at, value, is_normal(self.rule, value, self.baseline))
+        onset = self._watch_onset(at, value)
+        mark = self._step(at, value, breaks(self.rule, value, self.baseline))
+        return mark or onset
+
+    def _feed_absent(self, at: datetime) -> Mark | None:
+        if not self._absence_counts:
+            return None  # a series that was absent before: absence says nothing
+        self.absent += 1
+        if self.state == "symptomatic":
+            self._run_start = None  # still gone: not a return to normal
+            return None
+        onset = None
+        if self.absent >= RUN and self.onset_at is None:
+            self.onset_at = at
+            onset = Mark("onset", at, at, None, evidence="no data")
+        return self._step(at, None, True) or onset
+
+    def _watch_onset(self, at: datetime, value: float) -> Mark | None:
+        if self._cusum is None:
+            return None
+        alarm = self._cusum.feed(at, value) and _outside_noise(value, self.baseline, self._up)
+        if self._cusum.total == 0.0:
+            self.onset_at = None  # the signal settled back: the onset is withdrawn
+        if not alarm or self.onset_at is not None:
+            return None
+        self.onset_at = at
+        return Mark("onset", self._cusum.started_at or at, at, value, evidence="change-point")
+
+    def _step(self, at: datetime, value: float | None, leaving: bool) -> Mark | None:
+        """Extend or end the run of samples leaving the current state; flip when confirmed."""
         if not leaving:
             self._run_start = None
             return None
         if self._run_start is None:
             self._run_start = at
-        if at - self._run_start < self.hold:
+        supported = self.state == "normal" and self.onset_at is not None
+        if at - self._run_start < self.hold and not supported:
             return None
         return self._flip(at, value)
 
-    def _flip(self, at: datetime, value: float) -> Mark:
+    def _flip(self, at: datetime, value: float | None) -> Mark:
         assert self._run_start is not None
-        kind: Literal["symptom", "recovered"] = "symptom" if self.state == "normal" else "recovered"
-        mark = Mark(kind=kind, first_at=self._run_start, confirmed_at=at, value=value)
-        self.state = "symptomatic" if kind == "symptom" else "normal"
-        self._run_start = None
+        if self.state == "normal":
+            detected = self.onset_at or at
+            mark = Mark("symptom", self._run_start, at, value, detected, self._why(value))
+            self.state = "symptomatic"
+        else:
+            mark = Mark("recovered", self._run_start, at, value)
+            self.state = "normal"
+        self._run_start, self.onset_at = None, None
+        if self._cusum is not None:
+            self._cusum.reset()
         self.marks.append(mark)
         return mark
+
+    def _why(self, value: float | None) -> str:
+        if value is None:
+            return "no data"
+        return "change-point" if self.onset_at is not None else "rule"
 
     @property
     def pending_since(self) -> datetime | None:

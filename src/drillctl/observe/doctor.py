@@ -6,6 +6,11 @@ alert rules its ``expect`` names, and each source it needs that nobody configure
 dashboards (or the two default ones) by exact title when Grafana is configured. A row is
 *required* when the scenario's signals or ``expect`` use its source (DESIGN.md), or when it is
 the compose project; ``failed_required`` decides the exit code.
+
+With a scenario, each Prometheus signal's rule is also judged against a baseline measured from
+the last ``scenario.baseline`` of history (1 s steps): a rule that cannot mean anything against it
+(observe/baseline.py ``rule_problems``: a factor of a zero centre, ``below`` a value never
+reached, a relative rule without data) fails here, as it would end the run before injection.
 """
 
 from __future__ import annotations
@@ -13,11 +18,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from drillctl.core.errors import DrillError, SourceUnavailable
 from drillctl.observe.base import QueryError, Source
+from drillctl.observe.baseline import compute_baseline, rule_problems
+from drillctl.observe.detect import describe_rule
 from drillctl.observe.observer import required_sources
 from drillctl.scenario.model import ScenarioBase, Signal
 from drillctl.target.base import TargetDriver
@@ -68,6 +75,7 @@ class Doctor:
         checks.append(await self.compose())
         if scenario is not None:
             checks += [await self.signal(s) for s in scenario.signals]
+            checks += await self.rules(scenario)
             checks += await self.alert_rules(scenario)
         checks += await self.dashboards(
             list(scenario.dashboards) if scenario else DEFAULT_DASHBOARDS
@@ -121,6 +129,31 @@ class Doctor:
             "signal", item, "ok", f"{value:g}{' ' + signal.unit if signal.unit else ''}", True
         )
 
+    async def rules(self, scenario: ScenarioBase) -> list[Check]:
+        """Each Prometheus signal's rule against the baseline its recent history gives."""
+        prometheus: Any = self.sources.get("prometheus")
+        if prometheus is None or not hasattr(prometheus, "query_range"):
+            return []
+        end = self.now()
+        start = end - scenario.baseline
+        checks = []
+        for signal in (s for s in scenario.signals if s.source == "prometheus"):
+            try:
+                series = await prometheus.query_range(
+                    signal.query, start, end, timedelta(seconds=1)
+                )
+            except SourceUnavailable:
+                continue  # the signal row above already says why
+            baseline = compute_baseline(history(series))
+            problems = rule_problems(signal, baseline)
+            words = describe_rule(signal.symptom, baseline)
+            checks.append(
+                Check("rule", signal.name, "fail", "; ".join(problems), True)
+                if problems
+                else Check("rule", signal.name, "ok", f"{words} (last {scenario.baseline})", True)
+            )
+        return checks
+
     async def alert_rules(self, scenario: ScenarioBase) -> list[Check]:
         prometheus: Any = self.sources.get("prometheus")
         names = [a.name for a in scenario.expect.alerts]
@@ -146,6 +179,16 @@ class Doctor:
             detail = f"uid {found.uid}" if found else "no dashboard with this exact title"
             checks.append(Check("dashboard", title, "ok" if found else "fail", detail, True))
         return checks
+
+
+def history(series: list[Any]) -> list[float | None]:
+    """One value per step, summed over the series as the observer sums an instant vector."""
+    steps: dict[datetime, float] = {}
+    for one in series:
+        for at, value in one.points:
+            if value is not None:
+                steps[at] = steps.get(at, 0.0) + value
+    return [steps[at] for at in sorted(steps)]
 
 
 def _rule_check(name: str, rule: Any) -> Check:

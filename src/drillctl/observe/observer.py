@@ -39,9 +39,11 @@ from drillctl.core.journal import Journal
 from drillctl.observe import evidence
 from drillctl.observe.alerts import AlertSeen, AlertTracker
 from drillctl.observe.base import AlertSource, Evidence, QueryError, Sample, Source
+from drillctl.observe.baseline import rule_problems
 from drillctl.observe.detect import Baseline, Detector, compute_baseline, describe_rule
 from drillctl.observe.health import SourceHealth, shielded
 from drillctl.observe.invariants import InvariantResult, check_invariant
+from drillctl.observe.marks import journal_baseline, journal_mark
 from drillctl.scenario.model import Invariant, ScenarioBase, Signal
 
 ALERT_SOURCES = ("prometheus", "alertmanager")
@@ -51,9 +53,11 @@ ALERT_SOURCES = ("prometheus", "alertmanager")
 class BaselineReport:
     baselines: dict[str, Baseline]
     not_steady: list[str]  # one line per primary signal whose rule broke during the baseline
-    no_data: list[str]  # signals without a single numeric sample (baseline taken as 0)
+    no_data: list[str]  # signals without enough numeric samples for a baseline (not measured)
     firing: list[str]  # alerts firing at the end of the baseline
     secondary: list[str] = field(default_factory=list)  # same as not_steady, non-primary signals
+    # rules that cannot mean anything against the measured baseline: a scenario problem (exit 2)
+    problems: list[str] = field(default_factory=list)
 
     @property
     def steady(self) -> bool:
@@ -68,7 +72,7 @@ class SignalView:
     baseline: Baseline | None = None
     value: float | None = None
     at: datetime | None = None
-    state: str = "normal"  # normal | breaching | symptomatic | recovering
+    state: str = "normal"  # normal | onset | breaching | symptomatic | recovering | no data
     available: bool = True
     history: list[float | None] = field(default_factory=list)
 
@@ -159,34 +163,26 @@ class Observer:
     def _set_baselines(
         self, samples: dict[str, list[tuple[datetime, float | None]]]
     ) -> BaselineReport:
-        not_steady: list[str] = []
-        secondary: list[str] = []
-        no_data: list[str] = []
-        baselines: dict[str, Baseline] = {}
+        report = BaselineReport({}, [], [], [], [])
         for signal in self.scenario.signals:
             baseline = compute_baseline(v for _, v in samples[signal.name])
-            baselines[signal.name] = baseline
-            self.journal.append(
-                "baseline",
-                signal=signal.name,
-                centre=baseline.centre,
-                spread=baseline.spread,
-                samples=baseline.samples,
-                unit=signal.unit,
-                primary=signal.primary,
-            )
-            if baseline.samples == 0:
-                no_data.append(signal.name)
+            report.baselines[signal.name] = baseline
+            journal_baseline(self.journal, signal, baseline)
+            if not baseline.measured:
+                report.no_data.append(signal.name)
+            report.problems.extend(rule_problems(signal, baseline))
             replay = Detector(signal.symptom, baseline)
             marks = [m for at, v in samples[signal.name] if (m := replay.feed(at, v))]
-            if marks:
-                (not_steady if signal.primary else secondary).append(
+            symptoms = [m for m in marks if m.kind == "symptom"]
+            if symptoms:  # without a baseline only absolute thresholds can break (detect.py)
+                (report.not_steady if signal.primary else report.secondary).append(
                     f"{signal.name}: {describe_rule(signal.symptom, baseline)} broke during "
-                    f"the baseline from {marks[0].first_at.isoformat()}"
+                    f"the baseline from {symptoms[0].first_at.isoformat()}"
                 )
             self.detectors[signal.name] = Detector(signal.symptom, baseline)
             self.views[signal.name].baseline = baseline
-        return BaselineReport(baselines, not_steady, no_data, self.alerts.firing(), secondary)
+        report.firing.extend(self.alerts.firing())
+        return report
 
     # -- polling -----------------------------------------------------------------------------
 
@@ -293,28 +289,8 @@ class Observer:
             return
         mark = detector.feed(sample.at, sample.value)
         view.state = _state(detector)
-        if mark is None:
-            return
-        signal, baseline = view.signal, detector.baseline
-        if mark.kind == "symptom":
-            self.journal.append(
-                "symptom",
-                signal=signal.name,
-                value=mark.value,
-                baseline=baseline.centre,
-                rule=describe_rule(signal.symptom, baseline),
-                first_breach_at=mark.first_at.isoformat(),
-                confirmed_at=mark.confirmed_at.isoformat(),
-            )
-        else:
-            self.journal.append(
-                "recovered",
-                signal=signal.name,
-                value=mark.value,
-                baseline=baseline.centre,
-                first_normal_at=mark.first_at.isoformat(),
-                confirmed_at=mark.confirmed_at.isoformat(),
-            )
+        if mark is not None:
+            journal_mark(self.journal, view.signal, detector.baseline, mark)
 
     # -- state queries ---------------------------------------------------------------------------
 
@@ -330,8 +306,13 @@ class Observer:
         return [name for name, d in self.detectors.items() if d.state == "symptomatic"]
 
     def first_symptom_at(self) -> datetime | None:
-        """First breach of the earliest confirmed symptom of a primary signal."""
-        onsets = [m.first_at for d in self._primary() for m in d.marks if m.kind == "symptom"]
+        """The detect mark (``detected_at``) of the earliest symptom of a primary signal."""
+        onsets = [
+            m.detected_at or m.confirmed_at
+            for d in self._primary()
+            for m in d.marks
+            if m.kind == "symptom"
+        ]
         return min(onsets, default=None)
 
     def ever_symptomatic(self) -> bool:
@@ -411,6 +392,8 @@ def required_sources(scenario: ScenarioBase) -> set[str]:
 
 
 def _state(detector: Detector) -> str:
+    if detector.absent and detector.state == "normal":
+        return "no data"
     if detector.pending_since is None:
-        return detector.state
+        return "onset" if detector.onset_at is not None else detector.state
     return "breaching" if detector.state == "normal" else "recovering"

@@ -12,7 +12,9 @@ from drillctl.observe.observer import Observer, SignalView
 
 STATE_STYLE = {
     "normal": "green",
+    "onset": "yellow",
     "breaching": "yellow",
+    "no data": "magenta",
     "symptomatic": "bold red",
     "recovering": "cyan",
 }
@@ -28,24 +30,48 @@ def number(value: float | None) -> str:
 
 
 def sparkline(values: list[float | None], width: int = 12) -> str:
-    tail = [v for v in values[-width:] if v is not None]
-    if not tail:
+    """The last ``width`` polls; a poll without data is a gap (a space), not a bar."""
+    tail = values[-width:]
+    numbers = [v for v in tail if v is not None]
+    if not numbers:
         return ""
-    low, high = min(tail), max(tail)
+    low, high = min(numbers), max(numbers)
     scale = (high - low) or 1.0
-    return "".join(SPARK[int((v - low) / scale * (len(SPARK) - 1))] for v in tail)
+    return "".join(
+        " " if v is None else SPARK[int((v - low) / scale * (len(SPARK) - 1))] for v in tail
+    )
+
+
+def state_words(view: SignalView) -> str:
+    """The state column: a poll that found no series says "no data", whatever the detector
+    state (a symptomatic signal whose producer is gone reads "symptomatic, no data")."""
+    if not view.available:
+        return "unavailable"
+    if view.at is not None and view.value is None and view.state not in ("normal", "no data"):
+        return f"{view.state}, no data"
+    if view.at is not None and view.value is None:
+        return "no data"
+    return view.state
+
+
+def baseline_words(view: SignalView) -> str:
+    baseline = view.baseline
+    if baseline is None:
+        return "…"
+    if not baseline.measured:
+        return "no data"
+    return f"{number(baseline.centre)} ± {number(baseline.spread)}"
 
 
 def _row(view: SignalView) -> list[str | Text]:
-    baseline = view.baseline
-    base = f"{number(baseline.centre)} ± {number(baseline.spread)}" if baseline else "…"
-    state = view.state if view.available else "unavailable"
+    base = baseline_words(view)
+    state = state_words(view)
     return [
         view.signal.name if view.signal.primary else f"({view.signal.name})",
         base,
         f"{number(view.value)}{' ' + view.signal.unit if view.signal.unit else ''}",
         sparkline(view.history),
-        Text(state, style=STATE_STYLE.get(state, "dim")),
+        Text(state, style=STATE_STYLE.get(state.split(",")[0], "dim")),
     ]
 
 

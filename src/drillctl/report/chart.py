@@ -1,19 +1,23 @@
 """The chart (``chart.png``): the main signals over the drill window, with phase markers.
 
 One panel per signal (those that turned symptomatic first, at most four), the baseline as a
-dashed line, and vertical markers at inject, symptom, first revert and recovered. Rendered with
+dashed line, and vertical markers at inject, the moment the fault took effect, symptom (the
+detect mark), first revert and recovered. A poll that found no data (the series was absent: its
+producer gone) is a gap in the line, shaded and labelled "no data", never a straight line drawn
+across it. Rendered with
 matplotlib's Agg canvas directly (no pyplot, so no global backend state and no display needed).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.dates import DateFormatter
+from matplotlib.dates import DateFormatter, date2num
 from matplotlib.figure import Figure
 
 from drillctl.core.journal import Event
@@ -22,9 +26,10 @@ from drillctl.report.model import DrillSummary, SignalSummary
 from drillctl.report.slack import header_text
 
 MAX_PANELS = 4
-Series = dict[str, list[tuple[datetime, float]]]
+Series = dict[str, list[tuple[datetime, float | None]]]  # None: the poll found no data
 _MARKERS = (
     ("injected", "inject", "tab:red"),
+    ("effective", "took effect", "tab:purple"),
     ("symptom", "symptom", "tab:orange"),
     ("first_revert", "revert", "tab:blue"),
     ("recovered", "recovered", "tab:green"),
@@ -36,16 +41,30 @@ def signal_series(events: Iterable[Event]) -> Series:
     for event in events:
         if event.type == "sample" and event.data.get("signal"):
             value = facts.as_float(event.data.get("value"))
-            if value is not None:
-                series.setdefault(str(event.data["signal"]), []).append(
-                    (facts.when(event, "at"), value)
-                )
+            series.setdefault(str(event.data["signal"]), []).append(
+                (facts.when(event, "at"), value)
+            )
     return series
+
+
+def gaps(points: Sequence[tuple[datetime, float | None]]) -> list[tuple[datetime, datetime]]:
+    """The spans without data: from the first empty poll to the next poll with a value."""
+    spans: list[tuple[datetime, datetime]] = []
+    start: datetime | None = None
+    for at, value in sorted(points, key=lambda p: p[0]):
+        if value is None and start is None:
+            start = at
+        elif value is not None and start is not None:
+            spans.append((start, at))
+            start = None
+    if start is not None:
+        spans.append((start, max(at for at, _ in points)))
+    return spans
 
 
 def main_signals(summary: DrillSummary, series: Series) -> list[SignalSummary]:
     """Symptomatic signals first, then the others, keeping the journal's order; at most four."""
-    charted = [s for s in summary.signals if series.get(s.name)]
+    charted = [s for s in summary.signals if any(v is not None for _, v in series.get(s.name, []))]
     ranked = sorted(charted, key=lambda s: s.symptom_at is None)
     return ranked[:MAX_PANELS]
 
@@ -71,10 +90,18 @@ def render_chart(summary: DrillSummary, events: Sequence[Event], path: Path) -> 
 
 
 def _panel(
-    ax: Axes, signal: SignalSummary, points: list[tuple[datetime, float]], summary: DrillSummary
+    ax: Axes,
+    signal: SignalSummary,
+    points: list[tuple[datetime, float | None]],
+    summary: DrillSummary,
 ) -> None:
-    times, values = zip(*sorted(points), strict=True)
+    ordered = sorted(points, key=lambda p: p[0])
+    times = [float(date2num(at)) for at, _ in ordered]
+    values = [math.nan if v is None else v for _, v in ordered]  # NaN breaks the line
     ax.plot(times, values, color="black", linewidth=1.2, label=signal.name)
+    for n, (start, end) in enumerate(gaps(ordered)):
+        label = "no data" if n == 0 else None
+        ax.axvspan(date2num(start), date2num(end), color="grey", alpha=0.2, label=label)
     if signal.baseline is not None:
         ax.axhline(signal.baseline, color="grey", linestyle="--", linewidth=0.8, label="baseline")
     for attr, label, colour in _MARKERS:

@@ -40,6 +40,13 @@ def when(event: Event, key: str) -> datetime:
     return event.ts
 
 
+def detect_mark(event: Event) -> datetime:
+    """When a ``symptom`` was detected: its ``detected_at`` (the evidence first supported it),
+    or, in journals written before there was one, its ``confirmed_at``. The one symptom clock of
+    every report."""
+    return when(event, "detected_at" if "detected_at" in event.data else "confirmed_at")
+
+
 def as_float(value: Any) -> float | None:
     try:
         return None if value is None or isinstance(value, bool) else float(value)
@@ -64,6 +71,8 @@ def _fault_step(slot: dict[str, Any], event: Event) -> None:
         slot.update(type=data.get("type"), plan=data.get("plan"))
     elif kind == "injected":
         slot.setdefault("injected_at", event.ts)
+        slot.setdefault("effective_at", when(event, "effective_at"))
+        slot.setdefault("took", data.get("took"))
     elif kind == "inject-failed":
         slot["inject_error"] = str(data.get("error", ""))
     elif kind == "revert-started" and "revert_started_at" not in slot:
@@ -95,12 +104,11 @@ def _signal_step(slot: dict[str, Any], event: Event) -> None:
     if event.type == "baseline":
         slot.update(baseline=as_float(data.get("centre")), spread=as_float(data.get("spread")))
         slot["unit"] = data.get("unit") or slot.get("unit")
+        slot["no_data"] = data.get("no_data")
     elif event.type == "sample":
         slot["_samples"].append((when(event, "at"), as_float(data.get("value"))))
     elif event.type == "symptom" and "symptom_at" not in slot:
-        slot.update(
-            symptom_at=when(event, "confirmed_at"), symptom_value=as_float(data.get("value"))
-        )
+        slot.update(symptom_at=detect_mark(event), symptom_value=as_float(data.get("value")))
         slot["rule"] = data.get("rule")
         if slot.get("baseline") is None:
             slot["baseline"] = as_float(data.get("baseline"))

@@ -10,16 +10,16 @@ that removes or renames a field needs ``schema_version`` 2, adding a field does 
 - ``result``: passed | failed | aborted | revert-failed | not-steady | invalid | incomplete
   (interactive run without acknowledgement or hypothesis) | unfinished (no run.ended);
   ``engine_result`` (as journalled), ``exit_code`` (int|null), ``reason``, ``issues`` [str]
-- ``at``: {started, injected, symptom, acknowledged, hypothesis, first_revert, recovered, ended,
-  revealed} — RFC 3339 UTC strings or null
+- ``at``: {started, injected, effective (the last fault took effect), symptom (the detect mark),
+  acknowledged, hypothesis, first_revert, recovered, ended, revealed} — RFC 3339 UTC or null
 - ``durations``: {detect_s, acknowledge_s, hypothesis_s, hypothesis_target_s (600),
   hypothesis_within_target, hypothesis_unaided_s, hypothesis_without_hints_s,
   hints_before_hypothesis, mitigate_s, recover_s, drill_s} — seconds (float) or null
 - ``first_revert_by``: engine|responder|guardrail|signal|recover|game-master|null
-- ``faults`` [{index, id, type, plan, injected_at, inject_error, revert_started_at, revert_by,
-  reverted_at, revert_error, left_state, todo}]
-- ``signals`` [{name, unit, baseline, spread, peak, peak_at, samples, symptom_at, symptom_value,
-  rule, recovered_at}]
+- ``faults`` [{index, id, type, plan, injected_at, effective_at, took, inject_error,
+  revert_started_at, revert_by, reverted_at, revert_error, left_state, todo}]
+- ``signals`` [{name, unit, baseline, spread, no_data, peak (the sample furthest from the
+  baseline: a peak or a low), peak_at, samples, symptom_at, symptom_value, rule, recovered_at}]
 - ``alerts`` [{name, source, pending_at, fired_at, resolved_at, latency_s}]
 - ``expectations`` [{name, passed, detail, expected, actual, at}]
 - ``hypotheses`` [{text, at, by, seconds, evidence}], ``hypothesis`` (the latest or null),

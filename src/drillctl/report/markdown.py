@@ -18,7 +18,7 @@ from drillctl.report.fmt import (
     stamp,
     with_unit,
 )
-from drillctl.report.model import DrillSummary
+from drillctl.report.model import DrillSummary, SignalSummary
 from drillctl.report.slack import header_text
 
 
@@ -105,19 +105,25 @@ def _dashboards(s: DrillSummary, links: Mapping[str, str]) -> str:
     return "## Dashboards\n\n" + "\n".join(items)
 
 
+def _extreme(sig: SignalSummary) -> str:
+    if sig.peak is None:
+        return md(with_unit(sig.peak, sig.unit))
+    at = f" at {clock(sig.peak_at)}" if sig.peak_at else ""
+    return f"{sig.extreme_word} {md(with_unit(sig.peak, sig.unit))}{at}"
+
+
 def _signals(s: DrillSummary) -> str:
     rows = [
         [
             md(sig.name),
-            md(with_unit(sig.baseline, sig.unit)),
-            md(with_unit(sig.peak, sig.unit))
-            + (f" at {clock(sig.peak_at)}" if sig.peak_at else ""),
+            md(sig.no_data or with_unit(sig.baseline, sig.unit)),
+            _extreme(sig),
             clock(sig.symptom_at) if sig.symptom_at else "",
             clock(sig.recovered_at) if sig.recovered_at else "",
         ]
         for sig in s.signals
     ]
-    head = ["Signal", "Baseline", "Peak", "Symptom", "Recovered"]
+    head = ["Signal", "Baseline", "Peak or low", "Symptom", "Recovered"]
     return "## Signals\n\n" + _table(head, rows) if rows else ""
 
 

@@ -38,7 +38,8 @@ class Moments(_Frozen):
 
     started: datetime | None = None
     injected: datetime | None = None
-    symptom: datetime | None = None
+    effective: datetime | None = None  # when the last fault took effect (its ``effective_at``)
+    symptom: datetime | None = None  # the detect mark of the first primary symptom
     acknowledged: datetime | None = None
     hypothesis: datetime | None = None
     first_revert: datetime | None = None
@@ -86,11 +87,19 @@ class SignalSummary(_Frozen):
     spread: float | None = None
     peak: float | None = None  # the sample furthest from the baseline during the drill
     peak_at: datetime | None = None
+    no_data: str | None = None  # why there was no baseline (too few numeric samples), else None
     samples: int = 0
     symptom_at: datetime | None = None
     symptom_value: float | None = None
     rule: str | None = None
     recovered_at: datetime | None = None
+
+    @property
+    def extreme_word(self) -> str:
+        """``peak`` for a rise above the baseline, ``low`` for a drop below it."""
+        if self.peak is None or self.baseline is None:
+            return "peak"
+        return "low" if self.peak < self.baseline else "peak"
 
 
 class FaultSummary(_Frozen):
@@ -99,6 +108,8 @@ class FaultSummary(_Frozen):
     type: str | None = None
     plan: str | None = None
     injected_at: datetime | None = None
+    effective_at: datetime | None = None  # when the fault took effect (die, start, first handshake)
+    took: str | None = None  # the fault command's own duration, in words, when worth telling
     inject_error: str | None = None
     revert_started_at: datetime | None = None
     revert_by: str | None = None

@@ -165,9 +165,11 @@ def _signals(s: DrillSummary) -> list[str]:
 
 
 def _signal_line(sig: SignalSummary) -> str:
-    line = f"• {escape(sig.name)}: baseline {escape(with_unit(sig.baseline, sig.unit))}"
+    base = "no data during the baseline" if sig.no_data else with_unit(sig.baseline, sig.unit)
+    line = f"• {escape(sig.name)}: baseline {escape(base)}"
     if sig.peak is not None:
-        line += f" → peak {escape(with_unit(sig.peak, sig.unit))} at {clock(sig.peak_at)}"
+        extreme = f"{sig.extreme_word} {escape(with_unit(sig.peak, sig.unit))}"
+        line += f" → {extreme} at {clock(sig.peak_at)}"
     marks = [
         f"symptom {clock(sig.symptom_at)}" if sig.symptom_at else "",
         f"recovered {clock(sig.recovered_at)}" if sig.recovered_at else "",

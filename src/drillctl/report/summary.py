@@ -2,10 +2,13 @@
 
 Rules worth knowing (they decide the figures people compare across drills):
 
-- inject = the first ``fault.injected``; symptom = the first ``symptom`` confirmed at or after the
-  injection (its ``confirmed_at``), so a baseline-time symptom of a not-steady run has no
-  time to detect; recovered = the last ``recovered`` confirmation after the symptom. Signals
-  whose ``baseline`` event says ``primary: false`` count for neither.
+- inject = the first ``fault.injected``; effective = the latest ``effective_at`` of the faults
+  (when the last one took effect: a stop's ``die``, a recreate's ``start``...); symptom = the
+  detect mark (``facts.detect_mark``: ``detected_at``) of the first ``symptom`` confirmed at or
+  after the injection, so a baseline-time symptom of a not-steady run has no time to detect; time
+  to detect runs from effective (inject in older journals) to symptom; recovered = the last
+  ``recovered`` confirmation after the symptom. Signals whose ``baseline`` event says
+  ``primary: false`` count for neither.
 - hypothesis = the responder's (``responder.hypothesis``) in an interactive run, drillctl's own
   (``hypothesis.auto``) otherwise; the time to hypothesis runs to the *first* one stated, the text
   shown is the *latest*. The latest verdict wins (``hypothesis.verdict`` or ``gm.verdict``), so a
@@ -106,13 +109,14 @@ def _moments(events: Sequence[Event], hypotheses: list[Hypothesis]) -> Moments:
     injected = _at(_first(events, "fault.injected"))
     marks = _primary_marks(events)
     symptom_event = _first_symptom(marks, injected)
-    symptom = facts.when(symptom_event, "confirmed_at") if symptom_event else None
+    symptom = facts.detect_mark(symptom_event) if symptom_event else None
     revert = _first(events, "fault.revert-started") or _first(events, "responder.revert")
     recoveries = [facts.when(e, "confirmed_at") for e in marks if e.type == "recovered"]
     recovered = max((r for r in recoveries if symptom is None or r >= symptom), default=None)
     return Moments(
         started=_at(_first(events, "run.started")),
         injected=injected,
+        effective=_effective(events),
         symptom=symptom,
         acknowledged=_at(_first(events, "responder.ack")),
         hypothesis=hypotheses[0].at if hypotheses else None,
@@ -136,6 +140,16 @@ def _primary_marks(events: Sequence[Event]) -> list[Event]:
     return [e for e in events if e.type in marks and e.data.get("signal") not in secondary]
 
 
+def _effective(events: Sequence[Event]) -> datetime | None:
+    """When the last fault took effect (``fault.injected``'s ``effective_at``), if journalled."""
+    marks = [
+        facts.when(e, "effective_at")
+        for e in events
+        if e.type == "fault.injected" and e.data.get("effective_at")
+    ]
+    return max(marks, default=None)
+
+
 def _at(event: Event | None) -> datetime | None:
     return event.ts if event else None
 
@@ -145,7 +159,7 @@ def _first_symptom(events: Sequence[Event], injected: datetime | None) -> Event 
     if injected is None:
         return symptoms[0] if symptoms else None
     after = [e for e in symptoms if facts.when(e, "confirmed_at") >= injected]
-    return min(after, key=lambda e: facts.when(e, "confirmed_at"), default=None)
+    return min(after, key=facts.detect_mark, default=None)
 
 
 def _between(start: datetime | None, end: datetime | None) -> float | None:
@@ -160,7 +174,7 @@ def _durations(at: Moments, remarks: list[Remark]) -> Durations:
     before = [h for h in hints if at.hypothesis is None or h <= at.hypothesis]
     unaided = _between(at.symptom, before[0]) if before else to_hypothesis
     return Durations(
-        detect_s=_between(at.injected, at.symptom),
+        detect_s=_between(at.effective or at.injected, at.symptom),
         acknowledge_s=_between(at.symptom, at.acknowledged),
         hypothesis_s=to_hypothesis,
         hypothesis_within_target=None

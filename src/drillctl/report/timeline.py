@@ -93,10 +93,23 @@ def _run_ended(d: Data, w: _Who) -> str:
 
 
 def _baseline(d: Data, w: _Who) -> str:
+    if d.get("no_data"):
+        return f"Baseline {d.get('signal')}: {d['no_data']}"
     spread = f" ± {number(_float(d.get('spread')))}" if d.get("spread") is not None else ""
     unit = f" {d['unit']}" if d.get("unit") else ""
     centre = number(_float(d.get("centre")))
     return f"Baseline {d.get('signal')}: {centre}{spread}{unit} ({d.get('samples', '?')} samples)"
+
+
+def _injected(d: Data, w: _Who) -> str:
+    took = f" ({d['took']})" if d.get("took") else ""
+    return f"Fault {_fault(d)} injected{took}"
+
+
+def _onset(d: Data, w: _Who) -> str:
+    if d.get("evidence") == "no data":
+        return f"Onset: {d.get('signal')} has no data (its producer is gone?)"
+    return f"Onset: {d.get('signal')} = {w.value(d)} has moved away from its baseline"
 
 
 def _symptom(d: Data, w: _Who) -> str:
@@ -146,12 +159,13 @@ _RENDERERS: dict[str, Callable[[Data, _Who], str]] = {
     "source.unavailable": lambda d, w: f"Source {_what(d)} unavailable: {d.get('reason', '')}",
     "baseline": _baseline,
     "fault.inject-started": lambda d, w: f"Injecting {_fault(d)}: {d.get('plan', '')}",
-    "fault.injected": lambda d, w: f"Fault {_fault(d)} injected",
+    "fault.injected": _injected,
     "fault.inject-failed": lambda d, w: f"Fault {_fault(d)} failed to inject: {d.get('error', '')}",
     "fault.revert-started": lambda d, w: f"Reverting {_fault(d)} (by {d.get('by', '?')})",
     "fault.reverted": lambda d, w: f"Fault {_fault(d)} reverted",
     "fault.revert-failed": _revert_failed,
     "container": lambda d, w: f"Container {d.get('service')}: {d.get('action')}",
+    "onset": _onset,
     "symptom": _symptom,
     "recovered": _recovered,
     "alert": _alert,

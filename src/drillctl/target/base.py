@@ -38,6 +38,7 @@ class ContainerEvent:
     action: str  # die, start, stop, kill, pause, unpause, health_status: healthy, ...
     at: datetime  # the engine's own timestamp, UTC
     container_id: str
+    exit_code: int | None = None  # a ``die``'s exit status (137: killed by SIGKILL)
 
 
 @dataclass(frozen=True)

@@ -83,6 +83,7 @@ def to_event(raw: dict[str, Any], clock: Clock) -> ContainerEvent:
         action=str(raw.get("Action") or raw.get("status") or "?"),
         at=clock.now(),
         container_id=str(actor.get("ID") or raw.get("id") or "")[:12],
+        exit_code=int(attrs["exitCode"]) if str(attrs.get("exitCode", "")).isdigit() else None,
     )
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner, Result
@@ -50,7 +52,7 @@ def test_report_json_gives_the_010_figures(state: Path, run_id: str) -> None:
     now = json.loads(result.stdout)
     then = json.loads((V010 / "expected" / f"{run_id}.json.txt").read_text())
     assert {k: now.get(k) for k in FIGURES} == {k: then.get(k) for k in FIGURES}
-    assert now == then  # the whole report, until the reports issue changes its wording
+    assert without_16(now) == then  # the whole report, until the reports issue changes its wording
 
 
 @pytest.mark.parametrize("fmt", ["markdown", "slack", "junit"])
@@ -58,7 +60,26 @@ def test_report_json_gives_the_010_figures(state: Path, run_id: str) -> None:
 def test_report_text_formats_read_as_010_wrote_them(state: Path, run_id: str, fmt: str) -> None:
     result = drillctl(state, "report", run_id, "--format", fmt)
     assert result.exit_code == 0, result.output
-    assert result.stdout == (V010 / "expected" / f"{run_id}.{fmt}.txt").read_text()
+    assert as_before_16(result.stdout) == (V010 / "expected" / f"{run_id}.{fmt}.txt").read_text()
+
+
+# Issue #16's intended changes, undone so that every other byte is still compared with 0.1.0:
+# fields it added (null for these journals) and the direction word of the extreme sample.
+ADDED_BY_16 = {"at": ["effective"], "faults": ["effective_at", "took"], "signals": ["no_data"]}
+
+
+def without_16(report: dict[str, Any]) -> dict[str, Any]:
+    report = json.loads(json.dumps(report))
+    for key, fields in ADDED_BY_16.items():
+        for item in report[key] if isinstance(report[key], list) else [report[key]]:
+            for name in fields:
+                item.pop(name, None)
+    return report
+
+
+def as_before_16(text: str) -> str:
+    text = text.replace("| Peak or low |", "| Peak |").replace(" → low ", " → peak ")
+    return re.sub(r"\| (peak|low) ", "| ", text)
 
 
 def test_history_lists_the_010_runs_as_010_did(state: Path) -> None:

@@ -233,3 +233,15 @@ def test_a_change_invariant_fails_on_growth_during_the_drill(tmp_path: Path) -> 
     assert asyncio.run(r.engine.run()).exit_code == 1
     inv = next(d for d in r.of("expectation") if d["name"] == "invariant:lost")
     assert inv["passed"] is False and inv["actual"] == 3.0
+
+
+def test_the_faults_are_held_from_when_they_took_effect(tmp_path: Path) -> None:
+    # the stop's SIGTERM grace period (10 s) is not counted in the 20 s the fault is held
+    r = rig(tmp_path, spike(8, 60), slow_stop_s=10)
+    outcome = asyncio.run(r.engine.run())
+    assert outcome.exit_code == 0, outcome.reason
+    ts = {e.type: e.ts for e in reversed(r.journal.events)}
+    inject = next(e.ts for e in r.journal.events if e.data.get("phase") == "inject")
+    held = (ts["fault.revert-started"] - r.faults.effective_at).total_seconds()
+    assert (r.faults.effective_at - inject).total_seconds() == 10
+    assert 20 <= held < 21

@@ -33,8 +33,8 @@ def test_baseline_is_median_and_scaled_mad() -> None:
 
 
 def test_baseline_ignores_missing_samples_and_handles_none_at_all() -> None:
-    assert compute_baseline([None, 5, None, 5]) == Baseline(5.0, 0.0, 2)
-    assert compute_baseline([None, None]) == Baseline(0.0, 0.0, 0)
+    assert compute_baseline([None, 5, None, 5, 5, 5, 5]) == Baseline(5.0, 0.0, 5, 5, 5, missing=2)
+    assert compute_baseline([None, None]) == Baseline(0.0, 0.0, 0, missing=2)
 
 
 def test_absolute_rules_ignore_the_baseline() -> None:
@@ -83,13 +83,16 @@ def test_tolerance_defines_normal_when_given() -> None:
 
 
 def test_onset_is_the_first_breaching_sample_that_keeps_breaking_for_the_hold() -> None:
-    d = Detector(rule(above=10, **{"for": "3s"}), Baseline(0, 0, 10))
+    # a noisy baseline (spread 10): the change-point test needs more than this to speak, so the
+    # rule's own hold confirms
+    d = Detector(rule(above=10, **{"for": "3s"}), Baseline(0, 10, 10))
     feed = [(0, 1), (1, 20), (2, 5), (3, 20), (4, 21), (5, 22), (6, 23)]  # blip at 1, run from 3
     marks = [d.feed(at(s), v) for s, v in feed]
     assert marks[:6] == [None] * 6
     mark = marks[6]
     assert mark is not None and mark.kind == "symptom"
     assert (mark.first_at, mark.confirmed_at, mark.value) == (at(3), at(6), 23)
+    assert (mark.detected_at, mark.evidence) == (at(6), "rule")
     assert d.state == "symptomatic"
 
 
@@ -113,8 +116,8 @@ def test_recovery_needs_the_hold_within_tolerance() -> None:
     assert d.state == "normal"
 
 
-def test_missing_values_neither_break_nor_confirm() -> None:
-    d = Detector(rule(above=10, **{"for": "2s"}), Baseline(0, 0, 10))
+def test_missing_values_neither_break_nor_confirm_when_the_baseline_had_gaps() -> None:
+    d = Detector(rule(above=10, **{"for": "2s"}), Baseline(0, 10, 10, missing=3))
     assert d.feed(at(0), 11) is None
     assert d.feed(at(1), None) is None
     assert d.feed(at(2), None) is None

@@ -64,6 +64,7 @@ TOP = set(
 NESTED: dict[str, list[str]] = {
     "at": [
         "acknowledged",
+        "effective",
         "ended",
         "first_revert",
         "hypothesis",
@@ -87,6 +88,7 @@ NESTED: dict[str, list[str]] = {
         "recover_s",
     ],
     "faults": [
+        "effective_at",
         "id",
         "index",
         "inject_error",
@@ -98,11 +100,13 @@ NESTED: dict[str, list[str]] = {
         "revert_started_at",
         "reverted_at",
         "todo",
+        "took",
         "type",
     ],
     "signals": [
         "baseline",
         "name",
+        "no_data",
         "peak",
         "peak_at",
         "recovered_at",

@@ -132,6 +132,7 @@ class FakeObserver:
 @dataclass
 class _Report:
     not_steady: list[str]
+    problems: list[str] = field(default_factory=list)
 
     @property
     def steady(self) -> bool:
@@ -147,6 +148,9 @@ class FakeFaults:
     fail_revert: bool = False
     injected: bool = False
     reverts: list[str] = field(default_factory=list)
+    clock: Any = None
+    slow_stop_s: float = 0.0  # the stop command's grace period: the fault takes effect after it
+    effective_at: Any = None
 
     async def check(self) -> list[str]:
         return self.problems
@@ -167,6 +171,9 @@ class FakeFaults:
         if self.fail_inject:
             self.journal.append("fault.inject-failed", fault=0, id="stop-service", error="boom")
             raise DrillError("stop-service: boom")
+        if self.slow_stop_s:
+            self.clock.advance(self.slow_stop_s)
+        self.effective_at = self.clock.now() if self.clock is not None else None
         self.journal.append(
             "container", service="ebit-api", action="die", at=None, container_id="c1"
         )
@@ -220,7 +227,7 @@ def rig(
     clock = FakeClock()
     journal = LiveJournal(tmp_path / "run" / "journal.jsonl", clock=clock)
     observer = FakeObserver(scn, journal, clock, script)
-    fake_faults = FakeFaults(journal, hold_s=hold_s, **faults)
+    fake_faults = FakeFaults(journal, hold_s=hold_s, clock=clock, **faults)
     options = DrillOptions(run_id="r1", mode=mode, operator="alice", poll_interval=1.0)
     engine = Engine(
         scn,
