@@ -43,7 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "lab"))
 from observe_lab import drill_lock, ensure_smoke, lab_observer, scenario
 from run_support import REPO, run_drill
 
-from drillctl.drill.journal import Event
+from drillctl.core.journal import parse_line
 from drillctl.lab.endpoints import DEFAULT_PORTS, port_env_name
 from drillctl.lab.stack import LabStack
 from drillctl.report.summary import summarize
@@ -81,18 +81,18 @@ def cut_for(name: str) -> list[str]:
 
 
 def journal_marks(name: str, events: list[dict[str, Any]]) -> dict[str, float | None]:
-    summary = summarize([Event.model_validate(e) for e in events])
+    summary = summarize([parse_line(e) for e in events])
     effective = summary.at.effective or summary.at.injected
     firing: dict[str, datetime] = {}
     for e in events:
         data = e["data"]
         if (e["type"], data.get("state"), data.get("source")) == ("alert", "firing", "prometheus"):
-            firing.setdefault(str(data.get("name")), Event.model_validate(e).ts)
+            firing.setdefault(str(data.get("name")), parse_line(e).ts)
     injected = next((e for e in events if e["type"] == "fault.injected"), None)
     command = None
     if injected is not None and summary.at.injected is not None:
         started = next(e for e in events if e["type"] == "fault.inject-started")
-        command = (summary.at.injected - Event.model_validate(started).ts).total_seconds()
+        command = (summary.at.injected - parse_line(started).ts).total_seconds()
 
     def since(at: datetime | None) -> float | None:
         return None if at is None or effective is None else (at - effective).total_seconds()

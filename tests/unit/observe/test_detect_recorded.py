@@ -3,11 +3,10 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from drillctl.drill.journal import Event
+from drillctl.core.journal import Event, read_journal
 from drillctl.observe.baseline import compute_baseline, no_data_words, rule_problems
 from drillctl.observe.detect import Detector, describe_rule
 from drillctl.report.chart import gaps, signal_series
@@ -25,8 +24,9 @@ Series = list[tuple[datetime, float | None]]
 
 
 def events(name: str) -> list[Event]:
-    lines = (FIXTURES / name).read_text(encoding="utf-8").splitlines()
-    return [Event.model_validate(json.loads(line)) for line in lines if line.strip()]
+    read = read_journal(FIXTURES / name)
+    assert read.unreadable == 0
+    return list(read.events)
 
 
 def phase_at(evs: list[Event], phase: str) -> datetime:
