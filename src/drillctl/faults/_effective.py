@@ -29,7 +29,6 @@ from typing import Any
 
 from drillctl.faults.base import FaultEnv
 from drillctl.target.base import ContainerEvent
-from drillctl.target.events import follow_container_events
 
 WAIT_S = 3.0  # how long after the command returns an event may still arrive
 SIGKILL_EXIT = 137
@@ -46,6 +45,9 @@ class ContainerWatch:
         self._task: asyncio.Task[None] | None = None
 
     async def __aenter__(self) -> ContainerWatch:
+        # imported here: the docker SDK is heavy, and `list`/`validate` load every fault module
+        from drillctl.target.events import follow_container_events
+
         since = self.env.clock.now()
         self._task = asyncio.ensure_future(
             follow_container_events(self.env.target, since, self._sink)

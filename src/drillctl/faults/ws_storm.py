@@ -30,7 +30,6 @@ from drillctl.faults._effective import effects
 from drillctl.faults._files import private_name, read_private, remove_private, write_private
 from drillctl.faults._service import for_duration
 from drillctl.faults.base import FaultEnv, FaultParams, FaultPlan
-from drillctl.faults.wsclient import first_mark_path
 from drillctl.scenario.durations import Duration
 
 STOP_GRACE_S = 10.0
@@ -102,7 +101,8 @@ class WsStorm:
         if self.params.duration is None:  # bounded by its count: the fault is the whole storm
             await _wait(proc)
             return read_summary(summary)
-        first = await _first_handshake(env, first_mark_path(summary))
+        # the storm process (wsclient.first_mark_path) marks its first answered handshake there
+        first = await _first_handshake(env, summary.with_suffix(".first"))
         return {"pid": proc["pid"], "summary": summary.name, **effects(env.clock.now(), first)}
 
     def _config(self) -> dict[str, Any]:
