@@ -26,8 +26,10 @@ API_REPLICAS = 2
 PROFILE_SERVICES = {"smoke": "smoke"}  # service -> profile deployed at 0 replicas
 SKIPPED_PROFILES = {"full-observability"}  # official images this kind of machine cannot pull
 PUBLISHED = {"prometheus", "alertmanager", "ebit-redis-cache", "ebit-postgres", EDGE}
-KEPT_KEYS = ("command", "entrypoint", "environment", "healthcheck", "image", "init", "logging")
-KEPT_KEYS += ("user", "working_dir")
+KEPT_KEYS = (
+    *("command", "entrypoint", "environment", "healthcheck", "image", "init", "logging"),
+    *("user", "working_dir"),
+)
 SWARM_DIR_IN_CONTAINER = "/etc/ebit-lab/swarm"
 
 
@@ -42,7 +44,7 @@ def stack_document(config: dict[str, Any], swarm_dir: Path) -> dict[str, Any]:
     services[EDGE] = edge_service(services[API], api_port, swarm_dir)
     services["prometheus"] = swarm_prometheus(services["prometheus"], swarm_dir)
     services["smoke"]["environment"]["API_URL"] = f"http://{EDGE}:8080"
-    volumes = {name: {} for name in config.get("volumes", {})}
+    volumes: dict[str, Any] = {name: {} for name in config.get("volumes", {})}
     # written as resolved: stack deploy leaves "$(...)" in a healthcheck alone and keeps "$$"
     return {"services": services, "volumes": volumes}
 

@@ -170,12 +170,11 @@ def _service_status(stack: str, item: Mapping[str, str]) -> ServiceStatus:
     """``docker stack services`` JSON: Replicas reads ``2/2`` (running/desired)."""
     running, _, desired = str(item.get("Replicas", "0/0")).partition("/")
     desired = desired.split()[0] if desired else "0"
-    if desired == "0":
-        state = "scaled to 0"
-    else:
-        state = "running" if running == desired else "starting"
+    state = "running" if running == desired else "starting"
     name = str(item.get("Name", "")).removeprefix(f"{stack}_")
-    return ServiceStatus(name, f"{running}/{desired}", state, "")
+    return ServiceStatus(
+        name, f"{running}/{desired}", "scaled to 0" if desired == "0" else state, ""
+    )
 
 
 def lab_for(swarm: bool, name: str, env: Mapping[str, str] | None = None) -> Any:
