@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,11 @@ import yaml
 from drillctl.errors import TargetError
 from drillctl.lab.stack import DEFAULT_PROJECT, LabStack, ServiceStatus, _run, _tail
 from drillctl.lab.swarm_file import stack_document
+
+
+def _quiet(line: str) -> None:
+    """The default progress report: say nothing."""
+
 
 INIT_RECORD = "swarm-initialised-by-drillctl.json"
 ADVERTISE_ADDR = "127.0.0.1"
@@ -56,13 +61,17 @@ class SwarmLab:
         return self.state_dir / "swarm" / f"{self.stack_name}.stack.yaml"
 
     # -- verbs --------------------------------------------------------------------------------
-    def up(self, smoke: bool = False, build: bool = True) -> None:
+    def up(
+        self, smoke: bool = False, build: bool = True, report: Callable[[str], None] = _quiet
+    ) -> None:
         self.compose.ensure_docker()
         if build:
-            self.compose._ensure_build_inputs()
+            self.compose._ensure_build_inputs(report)
+            report("building the lab images (the first build takes a few minutes)")
             self.compose._compose(["--profile", "smoke", "build", "--quiet"], timeout=1800)
         self.ensure_swarm()
         self.write_stack_file()
+        report(f"deploying the stack {self.stack_name} and waiting until every task runs")
         self._docker(["stack", "deploy", "--resolve-image", "never", "--prune", "-c",
                       str(self.stack_file), self.stack_name], timeout=300)  # fmt: skip
         if smoke:

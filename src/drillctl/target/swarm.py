@@ -31,6 +31,9 @@ from drillctl.target.compose import is_up, parse_log_line
 from drillctl.target.swarm_events import SwarmEventStream
 from drillctl.target.swarm_tasks import TaskView
 
+KILL_SETTLE_S = 10.0  # a killed task leaves "running" within a second or two
+UPDATE_WAIT_S = 180.0  # a rolling update replaces the tasks one at a time, each waits for health
+
 
 class SwarmDriver(TargetDriver):
     name = "swarm"
@@ -111,6 +114,9 @@ class SwarmDriver(TargetDriver):
                 container.kill(signal=signal)
             except docker.errors.DockerException as exc:
                 raise TargetError(f"cannot kill task {container.name}: {exc}") from exc
+        # the task's state follows the container's a moment later: wait, so state() shows the loss
+        killed = {c.labels.get(sp.TASK_ID_LABEL) for c in containers}
+        self.tasks.wait_not_running(self.full(service), killed, timeout=KILL_SETTLE_S)
 
     def pause(self, service: str) -> None:
         spec = self._spec(service)
@@ -134,6 +140,7 @@ class SwarmDriver(TargetDriver):
         """A forced update: swarm replaces every task from the current spec."""
         spec = self._spec(service)
         sp.write_spec(self._api, spec, sp.forced(spec))
+        self.tasks.wait_update(spec.name, UPDATE_WAIT_S)
 
     def exec(self, service: str, argv: list[str], *, user: str | None = None) -> ExecResult:
         container = self.tasks.local_running(self.full(service), service)[0]
@@ -161,6 +168,7 @@ class SwarmDriver(TargetDriver):
         }
         sp.write_record(override_file, record)
         sp.write_spec(self._api, spec, sp.with_env(spec, env))
+        self.tasks.wait_update(spec.name, UPDATE_WAIT_S)
         sp.write_record(override_file, {**record, "spec_after": self._spec(service).digest})
 
     def restore_env(self, service: str, override_file: Path) -> None:
@@ -171,6 +179,7 @@ class SwarmDriver(TargetDriver):
         changes = sp.restore_changes(record, spec)
         if changes is not None:
             sp.write_spec(self._api, spec, sp.with_env(spec, changes))
+            self.tasks.wait_update(spec.name, UPDATE_WAIT_S)
 
     # --- profiles: services deployed at 0 replicas and labelled with their profile ------------
 

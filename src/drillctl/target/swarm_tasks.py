@@ -7,6 +7,7 @@ looks for one on this node and, when every task runs elsewhere, says where they 
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 from typing import Any
 
@@ -42,7 +43,7 @@ class TaskView:
         if status:
             filters["status"] = status
         try:
-            found = self._sdk.containers.list(all=True, filters=filters)
+            found = self._sdk.containers.list(all=True, filters=filters, ignore_removed=True)
         except docker.errors.DockerException as exc:
             raise TargetError(f"cannot list the task containers of {full}: {exc}") from exc
         return sorted(found, key=lambda c: c.name)
@@ -73,6 +74,33 @@ class TaskView:
             state=_state_word(desired, running, [c.status for c in local]),
             health=_health(local),
         )
+
+    def wait_not_running(self, full: str, task_ids: set[str | None], timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if not any(t["ID"] in task_ids and _running(t) for t in self.tasks(full)):
+                return
+            time.sleep(0.1)
+
+    def wait_update(self, full: str, timeout: float) -> None:
+        """Until the rolling update of ``full`` is over; a paused or rolled-back one is an error."""
+        deadline = time.monotonic() + timeout
+        while True:
+            state = self._update_state(full)
+            if state in (None, "completed"):
+                return
+            if state in ("paused", "rollback_started", "rollback_completed", "rollback_paused"):
+                raise TargetError(f"the update of {full} did not complete: swarm says {state}")
+            if time.monotonic() >= deadline:
+                raise TargetError(f"the update of {full} is still {state} after {timeout:.0f} s")
+            time.sleep(0.5)
+
+    def _update_state(self, full: str) -> str | None:
+        try:
+            data = self._sdk.api.inspect_service(full)
+        except docker.errors.DockerException as exc:
+            raise TargetError(f"cannot inspect swarm service {full}: {exc}") from exc
+        return (data.get("UpdateStatus") or {}).get("State")
 
     def log_lines(self, full: str, since: datetime) -> list[str]:
         try:
