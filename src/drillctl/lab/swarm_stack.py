@@ -53,6 +53,14 @@ class SwarmLab:
         return self.stack_name
 
     @property
+    def project_dir(self) -> Path:
+        return self.compose.project_dir
+
+    @property
+    def compose_files(self) -> list[Path]:
+        return self.compose.compose_files
+
+    @property
     def endpoints(self) -> Any:
         return self.compose.endpoints
 
