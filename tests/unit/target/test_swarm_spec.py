@@ -89,3 +89,15 @@ def test_unreadable_record_is_a_target_error(tmp_path: Path) -> None:
     path.write_text("{not json", encoding="utf-8")
     with pytest.raises(TargetError, match="cannot read the env-override record"):
         sp.read_record(path)
+
+
+def test_dry_run_plan_says_how_each_fault_acts_on_swarm_and_not_on_compose() -> None:
+    from drillctl.drill.plan import build_plan, render_plan
+    from drillctl.scenario.loader import load_path
+
+    builtin = Path(__file__).resolve().parents[3] / "src/drillctl/builtin/scenarios"
+    scenario, _ = load_path(builtin / "replica-loss.yaml")
+    swarm = "\n".join(render_plan(build_plan(scenario, source="s", target="t", driver="swarm")))
+    compose = "\n".join(render_plan(build_plan(scenario, source="s", target="t")))
+    assert "on this target: kill one running task container on this node" in swarm
+    assert "on this target" not in compose
