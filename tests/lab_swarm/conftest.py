@@ -82,7 +82,7 @@ def wait_until_steady(stack: SwarmLab, timeout: float = STEADY_TIMEOUT_S) -> Non
             checks = {k: q for k, q in checks.items() if _scalar(client, q) != 1.0}
             time.sleep(1)
     if checks:
-        raise TargetError(f"the swarm lab is up but not steady after {timeout:.0f} s: {sorted(checks)}")
+        raise TargetError(f"the swarm lab is not steady after {timeout:.0f} s: {sorted(checks)}")
 
 
 def _scalar(client: httpx.Client, expr: str) -> float | None:
