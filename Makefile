@@ -26,8 +26,9 @@ demo: lab-prereqs
 	$(BIN)/drillctl lab up --smoke
 	$(BIN)/drillctl run bullmq-backpressure --non-interactive
 
+# The compose lab session, then the swarm lab session (the compose lab is down by then).
 test: lab-prereqs
-	$(BIN)/pytest
+	$(BIN)/pytest && $(BIN)/pytest tests/lab_swarm
 
 test-unit: venv
 	$(BIN)/pytest -m 'not lab'
