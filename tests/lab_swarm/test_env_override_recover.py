@@ -48,7 +48,7 @@ def test_sigkill_during_env_override_then_recover_restores_the_changed_key(
     before = service_env(lab)
     env = drill_env(lab, tmp_path)
     argv = [sys.executable, "-m", "drillctl", "run", "signin-failure-spike", "--non-interactive",
-            "--set", "baseline=5s", "--set", "faults[0].duration=5m"]  # fmt: skip
+            "--set", "baseline=5s", "--set", "faults[0].duration=2m"]  # fmt: skip
     proc = subprocess.Popen(argv, env=env, cwd=REPO, text=True, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)  # fmt: skip
     try:

@@ -29,3 +29,12 @@ BY_DRIVER = {"swarm": SWARM}
 def fault_semantics(driver: str, fault_type: str) -> str | None:
     """How ``fault_type`` acts on ``driver``; None on compose or for a type without a note."""
     return BY_DRIVER.get(driver, {}).get(fault_type)
+
+
+DRIVER_TAG = "driver:"  # a scenario tagged driver:swarm shows what only that driver has
+
+
+def applies_to(tags: list[str], driver: str) -> bool:
+    """Whether a scenario belongs in ``suite --all`` on ``driver``: untagged ones apply to all."""
+    wanted = {t.removeprefix(DRIVER_TAG) for t in tags if t.startswith(DRIVER_TAG)}
+    return not wanted or driver in wanted

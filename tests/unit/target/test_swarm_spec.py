@@ -101,3 +101,11 @@ def test_dry_run_plan_says_how_each_fault_acts_on_swarm_and_not_on_compose() -> 
     compose = "\n".join(render_plan(build_plan(scenario, source="s", target="t")))
     assert "on this target: kill one running task container on this node" in swarm
     assert "on this target" not in compose
+
+
+def test_driver_tagged_scenarios_apply_to_their_driver_only() -> None:
+    from drillctl.target.semantics import applies_to
+
+    assert applies_to(["queue"], "compose") and applies_to(["queue"], "swarm")
+    assert applies_to(["driver:swarm"], "swarm")
+    assert not applies_to(["driver:swarm", "replicas"], "compose")
