@@ -15,7 +15,13 @@ from typer.testing import CliRunner, Result
 from drillctl.cli.app import app
 from drillctl.scenario.catalog import builtin_dir
 
-NAMES = ["bullmq-backpressure", "redis-cache-flush", "signin-failure-spike", "ws-handshake-storm"]
+NAMES = [
+    "bullmq-backpressure",
+    "redis-cache-flush",
+    "replica-loss",
+    "signin-failure-spike",
+    "ws-handshake-storm",
+]
 GOOD = (builtin_dir() / "bullmq-backpressure.yaml").read_text(encoding="utf-8")
 
 
@@ -40,7 +46,7 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
-def test_list_shows_the_four_builtins() -> None:
+def test_list_shows_the_builtins() -> None:
     result = drillctl("list")
     assert result.exit_code == 0, result.output
     rows = [line for line in result.stdout.splitlines() if "built-in" in line]

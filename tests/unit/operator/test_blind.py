@@ -30,7 +30,13 @@ from drillctl.operator.panel import PanelView, render
 from drillctl.scenario.catalog import Catalog
 from drillctl.scenario.overrides import parse_assignments
 
-NAMES = ["bullmq-backpressure", "redis-cache-flush", "signin-failure-spike", "ws-handshake-storm"]
+NAMES = [
+    "bullmq-backpressure",
+    "redis-cache-flush",
+    "replica-loss",
+    "signin-failure-spike",
+    "ws-handshake-storm",
+]
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,13 @@ from drillctl.readiness.lint import lint_path, lint_runbook
 from drillctl.readiness.runbooks import runbook_files
 
 BAD = FIXTURES / "runbooks-bad"
-SEEDS = ["bullmq-backpressure", "redis-cache-flush", "signin-failure-spike", "ws-handshake-storm"]
+SEEDS = [
+    "bullmq-backpressure",
+    "redis-cache-flush",
+    "replica-loss",
+    "signin-failure-spike",
+    "ws-handshake-storm",
+]
 
 
 def _located(path: Path) -> list[tuple[str, int, str]]:

@@ -14,6 +14,7 @@ from drillctl.scenario.loader import faults_of
 BUILTINS = [
     "bullmq-backpressure",
     "redis-cache-flush",
+    "replica-loss",
     "signin-failure-spike",
     "ws-handshake-storm",
 ]
