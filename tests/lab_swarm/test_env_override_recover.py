@@ -58,7 +58,7 @@ def test_sigkill_during_env_override_then_recover_restores_the_changed_key(
         proc.wait(10)
     assert service_env(lab)[KEY] != before[KEY]  # the override outlived the drill
 
-    done = drillctl(lab, "recover", env=env)
+    done = drillctl(lab, "recover", "--yes", env=env)
 
     assert done.returncode == 0, done.stdout + done.stderr
     after = service_env(lab)
