@@ -44,8 +44,9 @@ class SwarmLab:
         self.compose = LabStack(stack_name, env, project_dir=project_dir, wait_timeout=wait_timeout)
         self.stack_name = stack_name
         self.env = self.compose.env
-        default_state = self.compose.project_dir / ".drillctl"
-        self.state_dir = Path(state_dir or self.env.get("DRILLCTL_STATE_DIR") or default_state)
+        # the lab's own state dir, not DRILLCTL_STATE_DIR: whoever takes the lab down (a suite
+        # with its own state dir, `lab down` in another shell) must find the swarm-init record
+        self.state_dir = Path(state_dir or self.compose.project_dir / ".drillctl")
         self.wait_timeout = wait_timeout
 
     @property
@@ -122,7 +123,9 @@ class SwarmLab:
         record = self.state_dir / INIT_RECORD
         if not record.is_file():
             return
-        if self.swarm_state() == "active" and not self._other_stacks():
+        if self.swarm_state() == "active":
+            if self._other_stacks():
+                return  # someone deployed a stack meanwhile: keep the swarm (and the record)
             self._docker(["swarm", "leave", "--force"], timeout=120)
         record.unlink()
 
