@@ -15,7 +15,6 @@ from rich.table import Table
 
 from drillctl.cli.tables import copyable_column
 from drillctl.lab.stack import DEFAULT_PROJECT, LabStack, ServiceStatus
-from drillctl.lab.swarm_stack import lab_for
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -38,6 +37,12 @@ SwarmOption = Annotated[
     bool,
     typer.Option("--swarm", help="the lab as a swarm stack (docs/swarm.md); -p names the stack"),
 ]
+
+
+def lab_for(swarm: bool, name: str) -> Any:
+    from drillctl.lab.swarm_stack import lab_for as make  # loaded when a lab verb runs
+
+    return make(swarm, name)
 
 
 def register(app: typer.Typer) -> None:

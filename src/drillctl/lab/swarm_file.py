@@ -18,7 +18,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from drillctl.target.swarm_spec import PROFILE_LABEL
+from drillctl.target.swarm_labels import PROFILE_LABEL
 
 API = "ebit-api"
 EDGE = "ebit-api-edge"

@@ -19,12 +19,13 @@ import docker
 import docker.errors
 
 from drillctl.errors import TargetError
-
-STACK_LABEL = "com.docker.stack.namespace"
-SERVICE_NAME_LABEL = "com.docker.swarm.service.name"
-TASK_ID_LABEL = "com.docker.swarm.task.id"
-SCALED_FROM = "io.drillctl.scaled-from"  # replica count before stop-service, kept on the service
-PROFILE_LABEL = "io.drillctl.profile"  # a service deployed at 0 replicas, started by its profile
+from drillctl.target.swarm_labels import (  # noqa: F401 - the driver reads them from here
+    PROFILE_LABEL,
+    SCALED_FROM,
+    SERVICE_NAME_LABEL,
+    STACK_LABEL,
+    TASK_ID_LABEL,
+)
 
 
 @dataclass(frozen=True)
