@@ -26,8 +26,9 @@ demo: lab-prereqs
 	$(BIN)/drillctl lab up --smoke
 	$(BIN)/drillctl run bullmq-backpressure --non-interactive
 
+# The compose lab session, then the swarm lab session (the compose lab is down by then).
 test: lab-prereqs
-	$(BIN)/pytest
+	$(BIN)/pytest && $(BIN)/pytest tests/lab_swarm
 
 test-unit: venv
 	$(BIN)/pytest -m 'not lab'
@@ -58,3 +59,9 @@ dist: venv
 .PHONY: test-suite
 test-suite: lab-prereqs
 	$(BIN)/drillctl suite --all --lab $$(cat tests/lab/ci-cut.args) --junit .drillctl/suite-junit.xml --json .drillctl/suite.json
+
+# The nightly's swarm half: every seed drill that applies to a stack, and replica-loss, on the lab
+# deployed as a swarm stack (docs/swarm.md). signin-failure-spike on swarm runs here, not in `make test`.
+.PHONY: test-suite-swarm
+test-suite-swarm: lab-prereqs
+	$(BIN)/drillctl suite --all --lab --swarm $$(cat tests/lab_swarm/ci-cut.args) --set signin-failure-spike:faults[0].duration=60s --junit .drillctl/suite-swarm-junit.xml --json .drillctl/suite-swarm.json

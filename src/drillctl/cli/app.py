@@ -87,6 +87,9 @@ def main_options(
     project_name: Annotated[
         str | None, typer.Option("-p", "--project-name", help="compose project name")
     ] = None,
+    driver: Annotated[
+        str | None, typer.Option("--driver", help="target driver: compose or swarm")
+    ] = None,
     state_dir: Annotated[
         Path | None, typer.Option("--state-dir", help="where runs, lock and history live")
     ] = None,
@@ -101,7 +104,12 @@ def main_options(
     from drillctl.context import Context
 
     overrides: dict[str, Any] = {
-        "project": {"dir": project_dir, "files": compose_file or None, "name": project_name},
+        "project": {
+            "dir": project_dir,
+            "files": compose_file or None,
+            "name": project_name,
+            "driver": driver,
+        },
         "drill": {"state_dir": state_dir, "scenarios_dir": scenarios_dir},
     }
     ctx.obj = Context(settings=load_settings(config_path=config, overrides=overrides))

@@ -33,6 +33,16 @@ ProjectOption = Annotated[
         "--project-name", "-p", envvar="EBIT_LAB_PROJECT", help="compose project name of the lab"
     ),
 ]
+SwarmOption = Annotated[
+    bool,
+    typer.Option("--swarm", help="the lab as a swarm stack (docs/swarm.md); -p names the stack"),
+]
+
+
+def lab_for(swarm: bool, name: str) -> Any:
+    from drillctl.lab.swarm_stack import lab_for as make  # loaded when a lab verb runs
+
+    return make(swarm, name)
 
 
 def register(app: typer.Typer) -> None:
@@ -63,6 +73,7 @@ def lab_up(
         bool, typer.Option("--build/--no-build", help="build missing or stale images")
     ] = True,
     project: ProjectOption = DEFAULT_PROJECT,
+    swarm: SwarmOption = False,
 ) -> None:
     """Build what is missing, start the lab, wait until it is healthy, print the endpoints."""
     console = _console(ctx)
@@ -70,7 +81,7 @@ def lab_up(
     def body() -> None:
         from rich.console import Console
 
-        stack = LabStack(project)
+        stack = lab_for(swarm, project)
         with progress(Console(stderr=True)) as report:
             stack.up(smoke=smoke, build=build, report=report)
         console.print(endpoints_table(stack))
@@ -85,22 +96,25 @@ def lab_down(
         bool, typer.Option("--volumes", help="also delete the Postgres volume")
     ] = False,
     project: ProjectOption = DEFAULT_PROJECT,
+    swarm: SwarmOption = False,
 ) -> None:
     """Stop and remove the lab's containers (and its data with --volumes)."""
     console = _console(ctx)
 
     def body() -> None:
-        LabStack(project).down(volumes=volumes)
+        lab_for(swarm, project).down(volumes=volumes)
         console.print(f"lab {project} is down" + (" (volumes removed)" if volumes else ""))
 
     guarded(body)
 
 
 @lab_app.command("status")
-def lab_status(ctx: typer.Context, project: ProjectOption = DEFAULT_PROJECT) -> None:
-    """One line per service: container state and health."""
+def lab_status(
+    ctx: typer.Context, project: ProjectOption = DEFAULT_PROJECT, swarm: SwarmOption = False
+) -> None:
+    """One line per service: container state and health (tasks running/desired on swarm)."""
     console = _console(ctx)
-    guarded(lambda: console.print(status_table(LabStack(project).status())))
+    guarded(lambda: console.print(status_table(lab_for(swarm, project).status())))
 
 
 @lab_app.command("logs")
@@ -136,7 +150,7 @@ def progress(err: Console) -> Iterator[Report]:
         yield report
 
 
-def endpoints_table(stack: LabStack) -> Table:
+def endpoints_table(stack: Any) -> Table:
     rows = stack.endpoints.rows()
     table = Table(title=f"lab {stack.project_name}: endpoints (127.0.0.1 only)", box=box.SIMPLE)
     table.add_column("service")

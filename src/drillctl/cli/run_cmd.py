@@ -197,7 +197,10 @@ def dry_run_plan(context: Context, loaded: Loaded) -> None:
     from drillctl.engine.plan import build_plan, render_plan
 
     plan = build_plan(
-        loaded.scenario, source=loaded.source, target=describe_target(context.settings)
+        loaded.scenario,
+        source=loaded.source,
+        target=describe_target(context.settings),
+        driver=context.settings.project.driver,
     )
     for line in render_plan(plan, context.redactor):
         context.console.print(line, markup=False, highlight=False, soft_wrap=True)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import getpass
 import os
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -22,6 +23,7 @@ import typer
 from drillctl.cli.scenario_cmds import guarded
 from drillctl.core.errors import ConfigError, ScenarioError
 from drillctl.report.fmt import seconds
+from drillctl.target.semantics import applies_to
 
 if TYPE_CHECKING:  # the engine, scenarios and reports load when a suite runs, not at start-up
     from drillctl.commands.suite import SuiteOptions
@@ -43,6 +45,9 @@ def suite_cmd(
     all_: Annotated[bool, typer.Option("--all", help="every built-in and custom scenario")] = False,
     lab: Annotated[
         bool, typer.Option("--lab", help="bring the reference lab up first, down at the end")
+    ] = False,
+    swarm: Annotated[
+        bool, typer.Option("--swarm", help="the lab as a swarm stack, drilled by the swarm driver")
     ] = False,
     junit: Annotated[Path | None, typer.Option("--junit", help="aggregated JUnit XML")] = None,
     json_file: Annotated[Path | None, typer.Option("--json", help="JSON summary")] = None,
@@ -94,10 +99,12 @@ def suite_cmd(
         from drillctl.commands.suite_report import write_suite_reports
         from drillctl.scenario.catalog import Catalog
 
-        stack = _lab(ctx.obj) if lab else None
-        context: Context = lab_context(ctx.obj, stack) if stack else ctx.obj
+        base: Context = on_driver(ctx.obj, "swarm") if swarm else ctx.obj
+        stack = _lab(base, swarm) if lab else None
+        context: Context = lab_context(base, stack) if stack else base
         cat = Catalog(context.settings.drill.scenarios_dir, context.settings.vars)
-        loaded = load_all(cat, choose(cat, scenarios or [], all_), set_ or [])
+        driver = context.settings.project.driver
+        loaded = load_all(cat, choose(cat, scenarios or [], all_, driver), set_ or [])
         options = _options(
             context, fail_on_regression, tolerance, settle_timeout, max_duration, operator
         )
@@ -119,7 +126,7 @@ def suite_cmd(
     guarded(body)
 
 
-def choose(cat: Catalog, refs: list[str], all_: bool) -> list[str]:
+def choose(cat: Catalog, refs: list[str], all_: bool, driver: str = "compose") -> list[str]:
     if not refs and not all_:
         raise ConfigError("name the scenarios to run, or --all", hint="drillctl list")
     if not all_:
@@ -127,7 +134,7 @@ def choose(cat: Catalog, refs: list[str], all_: bool) -> list[str]:
     listing = cat.listing()
     if listing.problems:  # a broken team scenario is not silently left out of --all
         raise ScenarioError(listing.problems)
-    chosen = [s.scenario.name for s in listing.scenarios]
+    chosen = [s.scenario.name for s in listing.scenarios if applies_to(s.scenario.tags, driver)]
     return chosen + [ref for ref in refs if ref not in chosen]
 
 
@@ -196,10 +203,16 @@ def _duration(text: str, option: str) -> timedelta:
         raise ConfigError(f"{option} {text!r}: {exc}") from exc
 
 
-def _lab(context: Context) -> Any:
-    from drillctl.lab.stack import DEFAULT_PROJECT, LabStack
+def _lab(context: Context, swarm: bool = False) -> Any:
+    from drillctl.lab.stack import DEFAULT_PROJECT
+    from drillctl.lab.swarm_stack import lab_for
 
-    return LabStack(project_name=context.settings.project.name or DEFAULT_PROJECT)
+    return lab_for(swarm, context.settings.project.name or DEFAULT_PROJECT)
+
+
+def on_driver(context: Context, driver: str) -> Context:
+    project = context.settings.project.model_copy(update={"driver": driver})
+    return replace(context, settings=context.settings.model_copy(update={"project": project}))
 
 
 def _print(context: Context, result: SuiteResult, out_dir: Path) -> None:

@@ -114,7 +114,7 @@ FIELD_NOTES: dict[str, str] = {
     "Line.data": "the event's fields (below); secrets are masked before writing",
     # configuration
     "ProjectConfig.profiles": "compose profiles enabled in every compose command drillctl runs",
-    "ProjectConfig.driver": "target driver (`compose`)",
+    "ProjectConfig.driver": "target driver: `compose`, or `swarm` (`name` is the stack)",
     "SafetyConfig.allowed_docker_hosts": "remote Docker hosts (`DOCKER_HOST`, docker context "
     "endpoints such as `ssh://ci-host`) drillctl may drill; local engines need no entry",
     "SourcesConfig.prometheus": "Prometheus base URL",

@@ -25,6 +25,7 @@ from drillctl.scenario.model import (
     SymptomRule,
 )
 from drillctl.scenario.render import redact_keeping_references
+from drillctl.target.semantics import fault_semantics
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class FaultStep:
     type: str
     name: str | None
     plan: FaultPlan
+    on_target: str | None = None  # how the fault acts on a driver other than compose
 
 
 @dataclass(frozen=True)
@@ -43,14 +45,17 @@ class DrillPlan:
     faults: list[FaultStep] = field(default_factory=list)
 
 
-def build_plan(scenario: ScenarioBase, *, source: str, target: str) -> DrillPlan:
-    steps = [_step(i, params) for i, params in enumerate(faults_of(scenario), start=1)]
+def build_plan(
+    scenario: ScenarioBase, *, source: str, target: str, driver: str = "compose"
+) -> DrillPlan:
+    steps = [_step(i, params, driver) for i, params in enumerate(faults_of(scenario), start=1)]
     return DrillPlan(scenario, source, target, steps)
 
 
-def _step(index: int, params: FaultParams) -> FaultStep:
+def _step(index: int, params: FaultParams, driver: str) -> FaultStep:
+    kind = str(getattr(params, "type", "?"))
     return FaultStep(
-        index, str(getattr(params, "type", "?")), params.name, plugin_for(params).plan()
+        index, kind, params.name, plugin_for(params).plan(), fault_semantics(driver, kind)
     )
 
 
@@ -119,6 +124,7 @@ def _fault(step: FaultStep) -> list[str]:
         f"     targets:  {', '.join(p.targets) or '-'}",
         f"     duration: {duration}",
         f"     revert:   {p.revert}",
+        *([f"     on this target: {step.on_target}"] if step.on_target else []),
     ]
 
 

@@ -71,7 +71,7 @@ class EnvOverride:
         cls, env: FaultEnv, undo: dict[str, Any], result: dict[str, Any]
     ) -> dict[str, Any]:
         service = undo["service"]
-        await blocking(env.target.recreate, service)
+        await blocking(env.target.restore_env, service, env.run_dir / undo["override_file"])
         (env.run_dir / undo["override_file"]).unlink(missing_ok=True)
         return state_dict(await wait_running(env, service))
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from drillctl.config import CONFIG_NAME
@@ -13,6 +13,7 @@ from drillctl.init.model import Project, Tool
 from drillctl.init.render import render_config, render_scenario
 from drillctl.init.sources import Found, find_sources
 from drillctl.init.starter import Starter, build_starter, choose_service
+from drillctl.init.swarm_stack import find_stack, swarm_note
 
 Confirm = Callable[[Path], bool]  # "overwrite this file?"
 
@@ -72,6 +73,9 @@ def init_project(
 ) -> InitResult:
     """Inspect the compose project in ``project_dir``; write drillctl.toml and a starter drill."""
     project = load_project(project_dir, files, run)
+    stack = find_stack(project, run)
+    if stack:
+        project = replace(project, name=stack, driver="swarm")
     found = find_sources(project)
     prometheus = any(f.tool is Tool.PROMETHEUS and f.url for f in found)
     starter, notes = _starter(project, service, prometheus)
@@ -84,6 +88,8 @@ def init_project(
             starter, project, f"{scenarios_dir}/{starter.file_name}"
         )
         notes += starter.notes
+    if stack:
+        notes.append(swarm_note(stack, project.dir))
     outcome: dict[str, list[Path]] = {"written": [], "unchanged": [], "kept": []}
     for path, text in texts.items():
         outcome[write_text(path, text, yes=yes, confirm=confirm)].append(path)

@@ -92,6 +92,7 @@ class Project:
     services: tuple[Service, ...]
     how: str  # how the config was read: "docker compose config" or "the YAML files (...)"
     scrape_jobs: dict[str, str] = field(default_factory=dict)  # service -> Prometheus job
+    driver: str = "compose"  # "swarm" when the project runs as a stack on this engine
 
     @property
     def profiles(self) -> list[str]:

@@ -41,6 +41,7 @@ def _project_section(project: Project) -> list[str]:
         'dir = "."',
         f"files = {toml_value([_relative(f, project.dir) for f in project.files])}",
         f"name = {toml_value(project.name)}",
+        *([f"driver = {toml_value(project.driver)}"] if project.driver != "compose" else []),
     ]
     if project.profiles:
         lines.append(

@@ -114,6 +114,13 @@ class TargetDriver(ABC):
     def recreate(self, service: str) -> None:
         """Recreate the service from the project's own definition (no override)."""
 
+    def restore_env(self, service: str, override_file: Path) -> None:
+        """Undo ``recreate_with_env`` (the same ``override_file``); idempotent.
+
+        Compose recreates from the project's own files; swarm puts back only the changed keys.
+        """
+        self.recreate(service)
+
     @abstractmethod
     def enable_profile(self, profile: str) -> list[str]:
         """Start the services of a compose profile; returns the services it started."""

@@ -22,8 +22,9 @@ from drillctl.target.base import TargetDriver
 from drillctl.target.compose import ComposeDriver, ComposeProject
 from drillctl.target.compose_files import project_files
 from drillctl.target.safety import safe_endpoint
+from drillctl.target.swarm_factory import swarm_driver
 
-DRIVERS = ("compose",)
+DRIVERS = ("compose", "swarm")
 
 
 def build_driver(
@@ -41,6 +42,8 @@ def build_driver(
     if kind not in DRIVERS:
         raise ConfigError(f"unknown target driver {kind!r}; drillctl knows: {', '.join(DRIVERS)}")
     endpoint = safe_endpoint(settings.safety.allowed_docker_hosts, env)
+    if kind == "swarm":
+        return swarm_driver(settings, env, cwd or Path.cwd(), target, endpoint, clock)
     return ComposeDriver(
         compose_project(settings, env, cwd or Path.cwd(), target), endpoint=endpoint, clock=clock
     )

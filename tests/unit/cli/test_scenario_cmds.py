@@ -20,6 +20,7 @@ NAMES = [
     "cache-partition",
     "postgres-latency",
     "redis-cache-flush",
+    "replica-loss",
     "signin-failure-spike",
     "ws-handshake-storm",
 ]

@@ -15,6 +15,7 @@ SEEDS = [
     "cache-partition",
     "postgres-latency",
     "redis-cache-flush",
+    "replica-loss",
     "signin-failure-spike",
     "ws-handshake-storm",
 ]

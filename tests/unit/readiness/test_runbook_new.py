@@ -39,6 +39,7 @@ def test_new_runbook_has_every_section_and_is_indexed_in_order(folder: Path) -> 
         "postgres-disk-full.md",
         "postgres-latency.md",
         "redis-cache-flush.md",
+        "replica-loss.md",
         "signin-failure-spike.md",
         "ws-handshake-storm.md",
     ]

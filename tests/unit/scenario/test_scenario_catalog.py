@@ -16,6 +16,7 @@ BUILTINS = [
     "cache-partition",
     "postgres-latency",
     "redis-cache-flush",
+    "replica-loss",
     "signin-failure-spike",
     "ws-handshake-storm",
 ]
