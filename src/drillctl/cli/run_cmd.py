@@ -77,6 +77,9 @@ def run_cmd(
     difficulty: Annotated[
         str | None, typer.Option("--difficulty", help="blind: only easy|medium|hard scenarios")
     ] = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="unattended: no progress lines but the result")
+    ] = False,
 ) -> None:
     """Run a chaos drill against the compose project."""
 
@@ -101,6 +104,10 @@ def run_cmd(
         request = _request(context, loaded, interactive, operator, slack_webhook, max_duration)
         if pick:
             request = replace(request, blind=pick, seed=pick.seed)
+        if not interactive:  # stderr: stdout stays the report
+            from drillctl.commands.progress import Progress
+
+            request = replace(request, progress=Progress(sys.stderr, quiet=quiet))
         from drillctl.commands.run import run_drill  # the engine's imports only for real runs
 
         result = run_drill(context, request)

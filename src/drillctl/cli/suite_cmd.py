@@ -91,6 +91,9 @@ def suite_cmd(
         str | None, typer.Option("--max-duration", help="cap on each drill after injection")
     ] = None,
     operator: Annotated[str | None, typer.Option("--operator", help="recorded as operator")] = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="no progress lines on stderr but each result")
+    ] = False,
 ) -> None:
     """Run several drills one after another, unattended; one JUnit file, one JSON summary."""
 
@@ -108,6 +111,7 @@ def suite_cmd(
         options = _options(
             context, fail_on_regression, tolerance, settle_timeout, max_duration, operator
         )
+        options = replace(options, quiet=quiet)
         webhook = slack_webhook or context.settings.notify.slack_webhook
         if webhook:
             context.redactor.add(webhook)

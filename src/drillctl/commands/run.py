@@ -25,6 +25,7 @@ from drillctl import __version__
 from drillctl.commands.finish import Finished, FinishOptions, finish_run
 from drillctl.context import Context
 from drillctl.core.errors import DrillError, RevertFailedError
+from drillctl.core.events import Event
 from drillctl.core.journal import JOURNAL_NAME
 from drillctl.engine.engine import DrillOptions, Engine, LiveJournal, Outcome
 from drillctl.engine.lock import ProjectLock
@@ -59,6 +60,7 @@ class RunRequest:
     key_fd: int = 0
     blind: blind_mode.BlindPick | None = None  # a blind drill: hide the scenario until the end
     seed: int | None = None
+    progress: Callable[[Event], None] | None = None  # called with each journalled event
 
 
 @dataclass
@@ -111,6 +113,8 @@ async def _drive(
     journal = blind_mode.open_journal(
         run_dir, JOURNAL_NAME, request.blind, clock=clock, redactor=redactor
     )
+    if request.progress is not None:
+        journal.observers.append(request.progress)
     env = FaultEnv(target=driver, run_dir=run_dir, clock=clock, redactor=redactor)
     poll = parse_duration(context.settings.drill.poll_interval).total_seconds()
     services = await asyncio.to_thread(_inventory, driver)

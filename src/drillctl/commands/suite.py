@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import shutil
 import signal
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
@@ -27,6 +28,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from drillctl.commands.progress import Progress
 from drillctl.commands.regression import Tolerance, comparable, compare
 from drillctl.commands.run import RunRequest, RunResult, run_drill
 from drillctl.commands.suite_report import ScenarioRun, Settled, SuiteResult
@@ -51,6 +53,7 @@ class SuiteOptions:
     settle_timeout: float = 180.0
     settle_hold: float = 5.0
     lab_hold: float = 15.0  # a fresh lab: let the rate windows fill before the first baseline
+    quiet: bool = False  # progress lines: only each drill's result
 
 
 Drill = Callable[[Context, RunRequest], RunResult]
@@ -128,6 +131,7 @@ class Suite:
             interactive=False,
             operator=self.options.operator,
             max_duration=self.options.max_duration,
+            progress=Progress(sys.stderr, quiet=self.options.quiet),
         )
         try:
             done = self.drill(context, request)

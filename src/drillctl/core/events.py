@@ -310,6 +310,25 @@ class Alert(JournalEvent):
     source: str = ""
     active_at: str | None = None
     labels: dict[str, str] = {}
+    silenced: bool = False  # fired while the drill's Alertmanager silence held it: nobody paged
+
+
+class SilenceCreated(JournalEvent):
+    """The drill's Alertmanager silence, created before injecting; ``recover`` expires it."""
+
+    type: Literal["silence.created"] = "silence.created"
+    id: str = ""
+    url: str = ""  # the Alertmanager it lives in
+    matchers: list[dict[str, Any]] = []
+    ends_at: str = ""
+
+
+class SilenceExpired(JournalEvent):
+    """The drill's silence expired (``error`` set: it could not be, and may still hold)."""
+
+    type: Literal["silence.expired"] = "silence.expired"
+    id: str = ""
+    error: str = ""
 
 
 class Evidence(JournalEvent):
@@ -525,6 +544,8 @@ Event = Annotated[
     | Symptom
     | Recovered
     | Alert
+    | SilenceCreated
+    | SilenceExpired
     | Evidence
     | TrafficStats
     | ResponderAck

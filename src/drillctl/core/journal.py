@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -97,6 +97,8 @@ class Journal:
         self._seq = max((e.seq for e in iter_events(path)), default=0) if path.exists() else 0
         _end_torn_line(path)
         self._file = path.open("a", encoding="utf-8")
+        # called with each event once it is durable (progress lines): the file stays the truth
+        self.observers: list[Callable[[Event], None]] = []
 
     def append(self, event: JournalEvent | str, **data: Any) -> Event:
         """Stamp, redact and write ``event``; returns it as written. ``append("type", **data)``
@@ -115,6 +117,8 @@ class Journal:
         self._file.write(to_line(stamped) + "\n")
         self._file.flush()
         os.fsync(self._file.fileno())
+        for observe in self.observers:
+            observe(stamped)
         return stamped
 
     def close(self) -> None:
