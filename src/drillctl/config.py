@@ -57,6 +57,13 @@ class SourcesConfig(_Section):
     timeout: _Timeout = "5s"  # per-request timeout for every source
 
 
+def _matcher(text: str) -> str:
+    from drillctl.observe.silences import parse_matcher  # the CLI starts without httpx
+
+    parse_matcher(text)  # ValueError: a located configuration error
+    return text
+
+
 class DrillConfig(_Section):
     poll_interval: _PollInterval = "1s"  # how often signals are read
     max_duration: _DrillCap = "15m"  # cap on a whole drill after injection
@@ -65,6 +72,8 @@ class DrillConfig(_Section):
     scenarios_dir: Path | None = None
     state_dir: Path | None = None
     blind_sets: dict[str, list[str]] = {}
+    # Alertmanager matchers: the drill's silence, so a drill on a shared stack pages nobody
+    silence: list[Annotated[str, AfterValidator(_matcher)]] = []
 
 
 class SafetyConfig(_Section):

@@ -8,6 +8,7 @@ is the journal observer that writes the lines. ``--quiet`` keeps only the result
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import Any, TextIO
 
@@ -129,7 +130,6 @@ class Progress:
         line = line_for(event, quiet=self._quiet)
         if line is None:
             return
-        try:
+        # a closed or broken stderr must not stop the drill
+        with contextlib.suppress(OSError, ValueError):
             print(line, file=self._stream, flush=True)
-        except (OSError, ValueError):  # a closed or broken stderr must not stop the drill
-            pass

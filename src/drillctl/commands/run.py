@@ -23,8 +23,9 @@ import httpx
 
 from drillctl import __version__
 from drillctl.commands.finish import Finished, FinishOptions, finish_run
+from drillctl.commands.silence import SilenceRequest, drill_silence
 from drillctl.context import Context
-from drillctl.core.errors import DrillError, RevertFailedError
+from drillctl.core.errors import ConfigError, DrillError, RevertFailedError
 from drillctl.core.events import Event
 from drillctl.core.journal import JOURNAL_NAME
 from drillctl.engine.engine import DrillOptions, Engine, LiveJournal, Outcome
@@ -140,7 +141,9 @@ async def _drive(
                 observer=observer,
                 faults=faults,
                 traffic=_traffic(scenario, journal, request),
-                profile=_profile(scenario, driver),
+                profile=_window(
+                    _profile(scenario, driver), _silence(context, request, client, journal, run_id)
+                ),
                 recurrence=_recurrence(context),
                 on_start=partial(
                     journal_start_context,
@@ -227,6 +230,44 @@ def _traffic(
 
     bound = (request.max_duration + scenario.baseline + timedelta(minutes=5)).total_seconds()
     return TrafficGenerator(traffic, sink, max_seconds=bound)
+
+
+def _silence(
+    context: Context,
+    request: RunRequest,
+    client: httpx.AsyncClient,
+    journal: LiveJournal,
+    run_id: str,
+) -> Callable[[], Any] | None:
+    matchers = context.settings.drill.silence
+    if not matchers:
+        return None
+    url = context.settings.sources.alertmanager
+    if not url:
+        raise ConfigError(
+            "[drill] silence needs an Alertmanager",
+            hint="set [sources] alertmanager (or DRILLCTL_SOURCES_ALERTMANAGER)",
+        )
+    length = request.max_duration + request.scenario.baseline + timedelta(minutes=10)
+    silence = SilenceRequest(url=url, matchers=matchers, run_id=run_id, length=length)
+    return drill_silence(silence, client, journal, context.clock)
+
+
+def _window(*hooks: Callable[[], Any] | None) -> Callable[[], Any] | None:
+    """The engine enters its hook before the baseline and leaves it on every way out: the
+    traffic profile, then the drill's silence (left first: expired after the profile's end)."""
+    present = [h for h in hooks if h is not None]
+    if not present:
+        return None
+
+    @contextlib.asynccontextmanager
+    async def entered() -> AsyncIterator[None]:
+        async with contextlib.AsyncExitStack() as stack:
+            for hook in reversed(present):  # the silence first: held before anything changes
+                await stack.enter_async_context(hook())
+            yield
+
+    return entered
 
 
 def _profile(scenario: ScenarioBase, driver: TargetDriver) -> Callable[[], Any] | None:
