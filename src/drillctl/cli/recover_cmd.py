@@ -43,11 +43,34 @@ def _recover(context: Context, yes: bool) -> None:
 
     out.soft_wrap = True  # commands to copy stay on one line
     runs = unrecovered_runs(context.state_dir)
-    if not runs:
-        out.print(
-            f"nothing to recover: no run in {escape(str(context.state_dir))} left a fault in place"
-        )
+    try:
+        if runs:
+            _revert(context, runs, yes)
+        else:
+            where = escape(str(context.state_dir))
+            out.print(f"nothing to recover: no run in {where} left a fault in place")
+    finally:  # paging comes back even when a revert failed: someone must hear of it
+        _expire_silences(context)
+
+
+def _expire_silences(context: Context) -> None:
+    """The Alertmanager silences that killed drills left active (``[drill] silence``)."""
+    from drillctl.commands.silence import expire_left, left_silences
+    from drillctl.engine.lock import live_run_ids
+
+    runs_dir = context.runs_dir
+    live = live_run_ids(context.state_dir)
+    dirs = sorted(d for d in runs_dir.iterdir() if d.name not in live) if runs_dir.is_dir() else []
+    silences = left_silences(dirs)
+    if not silences:
         return
+    say = lambda text: context.console.print(escape(text))  # noqa: E731
+    if asyncio.run(expire_left(silences, context.clock, say)):
+        raise PreflightError("a silence could not be expired; it ends by itself at its endsAt")
+
+
+def _revert(context: Context, runs: list[UnrecoveredRun], yes: bool) -> None:
+    out = context.console
     for run in runs:
         _show(context, run)
     if not yes and not _confirm(sum(len(r.faults) for r in runs)):
