@@ -23,7 +23,7 @@ import httpx
 
 from drillctl import __version__
 from drillctl.commands.finish import Finished, FinishOptions, finish_run
-from drillctl.commands.silence import SilenceRequest, drill_silence
+from drillctl.commands.silence import Held, SilenceRequest, drill_silence
 from drillctl.context import Context
 from drillctl.core.errors import ConfigError, DrillError, RevertFailedError
 from drillctl.core.events import Event
@@ -142,7 +142,8 @@ async def _drive(
                 faults=faults,
                 traffic=_traffic(scenario, journal, request),
                 profile=_window(
-                    _profile(scenario, driver), _silence(context, request, client, journal, run_id)
+                    _profile(scenario, driver),
+                    _silence(context, request, client, journal, run_id, observer),
                 ),
                 recurrence=_recurrence(context),
                 on_start=partial(
@@ -238,6 +239,7 @@ def _silence(
     client: httpx.AsyncClient,
     journal: LiveJournal,
     run_id: str,
+    observer: Observer,
 ) -> Callable[[], Any] | None:
     matchers = context.settings.drill.silence
     if not matchers:
@@ -250,7 +252,9 @@ def _silence(
         )
     length = request.max_duration + request.scenario.baseline + timedelta(minutes=10)
     silence = SilenceRequest(url=url, matchers=matchers, run_id=run_id, length=length)
-    return drill_silence(silence, client, journal, context.clock)
+    held = Held()
+    observer.silenced = held.covers  # the alert events say which fired while silenced
+    return drill_silence(silence, client, journal, context.clock, held)
 
 
 def _window(*hooks: Callable[[], Any] | None) -> Callable[[], Any] | None:

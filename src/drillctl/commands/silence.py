@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator, Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,24 @@ from drillctl.core.clock import Clock
 from drillctl.core.errors import PreflightError
 from drillctl.core.events import Event, SilenceCreated, SilenceExpired
 from drillctl.core.journal import JOURNAL_NAME, Journal, read_events
-from drillctl.observe.silences import SilenceError, create_silence, expire_silence, parse_matcher
+from drillctl.observe.silences import (
+    SilenceError,
+    create_silence,
+    expire_silence,
+    matches,
+    parse_matcher,
+)
+
+
+@dataclass
+class Held:
+    """The matchers of the silence the drill holds now (none before it is created and after
+    it is expired): which alerts fire while silenced."""
+
+    matchers: list[dict[str, Any]] = field(default_factory=list)
+
+    def covers(self, labels: dict[str, str]) -> bool:
+        return bool(self.matchers) and all(matches(m, labels) for m in self.matchers)
 
 
 @dataclass(frozen=True)
@@ -35,19 +52,25 @@ class SilenceRequest:
 
 
 def drill_silence(
-    request: SilenceRequest, client: httpx.AsyncClient, journal: Journal, clock: Clock
+    request: SilenceRequest,
+    client: httpx.AsyncClient,
+    journal: Journal,
+    clock: Clock,
+    held: Held,
 ) -> Callable[[], contextlib.AbstractAsyncContextManager[None]]:
     """The engine's hook: the silence held while the engine is in the drill window."""
 
     @contextlib.asynccontextmanager
-    async def held() -> AsyncIterator[None]:
+    async def holding() -> AsyncIterator[None]:
         silence_id = await _create(request, client, journal, clock)
+        held.matchers = [parse_matcher(m) for m in request.matchers]
         try:
             yield
         finally:
+            held.matchers = []
             await expire_journalled(client, journal, request.url, silence_id)
 
-    return held
+    return holding
 
 
 async def _create(

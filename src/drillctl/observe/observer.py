@@ -97,6 +97,8 @@ class Observer:
         self.read_timeout = read_timeout
         self.health = SourceHealth(journal, clock, base=poll_interval, cap=max_backoff)
         self.alerts = AlertTracker()
+        # whether the drill's own Alertmanager silence holds an alert with these labels
+        self.silenced: Callable[[dict[str, str]], bool] = lambda _labels: False
         self.views = {s.name: SignalView(s) for s in scenario.signals}
         self.detectors: dict[str, Detector] = {}
 
@@ -280,6 +282,7 @@ class Observer:
                 source=alert.source,
                 active_at=alert.active_at.isoformat() if alert.active_at else None,
                 labels=alert.labels,
+                **({"silenced": True} if self.silenced(alert.labels) else {}),
             )
 
     def _detect(self, sample: Sample) -> None:

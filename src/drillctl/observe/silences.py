@@ -38,6 +38,17 @@ def parse_matcher(text: str) -> dict[str, Any]:
     return {"name": name, "value": value, "isRegex": "~" in op, "isEqual": op[0] == "="}
 
 
+def matches(matcher: dict[str, Any], labels: dict[str, str]) -> bool:
+    """Whether ``labels`` fit one API v2 matcher, as Alertmanager decides (anchored regex; a
+    missing label is the empty string)."""
+    value = labels.get(matcher["name"], "")
+    if matcher["isRegex"]:
+        hit = re.fullmatch(matcher["value"], value) is not None
+    else:
+        hit = value == matcher["value"]
+    return hit == matcher.get("isEqual", True)
+
+
 async def create_silence(
     client: httpx.AsyncClient,
     url: str,
