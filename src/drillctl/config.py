@@ -193,7 +193,12 @@ def _env_layer(env: Mapping[str, str]) -> dict[str, dict[str, Any]]:
 
 
 _SECTIONS = {"project", "sources", "drill", "safety", "notify", "readiness"}
-_LIST_FIELDS = {("project", "files"), ("project", "profiles"), ("safety", "allowed_docker_hosts")}
+_LIST_FIELDS = {
+    ("project", "files"),
+    ("project", "profiles"),
+    ("safety", "allowed_docker_hosts"),
+    ("drill", "silence"),  # DRILLCTL_DRILL_SILENCE='env="shared",team="x"'
+}
 
 
 def _env_value(section: str, field: str, value: str) -> Any:
