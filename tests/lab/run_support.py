@@ -58,13 +58,20 @@ class Run:
         return (self.run_dir / "timeline.slack.txt").read_text(encoding="utf-8")
 
 
-def run_drill(lab: Any, state_dir: Path, scenario: str, *args: str, timeout: float = 420) -> Run:
+def run_drill(
+    lab: Any,
+    state_dir: Path,
+    scenario: str,
+    *args: str,
+    timeout: float = 420,
+    env: dict[str, str] | None = None,
+) -> Run:
     import time
 
     started = time.monotonic()
     proc = subprocess.run(
         [*DRILLCTL, "run", scenario, "--non-interactive", *args],
-        env=drill_env(lab, state_dir),
+        env={**drill_env(lab, state_dir), **(env or {})},
         cwd=REPO,
         capture_output=True,
         text=True,
@@ -80,9 +87,9 @@ def run_drill(lab: Any, state_dir: Path, scenario: str, *args: str, timeout: flo
     return Run(proc.returncode, proc.stdout, proc.stderr, run_dir, time.monotonic() - started)
 
 
-def recover(lab: Any, state_dir: Path) -> None:
+def recover(lab: Any, state_dir: Path) -> subprocess.CompletedProcess[str]:
     """The finalizer of every run test: revert whatever a run left injected."""
-    subprocess.run(
+    return subprocess.run(
         [*DRILLCTL, "recover", "--yes"],
         env=drill_env(lab, state_dir),
         cwd=REPO,
