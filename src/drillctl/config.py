@@ -64,6 +64,9 @@ def _matcher(text: str) -> str:
     return text
 
 
+Matcher = Annotated[str, AfterValidator(_matcher)]
+
+
 class DrillConfig(_Section):
     poll_interval: _PollInterval = "1s"  # how often signals are read
     max_duration: _DrillCap = "15m"  # cap on a whole drill after injection
@@ -72,8 +75,7 @@ class DrillConfig(_Section):
     scenarios_dir: Path | None = None
     state_dir: Path | None = None
     blind_sets: dict[str, list[str]] = {}
-    # Alertmanager matchers: the drill's silence, so a drill on a shared stack pages nobody
-    silence: list[Annotated[str, AfterValidator(_matcher)]] = []
+    silence: list[Matcher] = []  # Alertmanager matchers: a silence held while the drill runs
 
 
 class SafetyConfig(_Section):
