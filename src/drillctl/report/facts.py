@@ -146,6 +146,8 @@ def alerts(events: Sequence[Event], injected: datetime | None) -> list[AlertSumm
             slot.setdefault("pending_at", when(event, "active_at"))
         elif state == "firing":
             slot.setdefault("fired_at", event.ts)
+            if event.data.get("silenced"):
+                slot["silenced"] = True
         elif state == "resolved" and slot.get("fired_at"):
             slot.setdefault("resolved_at", event.ts)
     return [

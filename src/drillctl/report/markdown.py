@@ -131,7 +131,11 @@ def _alerts(s: DrillSummary) -> str:
     if not s.alerts:
         return "## Alerts\n\nNone fired."
     rows = [
-        [md(a.name), seconds(a.latency_s) if a.fired_at else "never fired", clock(a.resolved_at)]
+        [
+            md(a.name) + (" (silenced: nobody paged)" if a.silenced else ""),
+            seconds(a.latency_s) if a.fired_at else "never fired",
+            clock(a.resolved_at),
+        ]
         for a in s.alerts
     ]
     return "## Alerts\n\n" + _table(["Alert", "Fired after injection", "Resolved"], rows)

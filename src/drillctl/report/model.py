@@ -78,6 +78,7 @@ class AlertSummary(_Frozen):
     fired_at: datetime | None = None
     resolved_at: datetime | None = None
     latency_s: float | None = None  # inject → first seen firing
+    silenced: bool = False  # fired while the drill's Alertmanager silence held it ([drill] silence)
 
 
 class SignalSummary(_Frozen):

@@ -187,6 +187,7 @@ def _alerts(s: DrillSummary) -> list[str]:
             )
             continue
         resolved = f", resolved {clock(alert.resolved_at)}" if alert.resolved_at else ""
+        resolved += " — silenced by the drill: nobody paged" if alert.silenced else ""
         lines.append(
             f"• {escape(alert.name)} fired {seconds(alert.latency_s)} after the injection{resolved}"
         )
