@@ -107,7 +107,9 @@ def run_cmd(
         if not interactive:  # stderr: stdout stays the report
             from drillctl.commands.progress import Progress
 
-            request = replace(request, progress=Progress(sys.stderr, quiet=quiet))
+            # a blind drill's steps would name its hidden fault: only the result
+            hide = quiet or pick is not None
+            request = replace(request, progress=Progress(sys.stderr, quiet=hide))
         from drillctl.commands.run import run_drill  # the engine's imports only for real runs
 
         result = run_drill(context, request)
