@@ -301,3 +301,26 @@ def test_a_lab_already_running_is_used_as_it_is_and_a_stopped_one_starts_clean(
     stopped = FakeLab()
     suite(tmp_path / "again", scripted(0), names=NAMES[:1], lab=stopped)
     assert stopped.events == ["down volumes=True", "up smoke=True", "down volumes=True"]
+
+
+def test_each_drill_prints_its_progress_on_stderr_and_quiet_keeps_the_results(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from datetime import UTC, datetime
+
+    from drillctl.core.events import Phase, PhaseStarted, RunEnded, RunResult
+
+    at = datetime(2026, 12, 7, 15, 0, tzinfo=UTC)
+    phase = PhaseStarted(phase=Phase.INJECT, ts=at)
+    ended = RunEnded(result=RunResult.PASSED, exit_code=0, reason="ok", ts=at)
+    for quiet, lines in ((False, ["15:00:00 phase inject"]), (True, [])):
+        drill = scripted(0, 0, 0, 0)
+        suite(tmp_path / str(quiet), drill, SuiteOptions(operator="ci", quiet=quiet))
+        progress = drill.calls[0][1].progress
+        assert progress is not None
+        progress(phase)
+        progress(ended)
+        assert capsys.readouterr().err.splitlines() == [
+            *lines,
+            "15:00:00 result passed (exit 0): ok",
+        ]
