@@ -197,7 +197,7 @@ def test_a_bad_matcher_is_a_located_configuration_error(tmp_path: Path) -> None:
     config.write_text("[drill]\nsilence = [\n  'env=\"shared\"',\n  'alertname~Ebit',\n]\n")
     with pytest.raises(ConfigError) as error:
         load_settings(config_path=config, env={}, cwd=tmp_path)
-    assert str(error.value).startswith(f"{config}:4:3: drill.silence.1: ")
+    assert str(error.value).startswith(f"{config}:2:1: drill.silence.1: ")  # the key's line
     assert "'alertname~Ebit' is not a matcher like name=\"value\"" in str(error.value)
     bad_regex = tmp_path / "regex.toml"
     bad_regex.write_text("[drill]\nsilence = ['a=~\"(\"']\n")
@@ -209,6 +209,10 @@ def test_the_environment_gives_matchers_comma_separated(tmp_path: Path) -> None:
     env = {"DRILLCTL_DRILL_SILENCE": 'env="shared",alertname=~"Ebit.*"'}
     settings = load_settings(env=env, cwd=tmp_path)
     assert settings.drill.silence == ['env="shared"', 'alertname=~"Ebit.*"']
+    with pytest.raises(ConfigError) as error:
+        load_settings(env={"DRILLCTL_DRILL_SILENCE": "env"}, cwd=tmp_path)
+    assert str(error.value).startswith("environment: drill.silence.0: 'env' is not a matcher")
+    assert "(from DRILLCTL_DRILL_SILENCE)" in str(error.value)
 
 
 class _Clock:
