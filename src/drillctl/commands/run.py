@@ -23,9 +23,9 @@ import httpx
 
 from drillctl import __version__
 from drillctl.commands.finish import Finished, FinishOptions, finish_run
-from drillctl.commands.silence import Held, SilenceRequest, drill_silence
+from drillctl.commands.silence import around, silence_hook
 from drillctl.context import Context
-from drillctl.core.errors import ConfigError, DrillError, RevertFailedError
+from drillctl.core.errors import DrillError, RevertFailedError
 from drillctl.core.events import Event
 from drillctl.core.journal import JOURNAL_NAME
 from drillctl.engine.engine import DrillOptions, Engine, LiveJournal, Outcome
@@ -141,9 +141,11 @@ async def _drive(
                 observer=observer,
                 faults=faults,
                 traffic=_traffic(scenario, journal, request),
-                profile=_window(
+                profile=around(
                     _profile(scenario, driver),
-                    _silence(context, request, client, journal, run_id, observer),
+                    silence_hook(
+                        context.settings, _window(request), run_id, client, journal, observer
+                    ),
                 ),
                 recurrence=_recurrence(context),
                 on_start=partial(
@@ -233,45 +235,9 @@ def _traffic(
     return TrafficGenerator(traffic, sink, max_seconds=bound)
 
 
-def _silence(
-    context: Context,
-    request: RunRequest,
-    client: httpx.AsyncClient,
-    journal: LiveJournal,
-    run_id: str,
-    observer: Observer,
-) -> Callable[[], Any] | None:
-    matchers = context.settings.drill.silence
-    if not matchers:
-        return None
-    url = context.settings.sources.alertmanager
-    if not url:
-        raise ConfigError(
-            "[drill] silence needs an Alertmanager",
-            hint="set [sources] alertmanager (or DRILLCTL_SOURCES_ALERTMANAGER)",
-        )
-    length = request.max_duration + request.scenario.baseline + timedelta(minutes=10)
-    silence = SilenceRequest(url=url, matchers=matchers, run_id=run_id, length=length)
-    held = Held()
-    observer.silenced = held.covers  # the alert events say which fired while silenced
-    return drill_silence(silence, client, journal, context.clock, held)
-
-
-def _window(*hooks: Callable[[], Any] | None) -> Callable[[], Any] | None:
-    """The engine enters its hook before the baseline and leaves it on every way out: the
-    traffic profile, then the drill's silence (left first: expired after the profile's end)."""
-    present = [h for h in hooks if h is not None]
-    if not present:
-        return None
-
-    @contextlib.asynccontextmanager
-    async def entered() -> AsyncIterator[None]:
-        async with contextlib.AsyncExitStack() as stack:
-            for hook in reversed(present):  # the silence first: held before anything changes
-                await stack.enter_async_context(hook())
-            yield
-
-    return entered
+def _window(request: RunRequest) -> timedelta:
+    """The longest a drill can take: its silence ends by then even if nothing expires it."""
+    return request.max_duration + request.scenario.baseline + timedelta(minutes=10)
 
 
 def _profile(scenario: ScenarioBase, driver: TargetDriver) -> Callable[[], Any] | None:

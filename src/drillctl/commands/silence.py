@@ -19,8 +19,9 @@ from typing import Any
 
 import httpx
 
+from drillctl.config import Settings
 from drillctl.core.clock import Clock
-from drillctl.core.errors import PreflightError
+from drillctl.core.errors import ConfigError, PreflightError
 from drillctl.core.events import Event, SilenceCreated, SilenceExpired
 from drillctl.core.journal import JOURNAL_NAME, Journal, read_events
 from drillctl.observe.silences import (
@@ -51,13 +52,16 @@ class SilenceRequest:
     length: timedelta  # the longest the drill can take: the silence ends by then anyway
 
 
+Hook = Callable[[], contextlib.AbstractAsyncContextManager[Any]]
+
+
 def drill_silence(
     request: SilenceRequest,
     client: httpx.AsyncClient,
     journal: Journal,
     clock: Clock,
     held: Held,
-) -> Callable[[], contextlib.AbstractAsyncContextManager[None]]:
+) -> Hook:
     """The engine's hook: the silence held while the engine is in the drill window."""
 
     @contextlib.asynccontextmanager
@@ -108,6 +112,47 @@ async def expire_journalled(
         return False
     journal.append(SilenceExpired(id=silence_id))
     return True
+
+
+def silence_hook(
+    settings: Settings,
+    length: timedelta,
+    run_id: str,
+    client: httpx.AsyncClient,
+    journal: Journal,
+    observer: Any,
+) -> Hook | None:
+    """The run's silence hook, None without ``[drill] silence``; ConfigError without an
+    Alertmanager. The observer's alert events then say which alerts fired while silenced."""
+    if not settings.drill.silence:
+        return None
+    url = settings.sources.alertmanager
+    if not url:
+        raise ConfigError(
+            "[drill] silence needs an Alertmanager",
+            hint="set [sources] alertmanager (or DRILLCTL_SOURCES_ALERTMANAGER)",
+        )
+    request = SilenceRequest(url, list(settings.drill.silence), run_id, length)
+    held = Held()
+    observer.silenced = held.covers
+    return drill_silence(request, client, journal, observer.clock, held)
+
+
+def around(*hooks: Hook | None) -> Hook | None:
+    """One hook for the engine's window (entered before the baseline, left on every way out):
+    the silence is entered first and left last, so it holds while anything else changes."""
+    present = [h for h in hooks if h is not None]
+    if not present:
+        return None
+
+    @contextlib.asynccontextmanager
+    async def entered() -> AsyncIterator[None]:
+        async with contextlib.AsyncExitStack() as stack:
+            for hook in reversed(present):
+                await stack.enter_async_context(hook())
+            yield
+
+    return entered
 
 
 # --- drillctl recover -----------------------------------------------------------------------

@@ -122,7 +122,7 @@ def test_refusal_reasons_are_counted_by_their_reason_field():
     from drillctl.faults.wsclient import _reason
 
     assert _reason('44{"message":"throttled"}') == "throttled"
-    dict_str = "{'reason': 'handshake throttled', 'retry_after': 0.2}"
+    dict_str = '{\'reason\': \'handshake throttled\', \'retry_after\': 0.2}'
     assert _reason('44{"message":"' + dict_str + '"}') == "handshake throttled"
     assert _reason('44{"message":"x","data":{"reason":"banned"}}') == "banned"
     assert _reason("44") == "refused"
