@@ -9,6 +9,7 @@ is the journal observer that writes the lines. ``--quiet`` keeps only the result
 from __future__ import annotations
 
 import contextlib
+from datetime import datetime
 from collections.abc import Callable
 from typing import Any, TextIO
 
@@ -87,7 +88,11 @@ def _expectation(e: Expectation) -> str:
 
 
 def _silence(e: SilenceCreated) -> str:
-    return f"silence {e.id} created until {e.ends_at}"
+    try:  # the same clock as the line's own time
+        until = f"{datetime.fromisoformat(e.ends_at):%H:%M:%S}"
+    except ValueError:
+        until = e.ends_at
+    return f"silence {e.id} created, ends by {until}"
 
 
 def _silence_expired(e: SilenceExpired) -> str:

@@ -90,8 +90,8 @@ AT = datetime(2026, 12, 7, 15, 4, 5, tzinfo=UTC)
             "15:04:05 result failed (exit 1): an expectation failed",
         ),
         (
-            SilenceCreated(id="abc", ends_at="2026-12-07T15:30:00Z"),
-            "15:04:05 silence abc created until 2026-12-07T15:30:00Z",
+            SilenceCreated(id="abc", ends_at="2026-12-07T15:30:00.5+00:00"),
+            "15:04:05 silence abc created, ends by 15:30:00",
         ),
         (SilenceExpired(id="abc"), "15:04:05 silence abc expired"),
         (
