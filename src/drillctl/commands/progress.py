@@ -9,8 +9,8 @@ is the journal observer that writes the lines. ``--quiet`` keeps only the result
 from __future__ import annotations
 
 import contextlib
-from datetime import datetime
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any, TextIO
 
 from drillctl.core.events import (
