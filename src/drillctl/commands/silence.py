@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 
@@ -114,13 +114,20 @@ async def expire_journalled(
     return True
 
 
+class Watching(Protocol):
+    """The run's observer: its clock, and what it asks of each alert it journals."""
+
+    clock: Clock
+    silenced: Callable[[dict[str, str]], bool]
+
+
 def silence_hook(
     settings: Settings,
     length: timedelta,
     run_id: str,
     client: httpx.AsyncClient,
     journal: Journal,
-    observer: Any,
+    observer: Watching,
 ) -> Hook | None:
     """The run's silence hook, None without ``[drill] silence``; ConfigError without an
     Alertmanager. The observer's alert events then say which alerts fired while silenced."""
