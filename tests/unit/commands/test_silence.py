@@ -223,3 +223,19 @@ class _Clock:
 
     def monotonic(self) -> float:
         return 0.0
+
+
+def test_the_report_says_which_alerts_fired_while_silenced() -> None:
+    from datetime import UTC, datetime
+
+    from drillctl.core.events import Alert, AlertState
+    from drillctl.report.facts import alerts
+
+    at = datetime(2026, 12, 7, 15, 0, tzinfo=UTC)
+    events = [
+        Alert(name="EbitApiDown", state=AlertState.FIRING, silenced=True, ts=at),
+        Alert(name="Other", state=AlertState.FIRING, ts=at),
+    ]
+    found = {a.name: a for a in alerts(events, at)}
+    assert found["EbitApiDown"].silenced and not found["Other"].silenced
+    assert "silenced" not in found["EbitApiDown"].model_dump(mode="json")  # report.json pinned
