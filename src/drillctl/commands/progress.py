@@ -64,9 +64,18 @@ def _baseline(e: Baseline) -> str:
 
 
 def _injected(e: FaultInjected) -> str:
-    # effective_at: when the fault was seen acting (detection, issue #16); absent before that
-    effective = getattr(e, "effective_at", None)
-    return f"fault {e.fault} injected" + (f", effective at {effective}" if effective else "")
+    line = f"fault {e.fault} injected"
+    if e.effective_at:  # when it took effect: the engine holds the fault from there
+        line += f", effective at {_clock(e.effective_at)}"
+    return line + (f" ({e.took})" if e.took else "")
+
+
+def _clock(iso: str) -> str:
+    """An ISO 8601 instant on the log's own clock (HH:MM:SS), as written when it is not one."""
+    try:
+        return f"{datetime.fromisoformat(iso):%H:%M:%S}"
+    except ValueError:
+        return iso
 
 
 def _symptom(e: Symptom) -> str:
@@ -88,11 +97,7 @@ def _expectation(e: Expectation) -> str:
 
 
 def _silence(e: SilenceCreated) -> str:
-    try:  # the same clock as the line's own time
-        until = f"{datetime.fromisoformat(e.ends_at):%H:%M:%S}"
-    except ValueError:
-        until = e.ends_at
-    return f"silence {e.id} created, ends by {until}"
+    return f"silence {e.id} created, ends by {_clock(e.ends_at)}"
 
 
 def _silence_expired(e: SilenceExpired) -> str:

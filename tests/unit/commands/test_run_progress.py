@@ -54,6 +54,12 @@ AT = datetime(2026, 12, 7, 15, 4, 5, tzinfo=UTC)
         ),
         (FaultInjected(fault=0), "15:04:05 fault 0 injected"),
         (
+            FaultInjected(
+                fault=0, effective_at="2026-12-07T15:04:07.25Z", took="ebit-api took 2 s"
+            ),
+            "15:04:05 fault 0 injected, effective at 15:04:07 (ebit-api took 2 s)",
+        ),
+        (
             Symptom(signal="queue_waiting", value=40.0, baseline=3.0, rule="above 3x baseline"),
             "15:04:05 symptom queue_waiting: 40 (baseline 3, above 3x baseline)",
         ),
