@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test test-unit test-lab venv lab-prereqs lint clean fuzz dist
+.PHONY: demo test test-unit test-lab venv lab-prereqs lint static clean fuzz dist
 
 $(STAMP): pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
@@ -26,8 +26,10 @@ demo: lab-prereqs
 	$(BIN)/drillctl lab up --smoke
 	$(BIN)/drillctl run bullmq-backpressure --non-interactive
 
-# The compose lab session, then the swarm lab session (the compose lab is down by then).
+# The static checks first (seconds), so a broken layer or type fails before the long pytest; then
+# the compose lab session, then the swarm lab session (the compose lab is down by then).
 test: lab-prereqs
+	$(MAKE) --no-print-directory static
 	$(BIN)/pytest && $(BIN)/pytest tests/lab_swarm
 
 test-unit: venv
@@ -38,9 +40,13 @@ test-unit: venv
 fuzz: venv
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest tests/property -p no:cacheprovider --hypothesis-show-statistics -q
 
-lint: venv
+lint: venv static
+
+# ruff, mypy and the import contracts of pyproject.toml (the layers of docs/architecture.md)
+static: venv
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf $(VENV) .pytest_cache compose/.wheels dist

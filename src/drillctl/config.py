@@ -19,9 +19,9 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from drillctl.core import inputs
+from drillctl.core.durations import TextBounds
 from drillctl.core.errors import ConfigError, ScenarioError
 from drillctl.core.urls import check_url
-from drillctl.scenario.durations import TextBounds
 
 CONFIG_NAME = "drillctl.toml"
 

@@ -10,12 +10,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from drillctl.config import load_settings
+from drillctl.core.durations import MAX_DURATION, parse_duration
 from drillctl.drill.journal import read_events
 from drillctl.errors import DrillError, ScenarioError
 from drillctl.readiness.escalation import check_static
 from drillctl.readiness.lint import lint_runbook
 from drillctl.scenario.catalog import builtin_dir
-from drillctl.scenario.durations import MAX_DURATION, parse_duration
 from drillctl.scenario.loader import load_bytes
 from drillctl.scenario.overrides import parse_assignments
 

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 import pytest
 
-from drillctl.scenario.durations import format_duration, parse_duration
+from drillctl.core.durations import format_duration, parse_duration
 
 
 @pytest.mark.parametrize(

@@ -33,6 +33,7 @@ MOVED = [
     ("drillctl.drill.suite_report", "drillctl.commands.suite_report"),
     ("drillctl.drill.suite_settle", "drillctl.commands.suite_settle"),
     ("drillctl.drill.regression", "drillctl.commands.regression"),
+    ("drillctl.scenario.durations", "drillctl.core.durations"),
 ]
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import sys
 import traceback
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -113,21 +112,6 @@ def main_options(
         "drill": {"state_dir": state_dir, "scenarios_dir": scenarios_dir},
     }
     ctx.obj = Context(settings=load_settings(config_path=config, overrides=overrides))
-
-
-def run_guarded(func: Callable[[], Any], console: Console | None = None) -> int:
-    """Run a command body; map drillctl's own errors to their exit codes with a clear message."""
-    err = console or Console(stderr=True)
-    try:
-        func()
-    except DrillError as exc:
-        # escape: messages quote user input (argv lists, PromQL) that rich would read as markup
-        message = f"[bold red]error:[/] {escape(str(exc))}"
-        err.print(message, markup=True, highlight=False, soft_wrap=True)
-        return int(exc.exit_code)
-    except typer.Exit as exc:
-        return int(exc.exit_code)
-    return 0
 
 
 def _crash_report(exc: BaseException) -> int:

@@ -12,7 +12,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from drillctl.cli.history_cmd import guarded, parse_since
+from drillctl.cli._common import guarded
+from drillctl.cli.history_cmd import parse_since
 from drillctl.context import Context
 from drillctl.core.errors import ConfigError
 from drillctl.readiness import changes_render as render

@@ -15,7 +15,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from drillctl.cli.scenario_cmds import SetOption, catalog, guarded
+from drillctl.cli._common import SetOption, catalog, guarded
 from drillctl.core.errors import DrillError
 
 if TYPE_CHECKING:

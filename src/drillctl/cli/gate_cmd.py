@@ -206,7 +206,7 @@ def escalation_check(
 ) -> None:
     """Report every blocker in an escalation matrix: go/no-go. Exit 1 on blockers."""
     context = _ctx(ctx)
-    from drillctl.scenario.durations import parse_duration
+    from drillctl.core.durations import parse_duration
 
     try:
         timeout = parse_duration(ack_timeout).total_seconds()

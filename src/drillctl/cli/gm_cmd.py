@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from drillctl.cli.scenario_cmds import guarded
+from drillctl.cli._common import guarded
 from drillctl.core.errors import DrillError
 
 if TYPE_CHECKING:  # the game master's machinery loads when gm runs, not at start-up

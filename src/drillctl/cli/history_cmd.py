@@ -9,16 +9,16 @@ directory. Parsing only; the work is in ``drillctl.report.history``.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich import box
 from rich.markup import escape
 from rich.table import Table
 
+from drillctl.cli._common import guarded
 from drillctl.core.errors import DrillError
 from drillctl.report.fmt import seconds
 
@@ -39,14 +39,6 @@ _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
 def register(app: typer.Typer) -> None:
     app.add_typer(history_app, name="history")
-
-
-def guarded(body: Callable[[], Any]) -> None:
-    from drillctl.cli.app import run_guarded  # app imports this module: import at call time
-
-    code = run_guarded(body)
-    if code:
-        raise typer.Exit(code)
 
 
 def parse_since(text: str, now: datetime) -> datetime:

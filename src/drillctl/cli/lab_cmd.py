@@ -6,13 +6,14 @@ Parsing and printing only; the work is in :class:`drillctl.lab.stack.LabStack`.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich import box
 from rich.table import Table
 
+from drillctl.cli._common import guarded
 from drillctl.cli.tables import copyable_column
 from drillctl.lab.stack import DEFAULT_PROJECT, LabStack, ServiceStatus
 
@@ -47,14 +48,6 @@ def lab_for(swarm: bool, name: str) -> Any:
 
 def register(app: typer.Typer) -> None:
     app.add_typer(lab_app, name="lab")
-
-
-def guarded(body: Callable[[], Any]) -> None:
-    from drillctl.cli.app import run_guarded  # app imports this module: import at call time
-
-    code = run_guarded(body)
-    if code:
-        raise typer.Exit(code)
 
 
 def _console(ctx: typer.Context) -> Any:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.markup import escape
 
+from drillctl.cli._common import run_guarded
 from drillctl.core.errors import PreflightError, RevertFailedError
 
 if TYPE_CHECKING:  # the recovery machinery loads when recover runs
@@ -30,8 +31,6 @@ def recover_cmd(
     yes: Annotated[bool, typer.Option("--yes", "-y", help="revert without asking")] = False,
 ) -> None:
     """Revert the faults of interrupted drills (found in the state dir's run journals)."""
-    from drillctl.cli.app import run_guarded  # app imports this module: import at call time
-
     code = run_guarded(lambda: _recover(ctx.obj, yes))
     if code:
         raise typer.Exit(code)

@@ -7,13 +7,13 @@ prints Slack's code (never the webhook URL, which is a secret) and exits 1.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from drillctl.cli._common import guarded
 from drillctl.core.errors import DrillError
 
 # The report stack (charts, history, Slack) is imported by the function that uses it, so that
@@ -39,15 +39,6 @@ class Judgement(StrEnum):
 
 def register(app: typer.Typer) -> None:
     app.command("report")(report_cmd)
-
-
-def guarded(body: Callable[[], Any]) -> None:
-    """Run a command body; drillctl's errors become a message and their exit code."""
-    from drillctl.cli.app import run_guarded  # app imports this module: import at call time
-
-    code = run_guarded(body)
-    if code:
-        raise typer.Exit(code)
 
 
 def report_cmd(

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from drillctl.cli.scenario_cmds import SetOption, catalog, guarded
+from drillctl.cli._common import SetOption, catalog, guarded
 from drillctl.core.errors import ConfigError
 
 if TYPE_CHECKING:  # the scenario stack and the engine load when a drill is planned or run
@@ -135,7 +135,7 @@ def _request(
     max_duration: str | None,
 ) -> RunRequest:
     from drillctl.commands.run import RunRequest
-    from drillctl.scenario.durations import parse_duration
+    from drillctl.core.durations import parse_duration
 
     if slack_webhook:
         context.redactor.add(slack_webhook)

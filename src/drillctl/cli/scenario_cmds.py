@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -12,25 +11,17 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from drillctl.cli._common import SetOption, catalog, guarded
 from drillctl.cli.tables import copyable_column, fits
 from drillctl.core.errors import DrillError, Problem, ScenarioError
 
 if TYPE_CHECKING:
     from drillctl.context import Context
-    from drillctl.scenario.catalog import Catalog, Loaded
+    from drillctl.scenario.catalog import Loaded
     from drillctl.scenario.source import Document
 
 # The scenario stack (pydantic models of every fault type, YAML) is imported by the commands
 # that read scenarios, so that --help, --version and a completion Tab start without it.
-
-SetOption = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--set",
-        metavar="KEY=VALUE",
-        help="a variable (queue=bets) or a field path (faults[0].duration=20s); repeatable",
-    ),
-]
 
 
 def register(app: typer.Typer) -> None:
@@ -38,22 +29,6 @@ def register(app: typer.Typer) -> None:
     app.command("show")(show_cmd)
     app.command("validate")(validate_cmd)
     app.command("schema")(schema_cmd)
-
-
-def guarded(body: Callable[[], Any]) -> None:
-    """Run a command body; drillctl's errors become a message and their exit code."""
-    from drillctl.cli.app import run_guarded  # app imports this module: import at call time
-
-    code = run_guarded(body)
-    if code:
-        raise typer.Exit(code)
-
-
-def catalog(ctx: typer.Context) -> Catalog:
-    from drillctl.scenario.catalog import Catalog
-
-    context: Context = ctx.obj
-    return Catalog(context.settings.drill.scenarios_dir, context.settings.vars)
 
 
 def list_cmd(ctx: typer.Context) -> None:

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperCommand
 
-from drillctl.cli.history_cmd import guarded
+from drillctl.cli._common import guarded
 from drillctl.context import Context
 from drillctl.core.errors import ConfigError
 from drillctl.readiness import security_render as render

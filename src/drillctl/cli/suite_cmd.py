@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from drillctl.cli.scenario_cmds import guarded
+from drillctl.cli._common import guarded
 from drillctl.core.errors import ConfigError, ScenarioError
 from drillctl.report.fmt import seconds
 from drillctl.target.semantics import applies_to
@@ -199,7 +199,7 @@ def _options(
 
 
 def _duration(text: str, option: str) -> timedelta:
-    from drillctl.scenario.durations import parse_duration
+    from drillctl.core.durations import parse_duration
 
     try:
         return parse_duration(text)

@@ -22,8 +22,8 @@ from rich.console import Group
 from rich.live import Live
 from rich.text import Text
 
+from drillctl.cli._common import SetOption, catalog, guarded
 from drillctl.cli.doctor_cmd import driver_or_none
-from drillctl.cli.scenario_cmds import SetOption, catalog, guarded
 from drillctl.core.errors import ConfigError
 
 if TYPE_CHECKING:  # the observer and the scenario stack load when a watch starts
@@ -40,7 +40,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _duration(text: str | None, option: str) -> timedelta | None:
-    from drillctl.scenario.durations import parse_duration
+    from drillctl.core.durations import parse_duration
 
     if text is None:
         return None
@@ -68,8 +68,8 @@ def watch_cmd(
     """Watch a scenario's signals live, without injecting anything (Ctrl-C to stop)."""
 
     def body() -> None:
+        from drillctl.core.durations import format_duration
         from drillctl.core.journal import Journal
-        from drillctl.scenario.durations import format_duration
         from drillctl.scenario.overrides import parse_assignments
         from drillctl.scenario.secrets import resolve_secrets
 
@@ -103,10 +103,10 @@ async def watch(
     baseline: timedelta,
     poll: float,
 ) -> Observer:
+    from drillctl.core.durations import format_duration
     from drillctl.observe.factory import open_sources  # source clients: loaded at the point of use
     from drillctl.observe.observer import Observer
     from drillctl.observe.panel import signal_table
-    from drillctl.scenario.durations import format_duration
 
     driver = driver_or_none(context)
     async with open_sources(context.settings.sources, driver=driver) as sources:

@@ -23,9 +23,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from drillctl.core.durations import parse_duration
 from drillctl.core.errors import ConfigError
 from drillctl.report.history import RunRecord, baseline_of
-from drillctl.scenario.durations import parse_duration
 
 JUDGED = ("passed", "failed")
 METRICS = {"detect": "detect_s", "recover": "recover_s"}

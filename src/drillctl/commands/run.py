@@ -25,6 +25,7 @@ from drillctl import __version__
 from drillctl.commands.finish import Finished, FinishOptions, finish_run
 from drillctl.commands.silence import around, silence_hook
 from drillctl.context import Context
+from drillctl.core.durations import parse_duration
 from drillctl.core.errors import DrillError, RevertFailedError
 from drillctl.core.events import Event
 from drillctl.core.journal import JOURNAL_NAME
@@ -41,7 +42,6 @@ from drillctl.operator import blind as blind_mode
 from drillctl.operator import gm_channel
 from drillctl.readiness.drill_context import journal_start_context
 from drillctl.readiness.recurrence import search
-from drillctl.scenario.durations import parse_duration
 from drillctl.scenario.model import ScenarioBase
 from drillctl.scenario.secrets import resolve_secrets
 from drillctl.target.base import TargetDriver

@@ -26,17 +26,16 @@ from pathlib import Path
 from drillctl.commands.suite_report import Settled
 from drillctl.context import Context
 from drillctl.core.clock import Clock
+from drillctl.core.durations import parse_duration
 from drillctl.core.errors import DrillError
 from drillctl.core.journal import Journal
 from drillctl.observe.detect import Baseline, is_normal
 from drillctl.observe.factory import open_sources
 from drillctl.observe.observer import Observer, required_sources
 from drillctl.report.model import DrillSummary
-from drillctl.scenario.durations import parse_duration
 from drillctl.scenario.model import ScenarioBase, SymptomRule
 from drillctl.scenario.secrets import resolve_secrets
-from drillctl.target.base import TargetDriver
-from drillctl.target.compose import is_up
+from drillctl.target.base import TargetDriver, is_up
 from drillctl.target.factory import build_driver
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from drillctl.errors import Problem, ScenarioError
+from drillctl.core.errors import Problem, ScenarioError
 
 MAX_BYTES = 1024 * 1024  # every user file is a page or two of text; a megabyte is a mistake
 BOM = b"\xef\xbb\xbf"

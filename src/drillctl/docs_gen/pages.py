@@ -9,7 +9,7 @@ from typing import Annotated, Any, Union
 from pydantic import BaseModel, Field, create_model
 
 from drillctl import config
-from drillctl.core import events, journal
+from drillctl.core import durations, events, journal
 from drillctl.core.events import event_models
 from drillctl.docs_gen.tables import (
     GENERATED,
@@ -25,7 +25,7 @@ from drillctl.faults import base as fault_base
 from drillctl.faults import registry
 from drillctl.observe import detect
 from drillctl.report import archive, json_report, junit, slack
-from drillctl.scenario import durations, variables
+from drillctl.scenario import variables
 from drillctl.scenario.model import ScenarioBase
 
 

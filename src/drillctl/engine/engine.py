@@ -39,6 +39,7 @@ from drillctl.engine.expectations import (
     check_timings,
 )
 from drillctl.engine.ports import (
+    Action,
     DrillOptions,
     FaultsPort,
     LiveJournal,
@@ -47,7 +48,6 @@ from drillctl.engine.ports import (
     Recurrence,
     TrafficPort,
 )
-from drillctl.operator.responder import Action
 from drillctl.scenario.model import ScenarioBase
 
 __all__ = ["DrillOptions", "Engine", "LiveJournal", "Outcome"]

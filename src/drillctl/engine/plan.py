@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from drillctl.core.durations import format_duration
 from drillctl.core.redact import Redactor
 from drillctl.faults.base import FaultParams, FaultPlan
 from drillctl.faults.registry import plugin_for
-from drillctl.scenario.durations import format_duration
 from drillctl.scenario.loader import faults_of
 from drillctl.scenario.model import (
     EvidenceQuery,

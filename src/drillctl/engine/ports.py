@@ -16,6 +16,19 @@ from drillctl.core.events import JournalEvent
 from drillctl.core.journal import Event, Journal
 
 
+@dataclass(frozen=True)
+class Action:
+    """One thing a responder's key press did: a journal event and maybe a revert/abort command.
+
+    It lives here, not in operator/responder.py which makes them, because the engine consumes it
+    and the engine sits below the operator layer.
+    """
+
+    event: str
+    data: dict[str, Any] = field(default_factory=dict)
+    command: str | None = None  # "revert" | "abort"
+
+
 class LiveJournal(Journal):
     """The run's journal, also kept in memory for the panel, the diagnosis and the expectations."""
 

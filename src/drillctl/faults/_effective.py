@@ -101,7 +101,7 @@ def effects(
 
 
 def stopping_words(service: str, began: datetime, died: ContainerEvent | None) -> str | None:
-    """"ebit-api took 10.2 s to stop: it ignored SIGTERM and was killed after the grace period"."""
+    """ "ebit-api took 10.2 s to stop: it ignored SIGTERM and was killed after the grace period"."""
     if died is None or (died.at - began).total_seconds() < WORTH_TELLING_S:
         return None
     text = f"{service} took {(died.at - began).total_seconds():.1f} s to stop"

@@ -21,11 +21,11 @@ from typing import Any
 
 from pydantic import Field
 
+from drillctl.core.durations import Duration, format_duration
 from drillctl.core.errors import PreflightError, TargetError
 from drillctl.faults._aio import blocking
 from drillctl.faults._service import require_service
 from drillctl.faults.base import FaultEnv, FaultParams
-from drillctl.scenario.durations import Duration, format_duration
 from drillctl.target.base import HELPER_FAULT_LABEL, HELPER_RUN_LABEL, TargetDriver
 
 MARK = 0xD7  # packets of the helper's own proxy and resolver: its rules let them pass

@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any, ClassVar
 
+from drillctl.core.durations import format_duration
 from drillctl.core.errors import PreflightError, TargetError
 from drillctl.faults._aio import blocking
 from drillctl.faults.base import FaultEnv, FaultParams, FaultPlan
-from drillctl.scenario.durations import format_duration
 from drillctl.target.base import ServiceState
 
 # how long a revert waits for the service to be running (and healthy, if it has a healthcheck)

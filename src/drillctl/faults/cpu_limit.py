@@ -12,12 +12,12 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 
+from drillctl.core.durations import Duration
 from drillctl.core.errors import PreflightError
 from drillctl.faults._aio import blocking
 from drillctl.faults._limits import LimitFault
 from drillctl.faults._service import for_duration
 from drillctl.faults.base import FaultEnv, FaultParams, FaultPlan
-from drillctl.scenario.durations import Duration
 
 PERIOD = 100_000  # the CFS period (µs) the engine uses by default
 NANO = 1_000_000_000

@@ -13,11 +13,11 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 
+from drillctl.core.durations import Duration
 from drillctl.faults._aio import blocking
 from drillctl.faults._effective import ContainerWatch, effects, starting_words
 from drillctl.faults._service import compose_command, require_service, state_dict, wait_running
 from drillctl.faults.base import FaultEnv, FaultParams, FaultPlan
-from drillctl.scenario.durations import Duration
 
 
 class EnvOverrideParams(FaultParams):

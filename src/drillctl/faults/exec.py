@@ -13,13 +13,13 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
+from drillctl.core.durations import Duration
 from drillctl.core.errors import PreflightError, TargetError
 from drillctl.core.redact import MASK, SECRET_FLAGS, Redactor
 from drillctl.faults._aio import blocking
 from drillctl.faults._files import private_name, read_private, remove_private, write_private
 from drillctl.faults._service import require_service
 from drillctl.faults.base import FaultEnv, FaultParams, FaultPlan
-from drillctl.scenario.durations import Duration
 from drillctl.target.base import ExecResult
 
 OUTPUT_LIMIT = 2000  # characters of stdout / stderr kept in the journal

@@ -16,6 +16,7 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import Field, field_validator
 
+from drillctl.core.durations import Duration
 from drillctl.core.errors import TargetError
 from drillctl.core.redact import Redactor
 from drillctl.faults import _process
@@ -24,7 +25,6 @@ from drillctl.faults._files import private_name, read_private, remove_private, w
 from drillctl.faults._service import for_duration
 from drillctl.faults.base import FaultEnv, FaultParams, FaultPlan
 from drillctl.faults.exec import join_argv
-from drillctl.scenario.durations import Duration
 
 STOP_GRACE_S = 10.0
 

@@ -7,11 +7,11 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import field_validator
 
+from drillctl.core.durations import Duration
 from drillctl.faults._aio import blocking
 from drillctl.faults._effective import ContainerWatch, effects
 from drillctl.faults._service import ServiceFault, for_duration, state_dict
 from drillctl.faults.base import FaultEnv, FaultParams, FaultPlan
-from drillctl.scenario.durations import Duration
 
 
 class KillServiceParams(FaultParams):

@@ -15,12 +15,12 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import Field, field_validator
 
+from drillctl.core.durations import Duration
 from drillctl.core.errors import TargetError
 from drillctl.faults._aio import blocking
 from drillctl.faults._limits import LimitFault
 from drillctl.faults._service import for_duration, wait_running
 from drillctl.faults.base import FaultEnv, FaultParams, FaultPlan
-from drillctl.scenario.durations import Duration
 
 SIZE = r"^[0-9]+(\.[0-9]+)?[kmgKMG]?[bB]?$"
 UNITS = {"": 1, "k": 2**10, "m": 2**20, "g": 2**30}

@@ -16,11 +16,11 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from drillctl.core.durations import Duration, format_duration
 from drillctl.core.errors import PreflightError
 from drillctl.faults import _netns
 from drillctl.faults._helper_fault import HelperFault
 from drillctl.faults.base import FaultEnv, FaultParams, FaultPlan
-from drillctl.scenario.durations import Duration, format_duration
 
 MIN_EFFECT = 0.5  # the probe must see at least half the asked delay added to call it measured
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Literal
 
+from drillctl.core.durations import Duration
 from drillctl.faults._aio import blocking
 from drillctl.faults._effective import ContainerWatch, effects, stopping_words
 from drillctl.faults._service import ServiceFault, for_duration, state_dict
 from drillctl.faults.base import FaultEnv, FaultParams, FaultPlan
-from drillctl.scenario.durations import Duration
 
 
 class StopServiceParams(FaultParams):

@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 
 from pydantic import Field, model_validator
 
+from drillctl.core.durations import Duration
 from drillctl.core.errors import PreflightError, TargetError
 from drillctl.faults import _process
 from drillctl.faults._aio import blocking
@@ -30,7 +31,6 @@ from drillctl.faults._effective import effects
 from drillctl.faults._files import private_name, read_private, remove_private, write_private
 from drillctl.faults._service import for_duration
 from drillctl.faults.base import FaultEnv, FaultParams, FaultPlan
-from drillctl.scenario.durations import Duration
 
 STOP_GRACE_S = 10.0
 FIRST_WAIT_S = 5.0  # how long inject waits for the first handshake outcome

@@ -17,6 +17,7 @@ from contextlib import asynccontextmanager
 import httpx
 
 from drillctl.config import SourcesConfig
+from drillctl.core.durations import parse_duration
 from drillctl.observe.alertmanager import AlertmanagerSource
 from drillctl.observe.base import Source
 from drillctl.observe.grafana import GrafanaSource
@@ -29,7 +30,6 @@ from drillctl.observe.probes.redis import RedisProbe
 from drillctl.observe.probes.sql import SqlProbe
 from drillctl.observe.probes.tcp import TcpProbe
 from drillctl.observe.prometheus import PrometheusSource
-from drillctl.scenario.durations import parse_duration
 from drillctl.target.base import TargetDriver
 
 _ENV_REF = re.compile(r"^\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}$")

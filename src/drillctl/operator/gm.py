@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from drillctl.core.durations import parse_duration
 from drillctl.core.errors import ConfigError
 from drillctl.core.journal import Event
 from drillctl.operator.gm_channel import GmAction
-from drillctl.scenario.durations import parse_duration
 
 HELP = "commands: hint TEXT | extend 30s | end | verdict correct|incorrect | debrief TEXT | quit"
 ALIASES = {"h": "hint", "e": "extend", "x": "end", "v": "verdict", "d": "debrief", "q": "quit"}

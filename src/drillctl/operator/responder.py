@@ -19,22 +19,13 @@ import os
 import termios
 import tty
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
 from typing import Any
 
+from drillctl.engine.ports import Action  # the engine's input port; the keys only produce them
 from drillctl.operator.panel import CHECKLIST
 
 PROMPTS = {"h": "hypothesis", "d": "decision", "n": "note"}
 ENTER, ESC, BACKSPACES, KILL_LINE = ("\r", "\n"), "\x1b", ("\x7f", "\x08"), "\x15"
-
-
-@dataclass(frozen=True)
-class Action:
-    """One thing a key press did: a journal event and, for revert/abort, an engine command."""
-
-    event: str
-    data: dict[str, Any] = field(default_factory=dict)
-    command: str | None = None  # "revert" | "abort"
 
 
 class KeyHandler:

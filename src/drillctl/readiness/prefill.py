@@ -12,8 +12,8 @@ import shlex
 from collections.abc import Callable
 from typing import Any
 
+from drillctl.core.durations import format_duration
 from drillctl.readiness.template import PLACEHOLDER
-from drillctl.scenario.durations import format_duration
 from drillctl.scenario.model import EvidenceQuery, ScenarioBase, Signal, SymptomRule
 
 

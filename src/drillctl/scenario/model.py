@@ -24,10 +24,10 @@ from pydantic import (
 )
 from pydantic.json_schema import GenerateJsonSchema
 
+from drillctl.core.durations import Bounds, Duration, format_duration
 from drillctl.core.urls import check_url, split_probe, url_problem
 from drillctl.faults.base import FaultParams
 from drillctl.faults.registry import all_params
-from drillctl.scenario.durations import Bounds, Duration, format_duration
 
 SourceName = Literal[
     "prometheus", "alertmanager", "loki", "logs", "jaeger", "grafana", "http", "redis", "sql", "tcp"

@@ -25,6 +25,15 @@ class ServiceState:
     health: str | None  # healthy | unhealthy | starting | None (no healthcheck)
 
 
+def is_up(state: ServiceState) -> bool:
+    """Every container running, and healthy when the service has a healthcheck (any driver)."""
+    return (
+        state.containers > 0
+        and state.running == state.containers
+        and state.health in (None, "healthy")
+    )
+
+
 @dataclass(frozen=True)
 class ExecResult:
     exit_code: int

@@ -24,7 +24,14 @@ from python_on_whales.exceptions import DockerException
 
 from drillctl.core.clock import Clock, SystemClock
 from drillctl.core.errors import TargetError
-from drillctl.target.base import ContainerEvent, ExecResult, LogLine, ServiceState, TargetDriver
+from drillctl.target.base import (
+    ContainerEvent,
+    ExecResult,
+    LogLine,
+    ServiceState,
+    TargetDriver,
+    is_up,
+)
 from drillctl.target.compose_files import write_env_override
 from drillctl.target.compose_helpers import ComposeHelpers
 from drillctl.target.events import EventStream
@@ -261,15 +268,6 @@ def service_state(service: str, containers: list[Any]) -> ServiceState:
         running=statuses.count("running"),
         state=state,
         health=health,
-    )
-
-
-def is_up(state: ServiceState) -> bool:
-    """Every container running, and healthy when the service has a healthcheck."""
-    return (
-        state.containers > 0
-        and state.running == state.containers
-        and state.health in (None, "healthy")
     )
 
 

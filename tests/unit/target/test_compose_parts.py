@@ -11,8 +11,8 @@ import yaml
 
 from drillctl.core.clock import FakeClock
 from drillctl.core.errors import ConfigError
-from drillctl.target.base import ContainerEvent
-from drillctl.target.compose import is_up, parse_log_line, service_state
+from drillctl.target.base import ContainerEvent, is_up
+from drillctl.target.compose import parse_log_line, service_state
 from drillctl.target.compose_files import project_files, write_env_override
 from drillctl.target.events import container_event_data, follow_container_events, to_event
 from drillctl.target.memory import MemoryDriver

@@ -1,0 +1,55 @@
+"""What the cli modules share, in one module below them all, so none imports app.py or another
+verb's module for it. Light imports only: --help, --version and a completion Tab load this."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from drillctl.core.errors import DrillError
+
+if TYPE_CHECKING:
+    from drillctl.context import Context
+    from drillctl.scenario.catalog import Catalog
+
+SetOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set",
+        metavar="KEY=VALUE",
+        help="a variable (queue=bets) or a field path (faults[0].duration=20s); repeatable",
+    ),
+]
+
+
+def run_guarded(func: Callable[[], Any], console: Console | None = None) -> int:
+    """Run a command body; map drillctl's own errors to their exit codes with a clear message."""
+    err = console or Console(stderr=True)
+    try:
+        func()
+    except DrillError as exc:
+        # escape: messages quote user input (argv lists, PromQL) that rich would read as markup
+        message = f"[bold red]error:[/] {escape(str(exc))}"
+        err.print(message, markup=True, highlight=False, soft_wrap=True)
+        return int(exc.exit_code)
+    except typer.Exit as exc:
+        return int(exc.exit_code)
+    return 0
+
+
+def guarded(body: Callable[[], Any]) -> None:
+    """Run a command body; drillctl's errors become a message and their exit code."""
+    code = run_guarded(body)
+    if code:
+        raise typer.Exit(code)
+
+
+def catalog(ctx: typer.Context) -> Catalog:
+    from drillctl.scenario.catalog import Catalog
+
+    context: Context = ctx.obj
+    return Catalog(context.settings.drill.scenarios_dir, context.settings.vars)
