@@ -101,10 +101,11 @@ def _send(context: Context, run_dir: Path, one: GmAction) -> None:
 
 
 def _ended(run_dir: Path) -> bool:
+    from drillctl.core.events import RunEnded, first_of
     from drillctl.core.journal import JOURNAL_NAME
 
     tail = JournalTail(run_dir / JOURNAL_NAME)
-    return any(e.type == "run.ended" for e in tail.read_new())
+    return first_of(tail.read_new(), RunEnded) is not None
 
 
 def _say(context: Context, line: str) -> None:

@@ -105,10 +105,11 @@ def _record_verdict(context: Context, run_dir: Path, judge: Judgement, by: str |
     if not by or not by.strip():
         raise DrillError("--judge needs --by NAME: a verdict is signed")
     matched = judge is Judgement.correct
+    from drillctl.core.events import HypothesisVerdict
     from drillctl.core.journal import JOURNAL_NAME, Journal
 
     with Journal(run_dir / JOURNAL_NAME, clock=context.clock, redactor=context.redactor) as journal:
-        journal.append("hypothesis.verdict", matched=matched, keywords_hit=[], by=by.strip())
+        journal.append(HypothesisVerdict(matched=matched, keywords_hit=[], by=by.strip()))
 
 
 def _write(context: Context, run_dir: Path) -> Written:

@@ -27,7 +27,7 @@ from drillctl.commands.silence import around, silence_hook
 from drillctl.context import Context
 from drillctl.core.durations import parse_duration
 from drillctl.core.errors import DrillError, RevertFailedError
-from drillctl.core.events import Event
+from drillctl.core.events import Event, TrafficStats
 from drillctl.core.journal import JOURNAL_NAME
 from drillctl.engine.engine import DrillOptions, Engine, LiveJournal, Outcome
 from drillctl.engine.lock import ProjectLock
@@ -45,7 +45,7 @@ from drillctl.readiness.recurrence import search
 from drillctl.scenario.model import ScenarioBase
 from drillctl.scenario.secrets import resolve_secrets
 from drillctl.target.base import TargetDriver
-from drillctl.target.events import container_event_data, follow_container_events
+from drillctl.target.events import follow_container_events, journal_event
 from drillctl.target.factory import build_driver
 from drillctl.traffic.generator import TrafficGenerator, new_event_loop
 
@@ -121,7 +121,7 @@ async def _drive(
     services = await asyncio.to_thread(_inventory, driver)
 
     def sink(event: Any) -> None:
-        journal.append("container", **container_event_data(event))
+        journal.append(journal_event(event))
 
     outcome: Outcome | None = None
     try:
@@ -229,7 +229,7 @@ def _traffic(
         return None
 
     def sink(window: dict[str, Any]) -> None:
-        journal.append("traffic.stats", **window)
+        journal.append(TrafficStats(**window))
 
     bound = (request.max_duration + scenario.baseline + timedelta(minutes=5)).total_seconds()
     return TrafficGenerator(traffic, sink, max_seconds=bound)

@@ -28,6 +28,7 @@ from drillctl.context import Context
 from drillctl.core.clock import Clock
 from drillctl.core.durations import parse_duration
 from drillctl.core.errors import DrillError
+from drillctl.core.events import SuiteSettle, SuiteSettled, SuiteWaiting
 from drillctl.core.journal import Journal
 from drillctl.observe.detect import Baseline, is_normal
 from drillctl.observe.factory import open_sources
@@ -193,7 +194,7 @@ class ObserverSettler:
         chosen = [resolve_secrets(s, env, redactor) for s in (before, scenario) if s is not None]
         poll = parse_duration(self.context.settings.drill.poll_interval).total_seconds()
         with Journal(self.journal_path, clock=self.context.clock, redactor=redactor) as journal:
-            journal.append("suite.settle", before=scenario.name, hold_s=hold)
+            journal.append(SuiteSettle(before=scenario.name, hold_s=hold))
             async with open_sources(self.context.settings.sources, driver=self.driver) as sources:
                 observers = [
                     Observer(s, sources, journal, self.context.clock, poll_interval=poll)
@@ -212,10 +213,10 @@ class ObserverSettler:
                     timeout=self.timeout,
                     hold=hold,
                     poll=max(poll, 2.0),
-                    on_change=lambda reasons: journal.append("suite.waiting", reasons=reasons),
+                    on_change=lambda reasons: journal.append(SuiteWaiting(reasons=reasons)),
                 )
                 settled = await settle(plan, self.context.clock)
-            journal.append("suite.settled", **vars(settled))
+            journal.append(SuiteSettled(**vars(settled)))
         return settled
 
 

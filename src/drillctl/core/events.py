@@ -11,9 +11,10 @@ listed in ``Event`` below; ``docs/reference/journal.md`` is generated from these
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -525,6 +526,21 @@ class SuiteSettled(JournalEvent):
     waiting_for: list[str] = []
 
 
+# the families some readers treat alike (the panel's and the game master's last-words lines)
+RESPONDER_EVENTS = (
+    ResponderAck,
+    ResponderPage,
+    ResponderRevert,
+    ResponderAbort,
+    ResponderHypothesis,
+    ResponderDecision,
+    ResponderNote,
+    ResponderChecklist,
+)
+RESPONDER_WORDS = (ResponderHypothesis, ResponderDecision, ResponderNote)
+GM_EVENTS = (GmHint, GmExtend, GmEndFault, GmVerdict, GmDebrief)
+
+
 Event = Annotated[
     RunStarted
     | PhaseStarted
@@ -577,3 +593,20 @@ def event_models() -> list[type[JournalEvent]]:
     """Every event type, in the order of ``Event``."""
     union = Event.__origin__  # type: ignore[attr-defined]
     return list(union.__args__)
+
+
+E = TypeVar("E", bound=JournalEvent)
+
+
+def of_type(events: Iterable[JournalEvent], model: type[E]) -> list[E]:
+    """The events of one type, in journal order, typed: ``of_type(events, Symptom)``."""
+    return [e for e in events if isinstance(e, model)]
+
+
+def first_of(events: Iterable[JournalEvent], model: type[E]) -> E | None:
+    return next((e for e in events if isinstance(e, model)), None)
+
+
+def type_of(model: type[JournalEvent]) -> str:
+    """The ``type`` a model is written with (for the few readers that scan raw lines)."""
+    return str(model.model_fields["type"].default)

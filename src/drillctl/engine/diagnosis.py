@@ -16,7 +16,17 @@ from datetime import datetime, timedelta
 
 from drillctl.core.clock import Clock
 from drillctl.core.errors import DrillError
-from drillctl.core.journal import Event
+from drillctl.core.events import (
+    Alert,
+    AlertState,
+    Evidence,
+    HypothesisAuto,
+    HypothesisVerdict,
+    JournalEvent,
+    SourceUnavailable,
+    Symptom,
+    of_type,
+)
 from drillctl.engine.hypothesis import build_hypothesis, judge
 from drillctl.engine.ports import LiveJournal, ObserverPort, Recurrence
 from drillctl.scenario.model import ScenarioBase
@@ -52,13 +62,9 @@ class Diagnosis:
         auto = build_hypothesis(self.journal.events, self.primary())
         if auto is None:
             return
-        confirmed = next(
-            e.ts for e in self.journal.events if e.type == "symptom" and e.ts >= injected_at
-        )
+        confirmed = next(e.ts for e in of_type(self.journal.events, Symptom) if e.ts >= injected_at)
         seconds = round(max((self.clock.now() - confirmed).total_seconds(), 0.0), 1)
-        self.journal.append(
-            "hypothesis.auto", text=auto.text, evidence=auto.evidence, seconds=seconds
-        )
+        self.journal.append(HypothesisAuto(text=auto.text, evidence=auto.evidence, seconds=seconds))
         if self.judge_own:
             self.verdict(auto.text)
 
@@ -69,7 +75,7 @@ class Diagnosis:
         try:
             hits = list(self.recurrence(text))
         except Exception as exc:  # a broken index must not stop a drill; say so in the journal
-            self.journal.append("source.unavailable", source="recurrence", reason=str(exc))
+            self.journal.append(SourceUnavailable(source="recurrence", reason=str(exc)))
             return
         summary = (
             f"{len(hits)} runbook(s) match the symptom"
@@ -77,32 +83,31 @@ class Diagnosis:
             else "no runbook matches the symptom"
         )
         self.journal.append(
-            "evidence", kind="runbook", source="recurrence", summary=summary, items=hits[:3]
+            Evidence(kind="runbook", source="recurrence", summary=summary, items=hits[:3])
         )
 
     def verdict(self, text: str) -> None:
         cause = self.scenario.root_cause
         verdict = judge(text, cause.keywords, cause.min_keywords)
         self.journal.append(
-            "hypothesis.verdict",
-            matched=verdict.matched,
-            keywords_hit=verdict.keywords_hit,
-            by="drillctl",
+            HypothesisVerdict(
+                matched=verdict.matched, keywords_hit=verdict.keywords_hit, by="drillctl"
+            )
         )
 
 
-def symptom_text(events: Sequence[Event], scenario: ScenarioBase) -> str:
+def symptom_text(events: Sequence[JournalEvent], scenario: ScenarioBase) -> str:
     """What a responder would type into the recurrence search: signals, alerts, log lines."""
     words: list[str] = []
     signals = {s.name: s for s in scenario.signals}
     for event in events:
-        if event.type == "symptom":
-            signal = signals.get(str(event.data.get("signal")))
-            words.append(str(event.data.get("signal")).replace("_", " "))
+        if isinstance(event, Symptom):
+            signal = signals.get(event.signal)
+            words.append(event.signal.replace("_", " "))
             if signal is not None and signal.description:
                 words.append(signal.description)
-        elif event.type == "alert" and event.data.get("state") == "firing":
-            words.append(str(event.data.get("name")))
-        elif event.type == "evidence" and event.data.get("kind") == "log":
-            words.append(str(event.data.get("summary", "")))
+        elif isinstance(event, Alert) and event.state == AlertState.FIRING:
+            words.append(event.name)
+        elif isinstance(event, Evidence) and event.kind == "log":
+            words.append(event.summary)
     return " ".join(words)

@@ -31,6 +31,22 @@ from typing import Any
 
 from drillctl.core.clock import Clock
 from drillctl.core.errors import DrillError, ExitCode
+from drillctl.core.events import (
+    Evidence,
+    Expectation,
+    Guardrail,
+    Phase,
+    PhaseStarted,
+    ResponderAck,
+    ResponderHypothesis,
+    RunEnded,
+    RunResult,
+    RunStarted,
+    Sample,
+    SourceUnavailable,
+    first_of,
+    of_type,
+)
 from drillctl.engine.diagnosis import Diagnosis
 from drillctl.engine.expectations import (
     Result,
@@ -100,14 +116,14 @@ class Engine:
 
     def responder_action(self, action: Action) -> None:
         """Journal a key press; judge a hypothesis at once; queue revert/abort for the engine."""
-        self.journal.append(action.event, **action.data)
-        if action.event == "responder.hypothesis":
-            self.diagnosis.verdict(str(action.data.get("text", "")))
+        self.journal.append(action.event)
+        if isinstance(action.event, ResponderHypothesis):
+            self.diagnosis.verdict(action.event.text)
         if action.command:
             self.commands.put_nowait(action.command)
 
     def hypothesis_stated(self) -> bool:
-        return any(e.type == "responder.hypothesis" for e in self.journal.events)
+        return first_of(self.journal.events, ResponderHypothesis) is not None
 
     # -- the run ---------------------------------------------------------------------------
 
@@ -117,7 +133,7 @@ class Engine:
             try:
                 self.on_start()
             except Exception as exc:  # context for the responder never stops a drill; say so
-                self.journal.append("source.unavailable", source="readiness", reason=str(exc))
+                self.journal.append(SourceUnavailable(source="readiness", reason=str(exc)))
         stack = contextlib.AsyncExitStack()
         try:
             async with stack:
@@ -134,14 +150,17 @@ class Engine:
             with contextlib.suppress(Exception):
                 await self.observer.aclose()
         self.journal.append(
-            "run.ended", exit_code=outcome.exit_code, result=outcome.result, reason=outcome.reason
+            RunEnded(
+                exit_code=outcome.exit_code,
+                result=RunResult(outcome.result),
+                reason=outcome.reason,
+            )
         )
         return outcome
 
     def _started(self) -> None:
         s, o = self.scenario, self.options
-        self.journal.append(
-            "run.started",
+        start = RunStarted(
             run_id=o.run_id,
             scenario={
                 "name": s.name,
@@ -164,12 +183,13 @@ class Engine:
             drillctl_version=o.version,
             dashboards=o.dashboards or {title: "" for title in s.dashboards},
         )
+        self.journal.append(start)
 
     def _primary(self) -> set[str]:
         return {s.name for s in self.scenario.signals if s.primary}
 
     def _phase(self, name: str) -> None:
-        self.journal.append("phase", phase=name)
+        self.journal.append(PhaseStarted(phase=Phase(name)))
 
     async def _drive(self, stack: contextlib.AsyncExitStack) -> Outcome:
         await self._preflight()
@@ -200,12 +220,9 @@ class Engine:
     async def _stop_traffic(self) -> None:
         assert self.traffic is not None
         totals = await self.traffic.stop()
+        summary = _traffic_words(totals)
         self.journal.append(
-            "evidence",
-            kind="probe",
-            source="traffic",
-            summary=_traffic_words(totals),
-            items=[totals],
+            Evidence(kind="probe", source="traffic", summary=summary, items=[totals])
         )
 
     async def _baseline(self) -> None:
@@ -277,9 +294,10 @@ class Engine:
                 return "engine"
             if now >= guard:
                 self.journal.append(
-                    "guardrail",
-                    name="max_fault_duration",
-                    reason=f"the fault outlived {self.scenario.guardrails.max_fault_duration}",
+                    Guardrail(
+                        name="max_fault_duration",
+                        reason=f"the fault outlived {self.scenario.guardrails.max_fault_duration}",
+                    )
                 )
                 return "guardrail"
             if await self._poll():
@@ -337,29 +355,23 @@ class Engine:
                 cond.below is not None and value < cond.below
             ):
                 self.journal.append(
-                    "guardrail",
-                    name=f"abort_if:{cond.signal}",
-                    reason=f"{cond.signal} = {value:g} crossed the abort threshold",
+                    Guardrail(
+                        name=f"abort_if:{cond.signal}",
+                        reason=f"{cond.signal} = {value:g} crossed the abort threshold",
+                    )
                 )
                 return True
         return False
 
     def _latest(self, signal: str) -> float | None:
-        for event in reversed(self.journal.events):
-            if event.type == "sample" and event.data.get("signal") == signal:
-                value = event.data.get("value")
-                return float(value) if isinstance(value, int | float) else None
-        return None
+        samples = [e for e in of_type(self.journal.events, Sample) if e.signal == signal]
+        return samples[-1].value if samples else None
 
     def _abort_reason(self, by: str) -> str:
         if by == "abort":
             return "the responder aborted the drill; faults reverted"
-        guard = next((e for e in reversed(self.journal.events) if e.type == "guardrail"), None)
-        return (
-            f"guardrail {guard.data.get('name')}: {guard.data.get('reason')}; faults reverted"
-            if guard
-            else "guardrail"
-        )
+        guard = next(reversed(of_type(self.journal.events, Guardrail)), None)
+        return f"guardrail {guard.name}: {guard.reason}; faults reverted" if guard else "guardrail"
 
     # -- diagnosis: evidence, recurrence, drillctl's own hypothesis --------------------------------
 
@@ -394,9 +406,10 @@ class Engine:
                 min(self.options.poll_interval, max(cap - self.clock.monotonic(), 0.0))
             )
         self.journal.append(
-            "guardrail",
-            name="max_duration" if self.options.interactive else "recovery.timeout",
-            reason="the drill reached its cap before every condition to end was met",
+            Guardrail(
+                name="max_duration" if self.options.interactive else "recovery.timeout",
+                reason="the drill reached its cap before every condition to end was met",
+            )
         )
 
     def _recovered_enough(self) -> bool:
@@ -423,7 +436,7 @@ class Engine:
         results += await self._invariants()
         results += check_fault_effects(self.journal.events)
         for result in results:
-            self.journal.append("expectation", **result.as_data())
+            self.journal.append(Expectation(**result.as_data()))
         self._phase("report")
         failed = [r.name for r in results if not r.passed]
         if failed:
@@ -440,11 +453,11 @@ class Engine:
     def _responder_gaps(self) -> list[str]:
         if not self.options.interactive:
             return []
-        types = {e.type for e in self.journal.events}
+        events = self.journal.events
         gaps = []
-        if "responder.ack" not in types:
+        if first_of(events, ResponderAck) is None:
             gaps.append("the responder never acknowledged")
-        if "responder.hypothesis" not in types:
+        if not self.hypothesis_stated():
             gaps.append("the responder stated no hypothesis")
         return gaps
 
@@ -485,9 +498,8 @@ class Engine:
 
     async def _crashed(self, exc: Exception) -> Outcome:
         detail = "".join(traceback.format_exception(exc))
-        self.journal.append(
-            "guardrail", name="internal-error", reason=f"{type(exc).__name__}: {exc}"
-        )
+        reason = f"{type(exc).__name__}: {exc}"
+        self.journal.append(Guardrail(name="internal-error", reason=reason))
         (self.journal.path.parent / "crash.log").write_text(detail, encoding="utf-8")
         reverted = await self.faults.revert("engine")
         if not reverted:

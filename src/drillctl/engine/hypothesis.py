@@ -20,7 +20,17 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from drillctl.core.journal import Event
+from drillctl.core.events import (
+    Alert,
+    AlertState,
+    Container,
+    Evidence,
+    FaultInjected,
+    JournalEvent,
+    Symptom,
+    first_of,
+    of_type,
+)
 from drillctl.core.timeconv import parse_rfc3339
 
 # container actions that change what runs (health probes and exec noise are not causes)
@@ -55,55 +65,59 @@ class Verdict:
     keywords_hit: list[str]
 
 
-def _when(event: Event, key: str) -> datetime:
-    raw = event.data.get(key)
-    parsed = parse_rfc3339(raw) if isinstance(raw, str) else None
-    return parsed or event.ts
+def _instant(text: str | None, event: JournalEvent) -> datetime:
+    """An instant the observer or Docker reported, or the event's own time when it gave none."""
+    return (parse_rfc3339(text) if text else None) or event.ts
 
 
-def symptoms_after_injection(events: Sequence[Event]) -> list[Event]:
-    injected = next((e.ts for e in events if e.type == "fault.injected"), None)
-    symptoms = [e for e in events if e.type == "symptom"]
+def _breached(symptom: Symptom) -> datetime:
+    return _instant(symptom.first_breach_at, symptom)
+
+
+def _container_at(event: Container) -> datetime:
+    return _instant(event.at, event)
+
+
+def symptoms_after_injection(events: Sequence[JournalEvent]) -> list[Symptom]:
+    injected = first_of(events, FaultInjected)
+    symptoms = of_type(events, Symptom)
     if injected is not None:
-        symptoms = [e for e in symptoms if _when(e, "confirmed_at") >= injected]
-    return sorted(symptoms, key=lambda e: _when(e, "first_breach_at"))
+        symptoms = [e for e in symptoms if _instant(e.confirmed_at, e) >= injected.ts]
+    return sorted(symptoms, key=_breached)
 
 
-def first_symptom(events: Sequence[Event], primary: Collection[str] | None = None) -> Event | None:
+def first_symptom(
+    events: Sequence[JournalEvent], primary: Collection[str] | None = None
+) -> Symptom | None:
     """The signal that moved first after the injection (earliest first breaching sample), among
     the primary signals when they are known."""
     symptoms = symptoms_after_injection(events)
-    preferred = [e for e in symptoms if primary is None or str(e.data.get("signal")) in primary]
+    preferred = [e for e in symptoms if primary is None or e.signal in primary]
     found = preferred or symptoms
     return found[0] if found else None
 
 
-def _others_clause(events: Sequence[Event], first: Event) -> tuple[str, dict[str, Any]] | None:
+def _others_clause(events: Sequence[JournalEvent], first: Symptom) -> Clause | None:
     """The other signals that moved too: often the most telling evidence (``up`` fell to 0)."""
-    others: dict[str, Event] = {}
+    others: dict[str, Symptom] = {}
     for event in symptoms_after_injection(events):
-        name = str(event.data.get("signal"))
-        if event is not first and name != first.data.get("signal"):
-            others.setdefault(name, event)
+        if event is not first and event.signal != first.signal:
+            others.setdefault(event.signal, event)
     if not others:
         return None
-    parts = [
-        f"{n} {_fmt(e.data.get('baseline'))} -> {_fmt(e.data.get('value'))}"
-        for n, e in others.items()
-    ]
+    parts = [f"{n} {_fmt(e.baseline)} -> {_fmt(e.value)}" for n, e in others.items()]
     return "also moved: " + ", ".join(parts), {"kind": "signals", "names": list(others)}
 
 
-def preceding_container_event(events: Sequence[Event], before: datetime) -> Event | None:
+def preceding_container_event(events: Sequence[JournalEvent], before: datetime) -> Container | None:
     """The last container change no more than LOOKBACK before ``before``."""
     candidates = [
         e
-        for e in events
-        if e.type == "container"
-        and str(e.data.get("action", "")).split(":")[0] in CAUSAL_ACTIONS
-        and before - LOOKBACK <= _when(e, "at") <= before
+        for e in of_type(events, Container)
+        if e.action.split(":")[0] in CAUSAL_ACTIONS
+        and before - LOOKBACK <= _container_at(e) <= before
     ]
-    return max(candidates, key=lambda e: _when(e, "at"), default=None)
+    return max(candidates, key=_container_at, default=None)
 
 
 def _fmt(value: Any) -> str:
@@ -112,37 +126,36 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
-def _signal_clause(symptom: Event) -> tuple[str, dict[str, Any]]:
-    data = symptom.data
+def _signal_clause(symptom: Symptom) -> Clause:
     text = (
-        f"{data.get('signal')} moved first: {_fmt(data.get('value'))} against a baseline of "
-        f"{_fmt(data.get('baseline'))} ({data.get('rule', 'rule broken')})"
+        f"{symptom.signal} moved first: {_fmt(symptom.value)} against a baseline of "
+        f"{_fmt(symptom.baseline)} ({symptom.rule or 'rule broken'})"
     )
     return text, {
         "kind": "signal",
-        "signal": data.get("signal"),
-        "value": data.get("value"),
-        "baseline": data.get("baseline"),
-        "at": _when(symptom, "first_breach_at").isoformat(),
+        "signal": symptom.signal,
+        "value": symptom.value,
+        "baseline": symptom.baseline,
+        "at": _breached(symptom).isoformat(),
     }
 
 
-def recreated(events: Sequence[Event], service: object, before: datetime) -> bool:
+def recreated(events: Sequence[JournalEvent], service: str | None, before: datetime) -> bool:
     """A new container replaced the old one (create + destroy) within LOOKBACK before ``before``:
     compose does that when a service's definition (image, configuration, environment) changed."""
     actions = {
-        str(e.data.get("action"))
-        for e in events
-        if e.type == "container"
-        and e.data.get("service") == service
-        and before - LOOKBACK <= _when(e, "at") <= before
+        e.action
+        for e in of_type(events, Container)
+        if e.service == service and before - LOOKBACK <= _container_at(e) <= before
     }
     return {"create", "destroy"} <= actions
 
 
-def _container_clause(events: Sequence[Event], event: Event, symptom_at: datetime) -> Clause:
-    lead = (symptom_at - _when(event, "at")).total_seconds()
-    service, action = event.data.get("service"), event.data.get("action")
+def _container_clause(
+    events: Sequence[JournalEvent], event: Container, symptom_at: datetime
+) -> Clause:
+    lead = (symptom_at - _container_at(event)).total_seconds()
+    service, action = event.service, event.action
     text = f"{lead:.1f}s before it, container {service} had '{action}'"
     if recreated(events, service, symptom_at):
         text += (
@@ -153,68 +166,54 @@ def _container_clause(events: Sequence[Event], event: Event, symptom_at: datetim
     return text, data
 
 
-def _alert_clause(events: Sequence[Event]) -> tuple[str, dict[str, Any]] | None:
+def _alert_clause(events: Sequence[JournalEvent]) -> Clause | None:
     names: list[str] = []
-    for event in events:
-        if event.type == "alert" and event.data.get("state") == "firing":
-            name = str(event.data.get("name"))
-            if name not in names:
-                names.append(name)
+    for event in of_type(events, Alert):
+        if event.state == AlertState.FIRING and event.name not in names:
+            names.append(event.name)
     if not names:
         return None
     return f"alerts firing: {', '.join(names)}", {"kind": "alert", "names": names}
 
 
-def _evidence_clauses(events: Sequence[Event]) -> list[tuple[str, dict[str, Any]]]:
+def _evidence_clauses(events: Sequence[JournalEvent]) -> list[Clause]:
     """Logs and traces that support it; the runbook that matches the symptom."""
-    out: list[tuple[str, dict[str, Any]]] = []
+    out: list[Clause] = []
     seen: set[str] = set()
-    for event in events:
-        kind = str(event.data.get("kind", ""))
-        if (
-            event.type != "evidence"
-            or kind not in ("log", "trace", "runbook", "change")
-            or not event.data.get("items")
-        ):
+    for event in of_type(events, Evidence):
+        if event.kind not in ("log", "trace", "runbook", "change") or not event.items:
             continue
-        text = _evidence_text(kind, event.data)
+        text = _evidence_text(event)
         if text and text not in seen:
             seen.add(text)
             out.append(
-                (
-                    text,
-                    {
-                        "kind": kind,
-                        "source": event.data.get("source"),
-                        "summary": event.data.get("summary"),
-                    },
-                )
+                (text, {"kind": event.kind, "source": event.source, "summary": event.summary})
             )
     return out
 
 
-def _evidence_text(kind: str, data: dict[str, Any]) -> str:
-    items = data.get("items") or []
+def _evidence_text(event: Evidence) -> str:
+    kind, items = event.kind, event.items
     first = items[0] if isinstance(items[0], dict) else {"text": str(items[0])}
     if kind == "change":  # a recent release supports a hypothesis; it never proves one
-        return f"a recent change may be related (supporting, not proof): {data.get('summary')}"
+        return f"a recent change may be related (supporting, not proof): {event.summary}"
     if kind == "runbook":
         where = first.get("path") or first.get("title") or first.get("name")
         passage = str(first.get("passage") or first.get("snippet") or "")[:160]
         return f"runbook {where} matches" + (f': "{passage}"' if passage else "")
     sample = str(first.get("line") or first.get("text") or first.get("operation") or first)[:160]
     label = "log lines" if kind == "log" else "error spans"
-    return f'{len(items)} {label} ({data.get("summary", "")}), e.g. "{sample}"'
+    return f'{len(items)} {label} ({event.summary}), e.g. "{sample}"'
 
 
 def build_hypothesis(
-    events: Sequence[Event], primary: Collection[str] | None = None
+    events: Sequence[JournalEvent], primary: Collection[str] | None = None
 ) -> AutoHypothesis | None:
     """An evidence-based hypothesis, or None while no signal has moved."""
     symptom = first_symptom(events, primary)
     if symptom is None:
         return None
-    symptom_at = _when(symptom, "first_breach_at")
+    symptom_at = _breached(symptom)
     clauses = [_signal_clause(symptom)]
     others = _others_clause(events, symptom)
     if others:
@@ -237,20 +236,20 @@ def build_hypothesis(
     return AutoHypothesis(text=text, evidence=[c[1] for c in clauses])
 
 
-def _sentence(events: Sequence[Event], symptom: Event, container: Event | None) -> str:
-    signal = symptom.data.get("signal")
+def _sentence(events: Sequence[JournalEvent], symptom: Symptom, container: Container | None) -> str:
+    signal = symptom.signal
     if container is None:
         return (
             "Likely cause: a change inside a running service, not a container event,"
             f" drove {signal}."
         )
-    service = container.data.get("service")
-    if recreated(events, service, _when(symptom, "first_breach_at")):
+    service = container.service
+    if recreated(events, service, _breached(symptom)):
         return (
             f"Likely cause: {service} was recreated with a changed definition (configuration or"
             f" environment) just before {signal} moved."
         )
-    action = container.data.get("action")
+    action = container.action
     return f"Likely cause: {service} ({action}) drove {signal} away from its baseline."
 
 

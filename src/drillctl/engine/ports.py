@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from drillctl.core.events import JournalEvent
 from drillctl.core.journal import Event, Journal
@@ -24,8 +24,7 @@ class Action:
     and the engine sits below the operator layer.
     """
 
-    event: str
-    data: dict[str, Any] = field(default_factory=dict)
+    event: JournalEvent
     command: str | None = None  # "revert" | "abort"
 
 
@@ -81,7 +80,7 @@ Recurrence = Callable[[str], Sequence[dict[str, Any]]]
 @dataclass
 class DrillOptions:
     run_id: str
-    mode: str  # interactive | unattended
+    mode: Literal["interactive", "unattended"]
     operator: str
     max_duration: timedelta = timedelta(minutes=15)
     poll_interval: float = 1.0

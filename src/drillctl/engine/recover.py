@@ -16,7 +16,19 @@ from typing import Any
 
 from drillctl.core.clock import Clock, SystemClock
 from drillctl.core.errors import UnrecoveredRunError
-from drillctl.core.journal import JOURNAL_NAME, Event, Journal, read_events
+from drillctl.core.events import (
+    FaultInjected,
+    FaultInjectStarted,
+    FaultReverted,
+    FaultRevertFailed,
+    JournalEvent,
+    RunEnded,
+    RunResult,
+    RunStarted,
+    first_of,
+    type_of,
+)
+from drillctl.core.journal import JOURNAL_NAME, Journal, read_events
 from drillctl.core.redact import Redactor
 from drillctl.engine.lock import ProjectLock, live_run_ids
 from drillctl.engine.rollback import FaultStack, Injected, RevertFailure
@@ -50,34 +62,31 @@ class UnrecoveredRun:
     ended: bool  # whether the journal has run.ended (the drill ended, a revert had failed)
 
 
-def pending_faults(events: Iterable[Event]) -> list[PendingFault]:
+def pending_faults(events: Iterable[JournalEvent]) -> list[PendingFault]:
     """The faults injected (or half-injected) and not reverted, newest first. Pure."""
-    started: dict[int, dict[str, Any]] = {}
+    started: dict[int, FaultInjectStarted] = {}
     results: dict[int, dict[str, Any]] = {}
     errors: dict[int, str] = {}
     for event in events:
-        index = event.data.get("fault")
-        if not isinstance(index, int):
-            continue
-        if event.type == "fault.inject-started":
-            started[index] = event.data
-        elif event.type == "fault.injected":
-            results[index] = dict(event.data.get("result") or {})
-        elif event.type == "fault.revert-failed":
-            errors[index] = str(event.data.get("error", ""))
-        elif event.type == "fault.reverted":
-            started.pop(index, None)
+        if isinstance(event, FaultInjectStarted):
+            started[event.fault] = event
+        elif isinstance(event, FaultInjected):
+            results[event.fault] = dict(event.result)
+        elif isinstance(event, FaultRevertFailed):
+            errors[event.fault] = event.error
+        elif isinstance(event, FaultReverted):
+            started.pop(event.fault, None)
     return [
         PendingFault(
             i,
-            str(d.get("id", d.get("type"))),
-            str(d.get("type")),
-            str(d.get("plan", "")),
-            dict(d.get("undo") or {}),
+            e.id or e.fault_type,
+            e.fault_type,
+            e.plan,
+            dict(e.undo),
             results.get(i, {}),
             errors.get(i),
         )
-        for i, d in sorted(started.items(), reverse=True)
+        for i, e in sorted(started.items(), reverse=True)
     ]
 
 
@@ -89,17 +98,20 @@ def read_run(run_dir: Path) -> UnrecoveredRun | None:
     faults = pending_faults(events)
     if not faults:
         return None
-    start = next((e for e in events if e.type == "run.started"), None)
-    target = dict(start.data.get("target") or {}) if start else {}
+    start = first_of(events, RunStarted)
+    target = dict(start.target) if start else {}
     first = events[0].ts.isoformat() if events else None
-    ended = any(e.type == "run.ended" for e in events)
+    ended = first_of(events, RunEnded) is not None
     return UnrecoveredRun(run_dir.name, run_dir, first, target, faults, ended)
 
 
 def _clean_at_a_glance(path: Path) -> bool:
     """Every injection has its revert: no need to parse a long journal (``run`` checks them all)."""
     text = path.read_bytes()
-    return text.count(b'"type":"fault.inject-started"') <= text.count(b'"type":"fault.reverted"')
+    injected, reverted = (
+        f'"type":"{type_of(m)}"'.encode() for m in (FaultInjectStarted, FaultReverted)
+    )
+    return text.count(injected) <= text.count(reverted)
 
 
 def unrecovered_runs(state_dir: Path) -> list[UnrecoveredRun]:
@@ -153,7 +165,7 @@ async def recover_run(
             await blocking(sweep_run, driver, run.run_id)  # helpers no fault's undo names
             if not failures and not run.ended:
                 reason = "the drill stopped without reverting; drillctl recover reverted its faults"
-                journal.append("run.ended", exit_code=3, result="aborted", reason=reason)
+                journal.append(RunEnded(exit_code=3, result=RunResult.ABORTED, reason=reason))
     return failures
 
 

@@ -37,6 +37,15 @@ from types import FrameType, TracebackType
 from typing import Any
 
 from drillctl.core.errors import AbortedError, DrillError, RevertFailedError, TargetError
+from drillctl.core.events import (
+    FaultInjected,
+    FaultInjectFailed,
+    FaultInjectStarted,
+    FaultReverted,
+    FaultRevertFailed,
+    FaultRevertStarted,
+    RevertedBy,
+)
 from drillctl.core.journal import Journal
 from drillctl.faults._aio import blocking, uncancellable
 from drillctl.faults.base import FaultEnv, FaultPlan, FaultPlugin
@@ -141,23 +150,24 @@ class FaultStack:
         index = len(self._stack) if index is None else index
         fid = fault_id or getattr(getattr(plugin, "params", None), "name", None) or plugin.type_name
         entry = Injected(index, fid, plugin.type_name, type(plugin), plugin.plan(), plugin.undo())
-        started = {"type": entry.type_name, "plan": entry.plan.action, "undo": entry.undo}
-        self.journal.append("fault.inject-started", fault=index, id=fid, **started)
+        self.journal.append(
+            FaultInjectStarted(
+                fault=index,
+                id=fid,
+                fault_type=entry.type_name,
+                plan=entry.plan.action,
+                undo=entry.undo,
+            )
+        )
         self._stack.append(entry)
         try:
             entry.result = await plugin.inject(self.env)
         except BaseException as exc:
             error = "interrupted" if isinstance(exc, asyncio.CancelledError) else describe(exc)
-            self.journal.append(
-                "fault.inject-failed", fault=index, id=fid, error=self._clean(error)
-            )
+            self.journal.append(FaultInjectFailed(fault=index, id=fid, error=self._clean(error)))
             raise
-        self.journal.append(
-            "fault.injected",
-            fault=index,
-            id=fid,
-            **injected_fields(entry.result, self.env.clock.now()),
-        )
+        fields = injected_fields(entry.result, self.env.clock.now())
+        self.journal.append(FaultInjected(fault=index, id=fid, **fields))
         return entry.result
 
     async def revert(self, index: int, *, by: str = "engine") -> bool:
@@ -179,16 +189,23 @@ class FaultStack:
         return self.failures
 
     async def _revert_entry(self, entry: Injected, by: str) -> bool:
-        self.journal.append("fault.revert-started", fault=entry.index, id=entry.id, by=by)
+        started = FaultRevertStarted(fault=entry.index, id=entry.id, by=RevertedBy(by))
+        self.journal.append(started)
         try:
             result = await self._revert_retrying_signals(entry)
         except Exception as exc:
             failure = await self._failure(entry, exc)
             self.failures.append(failure)
-            data = {"error": failure.error, "state": failure.state, "todo": failure.todo}
-            self.journal.append("fault.revert-failed", fault=entry.index, id=entry.id, **data)
+            failed = FaultRevertFailed(
+                fault=entry.index,
+                id=entry.id,
+                error=failure.error,
+                state=failure.state,
+                todo=failure.todo,
+            )
+            self.journal.append(failed)
             return False
-        self.journal.append("fault.reverted", fault=entry.index, id=entry.id, result=result)
+        self.journal.append(FaultReverted(fault=entry.index, id=entry.id, result=result))
         return True
 
     async def _revert_retrying_signals(self, entry: Injected) -> dict[str, Any]:

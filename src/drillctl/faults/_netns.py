@@ -176,7 +176,9 @@ async def peer_addresses(env: FaultEnv, peers: list[str], fault: str) -> dict[st
     return found
 
 
-async def start(env: FaultEnv, service: str, token: str, spec: HelperSpec, *, pid: bool = False):
+async def start(
+    env: FaultEnv, service: str, token: str, spec: HelperSpec, *, pid: bool = False
+) -> dict[str, Any]:
     """Start the holding helper; its ``ready`` event (rules applied, servers up)."""
     helper = await blocking(
         env.target.run_helper, service, spec.argv(), labels=labels(env, token), pid=pid

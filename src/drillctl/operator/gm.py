@@ -18,7 +18,31 @@ from typing import Any
 
 from drillctl.core.durations import parse_duration
 from drillctl.core.errors import ConfigError
-from drillctl.core.journal import Event
+from drillctl.core.events import (
+    GM_EVENTS,
+    RESPONDER_EVENTS,
+    RESPONDER_WORDS,
+    Alert,
+    Baseline,
+    BlindRevealed,
+    FaultInjected,
+    FaultReverted,
+    FaultRevertFailed,
+    FaultRevertStarted,
+    GmDebrief,
+    GmExtend,
+    GmHint,
+    GmVerdict,
+    Guardrail,
+    HypothesisVerdict,
+    JournalEvent,
+    PhaseStarted,
+    Recovered,
+    ResponderChecklist,
+    RunEnded,
+    Sample,
+    Symptom,
+)
 from drillctl.operator.gm_channel import GmAction
 
 HELP = "commands: hint TEXT | extend 30s | end | verdict correct|incorrect | debrief TEXT | quit"
@@ -54,35 +78,36 @@ class GmView:
     signals: dict[str, SignalState] = field(default_factory=dict)
     ended: bool = False
 
-    def describe(self, event: Event) -> str | None:
+    def describe(self, event: JournalEvent) -> str | None:
         text = self._fold(event)
         return None if text is None else f"{event.ts:%H:%M:%S} {text}"
 
-    def _fold(self, event: Event) -> str | None:
-        d, kind = event.data, event.type
-        if kind in ("baseline", "sample", "symptom", "recovered"):
-            return self._signal(kind, d)
-        if kind == "run.ended":
+    def _fold(self, event: JournalEvent) -> str | None:
+        if isinstance(event, Baseline | Sample | Symptom | Recovered):
+            return self._signal(event)
+        if isinstance(event, RunEnded):
             self.ended = True
-        if kind.startswith("responder."):
-            text = d.get("text") or d.get("item")
-            return f"RESPONDER {kind.removeprefix('responder.')}" + (f": {text}" if text else "")
-        if kind.startswith("gm."):
-            what = d.get("text") or d.get("verdict") or d.get("seconds") or ""
-            return f"game master {d.get('by')} {kind.removeprefix('gm.')} {what}".rstrip()
-        return _plain(kind, d)
+        if isinstance(event, RESPONDER_EVENTS):
+            text = _responder_words(event)
+            return f"RESPONDER {event.type.removeprefix('responder.')}" + (
+                f": {text}" if text else ""
+            )
+        if isinstance(event, GM_EVENTS):
+            what = _gm_words(event)
+            return f"game master {event.by} {event.type.removeprefix('gm.')} {what}".rstrip()
+        return _plain(event)
 
-    def _signal(self, kind: str, d: Mapping[str, Any]) -> str | None:
-        row = self.signals.setdefault(str(d.get("signal")), SignalState())
-        if kind == "baseline":
-            row.baseline, row.unit = d.get("centre"), d.get("unit")
-            return f"baseline {d.get('signal')}: {_num(row.baseline)} {row.unit or ''}".rstrip()
-        if kind == "sample":
-            row.value = d.get("value")
+    def _signal(self, event: Baseline | Sample | Symptom | Recovered) -> str | None:
+        row = self.signals.setdefault(event.signal, SignalState())
+        if isinstance(event, Baseline):
+            row.baseline, row.unit = event.centre, event.unit
+            return f"baseline {event.signal}: {_num(row.baseline)} {row.unit or ''}".rstrip()
+        if isinstance(event, Sample):
+            row.value = event.value
             return None
-        row.state = "SYMPTOM" if kind == "symptom" else "recovered"
-        value, baseline = _num(d.get("value")), _num(row.baseline)
-        return f"{row.state} {d.get('signal')}: {value} (baseline {baseline})"
+        row.state = "SYMPTOM" if isinstance(event, Symptom) else "recovered"
+        value, baseline = _num(event.value), _num(row.baseline)
+        return f"{row.state} {event.signal}: {value} (baseline {baseline})"
 
     def signal_lines(self) -> list[str]:
         return [
@@ -91,21 +116,43 @@ class GmView:
         ]
 
 
-def _plain(kind: str, d: Mapping[str, Any]) -> str | None:
-    words = {
-        "phase": lambda: f"phase {d.get('phase')}",
-        "fault.injected": lambda: f"fault {d.get('id')} injected",
-        "fault.revert-started": lambda: f"fault {d.get('id')} reverting (by {d.get('by')})",
-        "fault.reverted": lambda: f"fault {d.get('id')} reverted",
-        "fault.revert-failed": lambda: f"fault {d.get('id')} REVERT FAILED: {d.get('error')}",
-        "alert": lambda: f"alert {d.get('name')} {d.get('state')}",
-        "hypothesis.verdict": lambda: f"verdict by {d.get('by')}: matched={d.get('matched')}",
-        "guardrail": lambda: f"guardrail {d.get('name')}: {d.get('reason')}",
-        "blind.revealed": lambda: f"scenario revealed to the responder: {d.get('scenario')}",
-        "run.ended": lambda: f"drill ended: {d.get('result')} (exit {d.get('exit_code')})",
-    }
-    say = words.get(kind)
-    return say() if say else None
+def _responder_words(event: JournalEvent) -> str | None:
+    if isinstance(event, RESPONDER_WORDS):
+        return event.text or None
+    return event.item or None if isinstance(event, ResponderChecklist) else None
+
+
+def _gm_words(event: JournalEvent) -> object:
+    if isinstance(event, GmHint | GmDebrief):
+        return event.text
+    if isinstance(event, GmVerdict):
+        return event.verdict or ""
+    return (event.seconds or "") if isinstance(event, GmExtend) else ""
+
+
+def _plain(event: JournalEvent) -> str | None:
+    match event:
+        case PhaseStarted():
+            return f"phase {event.phase}"
+        case FaultInjected():
+            return f"fault {event.id} injected"
+        case FaultRevertStarted():
+            return f"fault {event.id} reverting (by {event.by})"
+        case FaultReverted():
+            return f"fault {event.id} reverted"
+        case FaultRevertFailed():
+            return f"fault {event.id} REVERT FAILED: {event.error}"
+        case Alert():
+            return f"alert {event.name} {event.state}"
+        case HypothesisVerdict():
+            return f"verdict by {event.by}: matched={event.matched}"
+        case Guardrail():
+            return f"guardrail {event.name}: {event.reason}"
+        case BlindRevealed():
+            return f"scenario revealed to the responder: {event.scenario}"
+        case RunEnded():
+            return f"drill ended: {event.result} (exit {event.exit_code})"
+    return None
 
 
 def _num(value: Any) -> str:

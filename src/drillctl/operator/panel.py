@@ -8,7 +8,7 @@ into a rich renderable. The engine refreshes it from the live journal a few time
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -17,7 +17,28 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from drillctl.core.journal import Event
+from drillctl.core.events import (
+    RESPONDER_EVENTS,
+    RESPONDER_WORDS,
+    Alert,
+    AlertState,
+    Baseline,
+    BlindRevealed,
+    Evidence,
+    FaultInjected,
+    FaultRevertStarted,
+    GmHint,
+    JournalEvent,
+    PhaseStarted,
+    Recovered,
+    ResponderAck,
+    ResponderChecklist,
+    ResponderPage,
+    RunEnded,
+    RunStarted,
+    Sample,
+    Symptom,
+)
 from drillctl.core.timeconv import parse_rfc3339
 from drillctl.operator.blind import signal_label
 
@@ -60,28 +81,28 @@ class PanelView:
     hint: str | None = None  # the game master's latest hint
 
     @classmethod
-    def fold(cls, events: Sequence[Event]) -> PanelView:
+    def fold(cls, events: Sequence[JournalEvent]) -> PanelView:
         view = cls()
         for event in events:
             view.apply(event)
         return view
 
-    def apply(self, event: Event) -> None:
-        handler = _HANDLERS.get(event.type)
+    def apply(self, event: JournalEvent) -> None:
+        handler = _HANDLERS.get(type(event))
         if handler is not None:
             handler(self, event)
-        elif event.type.startswith("responder."):
+        elif isinstance(event, RESPONDER_EVENTS):
             self._responder(event)
 
-    def _responder(self, event: Event) -> None:
+    def _responder(self, event: JournalEvent) -> None:
         kind = event.type.removeprefix("responder.")
-        if kind == "ack":
+        if isinstance(event, ResponderAck):
             self.ticked.add(1)
-        elif kind == "page":
+        elif isinstance(event, ResponderPage):
             self.ticked.add(6)
-        elif kind == "checklist":
-            self.ticked.update(_item_number(event.data.get("item")))
-        text = event.data.get("text")
+        elif isinstance(event, ResponderChecklist):
+            self.ticked.update(_item_number(event.item))
+        text = event.text if isinstance(event, RESPONDER_WORDS) else None
         line = f"{event.ts:%H:%M:%S} {kind}" + (f": {text}" if text else "")
         self.last_words = [*self.last_words[-1:], line]
 
@@ -92,108 +113,103 @@ def _item_number(item: Any) -> set[int]:
     return {i + 1 for i, name in enumerate(CHECKLIST) if name == item}
 
 
-def _on_started(view: PanelView, event: Event) -> None:
-    scenario = event.data.get("scenario") or {}
+def _on_started(view: PanelView, event: RunStarted) -> None:
+    scenario = event.scenario
     name, severity = scenario.get("name", "?"), scenario.get("severity", "?")
-    view.title = f"{name} ({severity}) · run {event.data.get('run_id')}"
-    view.blind = bool(event.data.get("blind"))
-    links = event.data.get("dashboards") or {}
-    if links:  # a title without a URL: no Grafana known yet, the evidence may bring the link
+    view.title = f"{name} ({severity}) · run {event.run_id}"
+    view.blind = event.blind
+    if event.dashboards:  # a title without a URL: no Grafana known yet, the evidence may bring it
         view.found[2] = " ".join(
             f"[link={url}]{title}[/link]" if url else Text(str(title)).markup
-            for title, url in links.items()
+            for title, url in event.dashboards.items()
         )
 
 
-def _on_phase(view: PanelView, event: Event) -> None:
-    view.phase = str(event.data.get("phase"))
+def _on_phase(view: PanelView, event: PhaseStarted) -> None:
+    view.phase = str(event.phase)
 
 
-def _on_injected(view: PanelView, event: Event) -> None:
+def _on_injected(view: PanelView, event: FaultInjected) -> None:
     view.injected_at = view.injected_at or event.ts
 
 
-def _on_revert(view: PanelView, event: Event) -> None:
-    view.reverted = view.reverted or str(event.data.get("by", "engine"))
+def _on_revert(view: PanelView, event: FaultRevertStarted) -> None:
+    view.reverted = view.reverted or str(event.by)
 
 
-def _on_baseline(view: PanelView, event: Event) -> None:
-    row = view.signals.setdefault(
-        str(event.data.get("signal")), SignalRow(str(event.data.get("signal")))
-    )
-    row.baseline, row.unit = event.data.get("centre"), event.data.get("unit")
+def _row(view: PanelView, signal: str) -> SignalRow:
+    return view.signals.setdefault(signal, SignalRow(signal))
 
 
-def _on_sample(view: PanelView, event: Event) -> None:
-    row = view.signals.setdefault(
-        str(event.data.get("signal")), SignalRow(str(event.data.get("signal")))
-    )
-    row.value = event.data.get("value")
+def _on_baseline(view: PanelView, event: Baseline) -> None:
+    row = _row(view, event.signal)
+    row.baseline, row.unit = event.centre, event.unit
 
 
-def _on_symptom(view: PanelView, event: Event) -> None:
-    row = view.signals.setdefault(
-        str(event.data.get("signal")), SignalRow(str(event.data.get("signal")))
-    )
-    row.state = "SYMPTOM"
+def _on_sample(view: PanelView, event: Sample) -> None:
+    _row(view, event.signal).value = event.value
+
+
+def _on_symptom(view: PanelView, event: Symptom) -> None:
+    _row(view, event.signal).state = "SYMPTOM"
     if view.injected_at is not None and view.symptom_at is None:
-        raw = event.data.get("confirmed_at")
-        view.symptom_at = (parse_rfc3339(raw) if isinstance(raw, str) else None) or event.ts
+        confirmed = parse_rfc3339(event.confirmed_at) if event.confirmed_at else None
+        view.symptom_at = confirmed or event.ts
 
 
-def _on_recovered(view: PanelView, event: Event) -> None:
-    row = view.signals.get(str(event.data.get("signal")))
+def _on_recovered(view: PanelView, event: Recovered) -> None:
+    row = view.signals.get(event.signal)
     if row is not None:
         row.state = "recovered"
 
 
-def _on_alert(view: PanelView, event: Event) -> None:
-    name, state = str(event.data.get("name")), str(event.data.get("state"))
-    if state == "resolved":
-        view.alerts.pop(name, None)
+def _on_alert(view: PanelView, event: Alert) -> None:
+    if event.state == AlertState.RESOLVED:
+        view.alerts.pop(event.name, None)
     else:
-        view.alerts[name] = state
+        view.alerts[event.name] = str(event.state)
 
 
-def _on_evidence(view: PanelView, event: Event) -> None:
-    slot = {"trace": 3, "log": 4, "runbook": 5, "dashboard": 2}.get(str(event.data.get("kind")))
+def _on_evidence(view: PanelView, event: Evidence) -> None:
+    slot = {"trace": 3, "log": 4, "runbook": 5, "dashboard": 2}.get(event.kind)
     if slot == 2:  # the dashboards' deep links for the drill window
-        items = [i for i in event.data.get("items") or [] if isinstance(i, dict) and i.get("url")]
+        items = [i for i in event.items if isinstance(i, dict) and i.get("url")]
         if items:
             view.found[2] = " ".join(
                 f"[link={i['url']}]{Text(str(i.get('title') or 'dashboard')).markup}[/link]"
                 for i in items
             )
     elif slot is not None and slot not in view.found and not view.blind:
-        view.found[slot] = Text(str(event.data.get("summary", ""))).markup
+        view.found[slot] = Text(event.summary).markup
 
 
-def _on_ended(view: PanelView, event: Event) -> None:
-    view.ended = f"{event.data.get('result')} (exit {event.data.get('exit_code')})"
+def _on_ended(view: PanelView, event: RunEnded) -> None:
+    view.ended = f"{event.result} (exit {event.exit_code})"
 
 
-def _on_hint(view: PanelView, event: Event) -> None:
-    view.hint = f"{event.ts:%H:%M:%S} hint from {event.data.get('by')}: {event.data.get('text')}"
+def _on_hint(view: PanelView, event: GmHint) -> None:
+    view.hint = f"{event.ts:%H:%M:%S} hint from {event.by}: {event.text}"
 
 
-def _on_revealed(view: PanelView, event: Event) -> None:
-    view.title = f"blind drill, revealed: {event.data.get('scenario')}"
+def _on_revealed(view: PanelView, event: BlindRevealed) -> None:
+    view.title = f"blind drill, revealed: {event.scenario}"
 
 
-_HANDLERS = {
-    "run.started": _on_started,
-    "phase": _on_phase,
-    "fault.injected": _on_injected,
-    "fault.revert-started": _on_revert,
-    "baseline": _on_baseline,
-    "sample": _on_sample,
-    "symptom": _on_symptom,
-    "recovered": _on_recovered,
-    "alert": _on_alert,
-    "evidence": _on_evidence,
-    "run.ended": _on_ended,
-    "gm.hint": _on_hint,
-    "blind.revealed": _on_revealed,
+# each handler takes its own event model; the lookup is by the event's class
+_HANDLERS: dict[type[JournalEvent], Callable[[PanelView, Any], None]] = {
+    RunStarted: _on_started,
+    PhaseStarted: _on_phase,
+    FaultInjected: _on_injected,
+    FaultRevertStarted: _on_revert,
+    Baseline: _on_baseline,
+    Sample: _on_sample,
+    Symptom: _on_symptom,
+    Recovered: _on_recovered,
+    Alert: _on_alert,
+    Evidence: _on_evidence,
+    RunEnded: _on_ended,
+    GmHint: _on_hint,
+    BlindRevealed: _on_revealed,
 }
 
 

@@ -21,10 +21,25 @@ import tty
 from collections.abc import AsyncIterator
 from typing import Any
 
+from drillctl.core.events import (
+    ResponderAbort,
+    ResponderAck,
+    ResponderChecklist,
+    ResponderDecision,
+    ResponderHypothesis,
+    ResponderNote,
+    ResponderPage,
+    ResponderRevert,
+)
 from drillctl.engine.ports import Action  # the engine's input port; the keys only produce them
 from drillctl.operator.panel import CHECKLIST
 
 PROMPTS = {"h": "hypothesis", "d": "decision", "n": "note"}
+TYPED: dict[str, type[ResponderHypothesis | ResponderDecision | ResponderNote]] = {
+    "hypothesis": ResponderHypothesis,
+    "decision": ResponderDecision,
+    "note": ResponderNote,
+}
 ENTER, ESC, BACKSPACES, KILL_LINE = ("\r", "\n"), "\x1b", ("\x7f", "\x08"), "\x15"
 
 
@@ -51,22 +66,22 @@ class KeyHandler:
             self.prompt_kind, self.buffer = PROMPTS[char], ""
             return None
         if char in ("a", "1"):
-            return Action("responder.ack")
+            return Action(ResponderAck())
         if char in ("p", "6"):
-            return Action("responder.page")
+            return Action(ResponderPage())
         if char in "2345":
-            return Action("responder.checklist", {"item": CHECKLIST[int(char) - 1]})
+            return Action(ResponderChecklist(item=CHECKLIST[int(char) - 1]))
         if char == "r":
-            return Action("responder.revert", command="revert")
+            return Action(ResponderRevert(), command="revert")
         if char == "q":
-            return Action("responder.abort", command="abort")
+            return Action(ResponderAbort(), command="abort")
         return None
 
     def _typing(self, char: str) -> Action | None:
         if char in ENTER:
             kind, text = self.prompt_kind, self.buffer.strip()
             self.prompt_kind, self.buffer = None, ""
-            return Action(f"responder.{kind}", {"text": text}) if text else None
+            return Action(TYPED[kind](text=text)) if kind and text else None
         if char == ESC:
             self.prompt_kind, self.buffer = None, ""
         elif char in BACKSPACES:

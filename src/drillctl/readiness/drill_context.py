@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from drillctl.config import ReadinessConfig
+from drillctl.core import events
 from drillctl.core.errors import DrillError
 from drillctl.readiness.api_changes import Changes, read_changes, route_matches
 from drillctl.readiness.security_register import Register, load_register
@@ -155,19 +156,18 @@ def _read(
 
 
 def journal_readiness(
-    append: Callable[..., object], scenario: ScenarioBase, config: ReadinessConfig
+    append: Callable[[events.JournalEvent], object], scenario: ScenarioBase, config: ReadinessConfig
 ) -> None:
-    """The one place this module meets the journal (``Journal.append(type, **data)`` today; the
-    typed journal of issue 15 will take event models here)."""
+    """The one place this module meets the journal (``Journal.append``, given typed events)."""
     found, broken = readiness_evidence(scenario, config)
     for data in found:
-        append("evidence", **data)
+        append(events.Evidence(**data))
     for source, reason in broken:
-        append("source.unavailable", source=source, reason=reason)
+        append(events.SourceUnavailable(source=source, reason=reason))
 
 
 def journal_start_context(
-    append: Callable[..., object],
+    append: Callable[[events.JournalEvent], object],
     scenario: ScenarioBase,
     config: ReadinessConfig,
     *,
@@ -179,4 +179,4 @@ def journal_start_context(
     evidence, and what changed in the stack since the last drill."""
     journal_readiness(append, scenario, config)
     for data in services_evidence(runs_dir, run_id, services):
-        append("evidence", **data)
+        append(events.Evidence(**data))

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
+from drillctl.core.events import ResponderAck, RunStarted, first_of
 from drillctl.core.journal import JOURNAL_NAME, read_events
 from drillctl.readiness.escalation import check_static
 from drillctl.readiness.escalation_live import file_sha256
@@ -108,10 +109,10 @@ def _journal_problems(path: Path, severity: str | None) -> list[str]:
         return [f"no journal at {path}"]
     events = read_events(path)
     problems = []
-    if not any(e.type == "responder.ack" for e in events):
+    if first_of(events, ResponderAck) is None:
         problems.append("the journal has no responder acknowledgement")
-    started = next((e for e in events if e.type == "run.started"), None)
-    journalled = (started.data.get("scenario") or {}).get("severity") if started else None
+    started = first_of(events, RunStarted)
+    journalled = started.scenario.get("severity") if started else None
     severity = severity or journalled or "P2"
     if severity != "P2":
         problems.append(f"the scenario is {severity}: the gate asks for a simulated P2")

@@ -2,10 +2,10 @@
 
 The stream comes from the docker SDK and blocks, so the pump reads it in a worker thread; each
 event carries the engine's own time of receipt (not the daemon's), as the journal requires. The
-engine journals them (this layer imports no journal)::
+engine journals them (this layer imports no journal, only its event model)::
 
     task = asyncio.create_task(follow_container_events(
-        driver, since, lambda e: journal.append("container", **container_event_data(e))))
+        driver, since, lambda e: journal.append(journal_event(e))))
     ...
     task.cancel()
 
@@ -26,6 +26,7 @@ import docker.errors
 
 from drillctl.core.clock import Clock
 from drillctl.core.errors import TargetError
+from drillctl.core.events import Container
 from drillctl.target.base import ContainerEvent, TargetDriver
 
 ACTIONS = [
@@ -87,14 +88,14 @@ def to_event(raw: dict[str, Any], clock: Clock) -> ContainerEvent:
     )
 
 
-def container_event_data(event: ContainerEvent) -> dict[str, Any]:
-    """The ``data`` of a journal ``container`` event."""
-    return {
-        "service": event.service,
-        "action": event.action,
-        "at": event.at.isoformat(),
-        "container_id": event.container_id,
-    }
+def journal_event(event: ContainerEvent) -> Container:
+    """The journal's ``container`` event for one Docker event."""
+    return Container(
+        service=event.service,
+        action=event.action,
+        at=event.at.isoformat(),
+        container_id=event.container_id,
+    )
 
 
 async def follow_container_events(

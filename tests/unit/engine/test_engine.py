@@ -8,7 +8,13 @@ from typing import Any
 
 from engine_fakes import rig, scenario, spike
 
-from drillctl.operator.responder import Action
+from drillctl.core.events import (
+    ResponderAbort,
+    ResponderAck,
+    ResponderHypothesis,
+    ResponderRevert,
+)
+from drillctl.engine.ports import Action
 
 
 def _phases(r) -> list[str]:
@@ -86,11 +92,9 @@ def test_responder_revert_comes_before_the_declared_duration(tmp_path: Path) -> 
         task = asyncio.create_task(r.engine.run())
         while "symptom" not in r.types():
             await asyncio.sleep(0)
-        r.engine.responder_action(Action("responder.ack"))
-        r.engine.responder_action(
-            Action("responder.hypothesis", {"text": "the consumer ebit-api is down"})
-        )
-        r.engine.responder_action(Action("responder.revert", command="revert"))
+        r.engine.responder_action(Action(ResponderAck()))
+        r.engine.responder_action(Action(ResponderHypothesis(text="the consumer ebit-api is down")))
+        r.engine.responder_action(Action(ResponderRevert(), command="revert"))
         return await task
 
     outcome = asyncio.run(go())
@@ -125,7 +129,7 @@ def test_abort_reverts_and_exits_3(tmp_path: Path) -> None:
         task = asyncio.create_task(r.engine.run())
         while "fault.injected" not in r.types():
             await asyncio.sleep(0)
-        r.engine.responder_action(Action("responder.abort", command="abort"))
+        r.engine.responder_action(Action(ResponderAbort(), command="abort"))
         return await task
 
     outcome = asyncio.run(go())

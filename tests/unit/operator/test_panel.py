@@ -5,9 +5,19 @@ from __future__ import annotations
 from drill_events import Events, drill
 from rich.console import Console
 
+from drillctl.core.events import (
+    ResponderAbort,
+    ResponderAck,
+    ResponderChecklist,
+    ResponderHypothesis,
+    ResponderNote,
+    ResponderPage,
+    ResponderRevert,
+)
 from drillctl.core.journal import with_data
+from drillctl.engine.ports import Action
 from drillctl.operator.panel import PanelView, render
-from drillctl.operator.responder import Action, KeyHandler
+from drillctl.operator.responder import KeyHandler
 
 
 def _screen(ev: Events, now_s: float, prompt: str | None = None) -> list[str]:
@@ -97,15 +107,15 @@ def test_keys_bar_when_not_typing() -> None:
 
 def test_keys_become_actions() -> None:
     keys = KeyHandler()
-    assert keys.feed("a") == [Action("responder.ack")]
+    assert keys.feed("a") == [Action(ResponderAck())]
     assert keys.feed("1p6") == [
-        Action("responder.ack"),
-        Action("responder.page"),
-        Action("responder.page"),
+        Action(ResponderAck()),
+        Action(ResponderPage()),
+        Action(ResponderPage()),
     ]
-    assert keys.feed("4") == [Action("responder.checklist", {"item": "check logs"})]
-    assert keys.feed("r") == [Action("responder.revert", command="revert")]
-    assert keys.feed("q") == [Action("responder.abort", command="abort")]
+    assert keys.feed("4") == [Action(ResponderChecklist(item="check logs"))]
+    assert keys.feed("r") == [Action(ResponderRevert(), command="revert")]
+    assert keys.feed("q") == [Action(ResponderAbort(), command="abort")]
     assert keys.feed("xyz") == []
 
 
@@ -113,8 +123,8 @@ def test_free_text_prompt_edits_and_submits() -> None:
     keys = KeyHandler()
     assert keys.feed("hredis flushd") == []
     assert keys.prompt == "hypothesis: redis flushd"
-    assert keys.feed("\x7fed\r") == [Action("responder.hypothesis", {"text": "redis flushed"})]
+    assert keys.feed("\x7fed\r") == [Action(ResponderHypothesis(text="redis flushed"))]
     assert keys.prompt is None
     assert keys.feed("dq\x1b") == []  # q typed into the prompt is text, Esc cancels
-    assert keys.feed("nmemo\x15ok\n") == [Action("responder.note", {"text": "ok"})]
+    assert keys.feed("nmemo\x15ok\n") == [Action(ResponderNote(text="ok"))]
     assert keys.feed("h  \r") == []  # nothing typed: nothing journalled

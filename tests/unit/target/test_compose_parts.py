@@ -14,7 +14,7 @@ from drillctl.core.errors import ConfigError
 from drillctl.target.base import ContainerEvent, is_up
 from drillctl.target.compose import parse_log_line, service_state
 from drillctl.target.compose_files import project_files, write_env_override
-from drillctl.target.events import container_event_data, follow_container_events, to_event
+from drillctl.target.events import follow_container_events, journal_event, to_event
 from drillctl.target.memory import MemoryDriver
 
 
@@ -76,7 +76,7 @@ def test_events_carry_the_engines_own_time():
     }
     event = to_event(raw, clock)
     assert event == ContainerEvent("ebit-api", "die", clock.now(), "abcdef123456")
-    assert container_event_data(event)["at"] == clock.now().isoformat()
+    assert journal_event(event).at == clock.now().isoformat()
 
 
 def test_follow_hands_every_event_to_the_sink():
