@@ -4,6 +4,7 @@ verb's module for it. Light imports only: --help, --version and a completion Tab
 from __future__ import annotations
 
 from collections.abc import Callable
+from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -24,6 +25,14 @@ SetOption = Annotated[
         help="a variable (queue=bets) or a field path (faults[0].duration=20s); repeatable",
     ),
 ]
+
+
+class Format(StrEnum):
+    text = "text"
+    json = "json"  # a versioned envelope: {"schema_version": N, "kind": "drillctl.<what>", ...}
+
+
+FormatOption = Annotated[Format, typer.Option("--format", help="text or json")]
 
 
 def run_guarded(func: Callable[[], Any], console: Console | None = None) -> int:

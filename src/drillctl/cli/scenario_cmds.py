@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from drillctl.cli._common import SetOption, catalog, guarded
+from drillctl.cli._common import Format, FormatOption, SetOption, catalog, guarded
 from drillctl.cli.tables import copyable_column, fits
 from drillctl.core.errors import DrillError, Problem, ScenarioError
 
@@ -31,14 +31,20 @@ def register(app: typer.Typer) -> None:
     app.command("schema")(schema_cmd)
 
 
-def list_cmd(ctx: typer.Context) -> None:
+def list_cmd(ctx: typer.Context, output: FormatOption = Format.text) -> None:
     """List the built-in and custom scenarios (a custom one replaces the built-in of its name)."""
 
     def body() -> None:
-        listing = catalog(ctx).listing()
-        _print_listing(ctx.obj.console, listing.scenarios)
-        if listing.problems:
-            raise ScenarioError(listing.problems)
+        from drillctl.commands.list import list_scenarios
+
+        settings = ctx.obj.settings
+        found = list_scenarios(scenarios_dir=settings.drill.scenarios_dir, variables=settings.vars)
+        if output is Format.json:
+            typer.echo(json.dumps(found.as_json(), indent=2))
+        else:
+            _print_listing(ctx.obj.console, found.loaded)
+        if found.problems:
+            raise ScenarioError(found.problems)
 
     guarded(body)
 

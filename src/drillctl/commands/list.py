@@ -1,0 +1,63 @@
+"""``drillctl list``: the scenarios a team can run, as a result object the CLI renders.
+
+The function takes typed keyword arguments and returns ``ScenarioList``; ``cli/scenario_cmds.py``
+prints it as a table or, with ``--format json``, as a versioned envelope (``as_json``) that a
+script can rely on: ``{"schema_version": 1, "kind": "drillctl.scenario-list", ...}``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from drillctl.core.errors import Problem
+from drillctl.scenario.catalog import Catalog, Loaded
+from drillctl.scenario.loader import faults_of
+
+KIND = "drillctl.scenario-list"
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class ListedScenario:
+    name: str
+    severity: str
+    faults: list[str]  # fault types, in the scenario's order
+    origin: str  # built-in | custom
+    path: str  # the file (for a built-in, inside the installed package)
+    overrides_builtin: bool
+
+
+@dataclass(frozen=True)
+class ScenarioList:
+    scenarios: list[ListedScenario]
+    loaded: list[Loaded]  # the same scenarios, loaded (the table shows paths relative to cwd)
+    problems: list[Problem]  # files that did not load: the command exits 2 after listing
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "kind": KIND,
+            "scenarios": [asdict(s) for s in self.scenarios],
+            "problems": [asdict(p) for p in self.problems],
+        }
+
+
+def list_scenarios(*, scenarios_dir: Path | None, variables: Mapping[str, str]) -> ScenarioList:
+    listing = Catalog(scenarios_dir, variables).listing()
+    entries = [_entry(item) for item in listing.scenarios]
+    return ScenarioList(entries, listing.scenarios, listing.problems)
+
+
+def _entry(item: Loaded) -> ListedScenario:
+    scenario = item.scenario
+    return ListedScenario(
+        name=scenario.name,
+        severity=str(scenario.severity),
+        faults=[str(getattr(f, "type", "?")) for f in faults_of(scenario)],
+        origin=item.origin,
+        path=str(item.path),
+        overrides_builtin=item.overrides_builtin,
+    )
