@@ -12,7 +12,7 @@ from drillctl.cli.app import app
 from drillctl.commands.list import list_scenarios
 from drillctl.scenario.catalog import builtin_dir
 
-NAMES = ["bullmq-backpressure", "redis-cache-flush", "signin-failure-spike", "ws-handshake-storm"]
+NAMES = sorted(p.stem for p in builtin_dir().glob("*.yaml"))  # files are named as their scenario
 GOOD = (builtin_dir() / "bullmq-backpressure.yaml").read_text(encoding="utf-8")
 
 
