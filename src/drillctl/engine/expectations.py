@@ -18,8 +18,18 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from drillctl.core.events import FaultInjected, FaultReverted
-from drillctl.core.journal import Event
+from drillctl.core.events import (
+    Alert,
+    AlertState,
+    FaultInjected,
+    FaultReverted,
+    FaultRevertStarted,
+    JournalEvent,
+    Recovered,
+    Symptom,
+    first_of,
+    of_type,
+)
 from drillctl.core.timeconv import parse_rfc3339
 from drillctl.scenario.model import Expect, Invariant, Recovery
 
@@ -36,37 +46,36 @@ class Result:
         return asdict(self)
 
 
-def _when(event: Event, key: str) -> datetime:
-    if key == "detected_at" and key not in event.data:
-        key = "confirmed_at"  # a journal from before the detect mark
-    raw = event.data.get(key)
-    parsed = parse_rfc3339(raw) if isinstance(raw, str) else None
-    return parsed or event.ts
+def _instant(text: str | None, event: JournalEvent) -> datetime:
+    """An instant the event reports, or the event's own time when it gave none."""
+    return (parse_rfc3339(text) if text else None) or event.ts
 
 
-def _first(events: Sequence[Event], type_: str) -> Event | None:
-    return next((e for e in events if e.type == type_), None)
+def _confirmed(event: Symptom | Recovered) -> datetime:
+    return _instant(event.confirmed_at, event)
+
+
+def _detected(event: Symptom) -> datetime:
+    # a journal from before the detect mark has only confirmed_at
+    return _confirmed(event) if event.detected_at is None else _instant(event.detected_at, event)
 
 
 def _secs(delta: timedelta | None) -> float | None:
     return None if delta is None else round(delta.total_seconds(), 1)
 
 
-def _only(events: Sequence[Event], primary: Collection[str] | None) -> list[Event]:
+def _only(events: Sequence[JournalEvent], primary: Collection[str] | None) -> list[JournalEvent]:
     """Drop symptom/recovered marks of secondary signals: they are watched, they do not judge."""
     if primary is None:
         return list(events)
-    marks = ("symptom", "recovered")
-    return [e for e in events if e.type not in marks or str(e.data.get("signal")) in primary]
+    return [e for e in events if not isinstance(e, Symptom | Recovered) or e.signal in primary]
 
 
-def check_symptom(events: Sequence[Event], within: timedelta | None) -> Result:
-    injected = _first(events, "fault.injected")
+def check_symptom(events: Sequence[JournalEvent], within: timedelta | None) -> Result:
+    injected = first_of(events, FaultInjected)
     if injected is None:
         return Result("symptom", False, "nothing was injected", _secs(within), None)
-    symptoms = [
-        e for e in events if e.type == "symptom" and _when(e, "confirmed_at") >= injected.ts
-    ]
+    symptoms = [e for e in of_type(events, Symptom) if _confirmed(e) >= injected.ts]
     if not symptoms:
         bound = f" within {_secs(within):g}s" if within else ""
         return Result(
@@ -78,28 +87,25 @@ def check_symptom(events: Sequence[Event], within: timedelta | None) -> Result:
         )
     # the detect mark (``detected_at``) from when the fault took effect (``effective_at``): the
     # clock the reports time detection with; journals without them: confirmed_at from inject
-    first = min(symptoms, key=lambda e: _when(e, "detected_at"))
-    took = _when(first, "detected_at") - _when(injected, "effective_at")
+    first = min(symptoms, key=_detected)
+    took = _detected(first) - _instant(injected.effective_at, injected)
     passed = within is None or took <= within
     detail = (
-        f"{first.data.get('signal')} = {first.data.get('value')} (baseline "
-        f"{first.data.get('baseline')}) {_secs(took):g}s after the fault took effect"
+        f"{first.signal} = {first.value} (baseline "
+        f"{first.baseline}) {_secs(took):g}s after the fault took effect"
     )
     return Result("symptom", passed, detail, _secs(within), _secs(took))
 
 
-def check_alert(events: Sequence[Event], name: str, within: timedelta) -> Result:
+def check_alert(events: Sequence[JournalEvent], name: str, within: timedelta) -> Result:
     label = f"alert:{name}"
-    injected = _first(events, "fault.injected")
+    injected = first_of(events, FaultInjected)
     if injected is None:
         return Result(label, False, "nothing was injected", _secs(within), None)
     firing = [
         e
-        for e in events
-        if e.type == "alert"
-        and e.data.get("name") == name
-        and e.data.get("state") == "firing"
-        and e.ts >= injected.ts
+        for e in of_type(events, Alert)
+        if e.name == name and e.state == AlertState.FIRING and e.ts >= injected.ts
     ]
     if not firing:
         return Result(label, False, f"{name} never fired", _secs(within), None)
@@ -115,10 +121,10 @@ def check_alert(events: Sequence[Event], name: str, within: timedelta) -> Result
 
 
 def check_recovered(
-    events: Sequence[Event], within: timedelta | None, recovery: Recovery
+    events: Sequence[JournalEvent], within: timedelta | None, recovery: Recovery
 ) -> Result:
     bound = within or recovery.timeout
-    revert = _first(events, "fault.revert-started")
+    revert = first_of(events, FaultRevertStarted)
     symptomatic = _symptomatic_signals(events)
     if revert is None:
         return Result("recovered", False, "the fault was never reverted", _secs(bound), None)
@@ -140,38 +146,30 @@ def check_recovered(
     )
 
 
-def _symptomatic_signals(events: Sequence[Event]) -> set[str]:
-    injected = _first(events, "fault.injected")
+def _symptomatic_signals(events: Sequence[JournalEvent]) -> set[str]:
+    injected = first_of(events, FaultInjected)
     since = injected.ts if injected else None
-    return {
-        str(e.data.get("signal"))
-        for e in events
-        if e.type == "symptom" and (since is None or _when(e, "confirmed_at") >= since)
-    }
+    return {e.signal for e in of_type(events, Symptom) if since is None or _confirmed(e) >= since}
 
 
-def _recovered_signals(events: Sequence[Event]) -> set[str]:
+def _recovered_signals(events: Sequence[JournalEvent]) -> set[str]:
     """Signals whose latest mark is a recovery."""
-    state: dict[str, str] = {}
+    latest: dict[str, bool] = {}
     for event in events:
-        if event.type in ("symptom", "recovered"):
-            state[str(event.data.get("signal"))] = event.type
-    return {name for name, last in state.items() if last == "recovered"}
+        if isinstance(event, Symptom | Recovered):
+            latest[event.signal] = isinstance(event, Recovered)
+    return {name for name, recovered in latest.items() if recovered}
 
 
-def _recovered_at(events: Sequence[Event], symptomatic: set[str]) -> datetime | None:
+def _recovered_at(events: Sequence[JournalEvent], symptomatic: set[str]) -> datetime | None:
     if not symptomatic <= _recovered_signals(events):
         return None
-    marks = [
-        _when(e, "confirmed_at")
-        for e in events
-        if e.type == "recovered" and str(e.data.get("signal")) in symptomatic
-    ]
+    marks = [_confirmed(e) for e in of_type(events, Recovered) if e.signal in symptomatic]
     return max(marks, default=None)
 
 
 def check_timings(
-    events: Sequence[Event],
+    events: Sequence[JournalEvent],
     expect: Expect,
     recovery: Recovery,
     primary: Collection[str] | None = None,
@@ -217,7 +215,7 @@ def _invariant_words(invariant: Invariant) -> str:
     return f"change since the injection {words}" if invariant.measure == "change" else words
 
 
-def check_fault_effects(events: Sequence[Event]) -> list[Result]:
+def check_fault_effects(events: Sequence[JournalEvent]) -> list[Result]:
     """``effect:<fault>`` for each fault that measured its effect (network and resource faults):
     the last measurement wins (the revert's counters over the injection's first look); a fault
     that had no measurable effect fails, instead of letting a drill pass on nothing."""

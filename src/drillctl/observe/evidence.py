@@ -11,6 +11,7 @@ import asyncio
 from collections.abc import Mapping
 from datetime import datetime
 
+from drillctl.core import events as ev
 from drillctl.core.errors import SourceUnavailable
 from drillctl.core.journal import Journal
 from drillctl.observe.base import Evidence, Source
@@ -48,13 +49,13 @@ async def gather(
         except (SourceUnavailable, TimeoutError) as exc:
             reason = getattr(exc, "reason", f"no answer within {timeout:g}s")
             journal.append(
-                "source.unavailable", source=query.source, evidence=query.name, reason=reason
+                ev.SourceUnavailable(source=query.source, evidence=query.name, reason=reason)
             )
     dashboards = await _dashboards(scenario, sources, journal, start, end)
     found += dashboards
     for item in found:
         journal.append(
-            "evidence", kind=item.kind, source=item.source, summary=item.summary, items=item.items
+            ev.Evidence(kind=item.kind, source=item.source, summary=item.summary, items=item.items)
         )
     return found
 
@@ -72,7 +73,7 @@ async def _dashboards(
     try:
         return [await grafana.dashboard_evidence(list(scenario.dashboards), start, end)]
     except SourceUnavailable as exc:
-        journal.append("source.unavailable", source="grafana", reason=exc.reason)
+        journal.append(ev.SourceUnavailable(source="grafana", reason=exc.reason))
         return []
 
 
@@ -94,4 +95,4 @@ async def annotate(
         try:
             await grafana.annotate(text, at, end=end, tags=tags, dashboard_title=title)
         except SourceUnavailable as exc:
-            journal.append("source.unavailable", source="grafana", reason=exc.reason)
+            journal.append(ev.SourceUnavailable(source="grafana", reason=exc.reason))

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Awaitable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
+from drillctl.core import events as ev
 from drillctl.core.clock import Clock
 from drillctl.core.errors import SourceUnavailable
 from drillctl.core.journal import Journal
@@ -70,20 +71,20 @@ class SourceHealth:
             exc.reason, failures, self.clock.monotonic() + delay, self._round
         )
         if previous is None:
-            extra = {"signal": signal} if target[1] is not None and signal else {}
-            self.journal.append("source.unavailable", source=key[0], reason=exc.reason, **extra)
+            extra: dict[str, Any] = {"signal": signal} if target[1] is not None and signal else {}
+            self.journal.append(ev.SourceUnavailable(source=key[0], reason=exc.reason, **extra))
 
     def succeeded(self, key: Key) -> None:
         for target in ((key[0], None), key):
             if self._down.pop(target, None) is not None:
-                extra = {"signal": target[1]} if target[1] is not None else {}
-                self.journal.append("source.available", source=key[0], **extra)
+                extra: dict[str, Any] = {"signal": target[1]} if target[1] is not None else {}
+                self.journal.append(ev.SourceAvailable(source=key[0], **extra))
 
     def missing(self, source: str) -> None:
         """A source the scenario names but nobody configured: journalled once."""
         if source not in self._missing:
             self._missing.add(source)
-            self.journal.append("source.unavailable", source=source, reason="not configured")
+            self.journal.append(ev.SourceUnavailable(source=source, reason="not configured"))
 
     def down(self) -> dict[str, str]:
         """Sources (or source/signal pairs) not answering now, with the reason."""

@@ -13,6 +13,7 @@ observer writes about its marks is written here, and ``symptom.detected_at`` is 
 
 from __future__ import annotations
 
+from drillctl.core import events as ev
 from drillctl.core.journal import Journal
 from drillctl.observe.baseline import Baseline, no_data_words
 from drillctl.observe.detect import Mark, describe_rule
@@ -21,15 +22,16 @@ from drillctl.scenario.model import Signal
 
 def journal_baseline(journal: Journal, signal: Signal, baseline: Baseline) -> None:
     journal.append(
-        "baseline",
-        signal=signal.name,
-        centre=baseline.centre if baseline.measured else None,
-        spread=baseline.spread if baseline.measured else None,
-        samples=baseline.samples,
-        missing=baseline.missing,
-        unit=signal.unit,
-        primary=signal.primary,
-        no_data=None if baseline.measured else no_data_words(baseline),
+        ev.Baseline(
+            signal=signal.name,
+            centre=baseline.centre if baseline.measured else None,
+            spread=baseline.spread if baseline.measured else None,
+            samples=baseline.samples,
+            missing=baseline.missing,
+            unit=signal.unit,
+            primary=signal.primary,
+            no_data=None if baseline.measured else no_data_words(baseline),
+        )
     )
 
 
@@ -37,33 +39,36 @@ def journal_mark(journal: Journal, signal: Signal, baseline: Baseline, mark: Mar
     centre = baseline.centre if baseline.measured else None
     if mark.kind == "onset":
         journal.append(
-            "onset",
-            signal=signal.name,
-            value=mark.value,
-            baseline=centre,
-            evidence=mark.evidence,
-            change_at=mark.first_at.isoformat(),
-            at=mark.confirmed_at.isoformat(),
+            ev.Onset(
+                signal=signal.name,
+                value=mark.value,
+                baseline=centre,
+                evidence=mark.evidence,
+                change_at=mark.first_at.isoformat(),
+                at=mark.confirmed_at.isoformat(),
+            )
         )
     elif mark.kind == "symptom":
         assert mark.detected_at is not None
         journal.append(
-            "symptom",
-            signal=signal.name,
-            value=mark.value,
-            baseline=centre,
-            rule=describe_rule(signal.symptom, baseline),
-            evidence=mark.evidence,
-            first_breach_at=mark.first_at.isoformat(),
-            confirmed_at=mark.confirmed_at.isoformat(),
-            detected_at=mark.detected_at.isoformat(),
+            ev.Symptom(
+                signal=signal.name,
+                value=mark.value,
+                baseline=centre,
+                rule=describe_rule(signal.symptom, baseline),
+                evidence=mark.evidence,
+                first_breach_at=mark.first_at.isoformat(),
+                confirmed_at=mark.confirmed_at.isoformat(),
+                detected_at=mark.detected_at.isoformat(),
+            )
         )
     else:
         journal.append(
-            "recovered",
-            signal=signal.name,
-            value=mark.value,
-            baseline=centre,
-            first_normal_at=mark.first_at.isoformat(),
-            confirmed_at=mark.confirmed_at.isoformat(),
+            ev.Recovered(
+                signal=signal.name,
+                value=mark.value,
+                baseline=centre,
+                first_normal_at=mark.first_at.isoformat(),
+                confirmed_at=mark.confirmed_at.isoformat(),
+            )
         )

@@ -32,7 +32,9 @@ import asyncio
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
+from drillctl.core import events as ev
 from drillctl.core.clock import Clock
 from drillctl.core.errors import SourceUnavailable
 from drillctl.core.journal import Journal
@@ -217,7 +219,7 @@ class Observer:
             view.value, view.at = sample.value, sample.at
             view.history = [*view.history[-59:], sample.value]
             self.journal.append(
-                "sample", signal=sample.signal, value=sample.value, at=sample.at.isoformat()
+                ev.Sample(signal=sample.signal, value=sample.value, at=sample.at.isoformat())
             )
         return samples
 
@@ -275,14 +277,17 @@ class Observer:
         self.health.succeeded(key)
         for change in self.alerts.feed(name, alerts, self.clock.now()):
             alert = change.alert
+            # absent unless silenced: the line stays as before for the reports' pinned fields
+            silenced: dict[str, Any] = {"silenced": True} if self.silenced(alert.labels) else {}
             self.journal.append(
-                "alert",
-                name=alert.name,
-                state=change.state,
-                source=alert.source,
-                active_at=alert.active_at.isoformat() if alert.active_at else None,
-                labels=alert.labels,
-                **({"silenced": True} if self.silenced(alert.labels) else {}),
+                ev.Alert(
+                    name=alert.name,
+                    state=ev.AlertState(change.state),
+                    source=alert.source,
+                    active_at=alert.active_at.isoformat() if alert.active_at else None,
+                    labels=alert.labels,
+                    **silenced,
+                )
             )
 
     def _detect(self, sample: Sample) -> None:
@@ -362,7 +367,7 @@ class Observer:
         try:
             links = await grafana.links(list(self.scenario.dashboards), start, end)
         except SourceUnavailable as exc:
-            self.journal.append("source.unavailable", source="grafana", reason=exc.reason)
+            self.journal.append(ev.SourceUnavailable(source="grafana", reason=exc.reason))
             return {}
         return {title: url for title, url in links.items() if url}
 
