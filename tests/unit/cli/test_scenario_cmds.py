@@ -13,6 +13,7 @@ import yaml
 from typer.testing import CliRunner, Result
 
 from drillctl.cli.app import app
+from drillctl.commands.list import list_scenarios
 from drillctl.scenario.catalog import builtin_dir
 
 NAMES = [
@@ -80,6 +81,52 @@ def test_list_reports_broken_team_files_and_exits_2(tmp_path: Path) -> None:
     assert (
         f"{team / 'c.yaml'}:1:1: expected a mapping of scenario fields, got a list" in result.stderr
     )
+
+
+# --format json: the versioned envelope a script reads (commands/list.py)
+
+
+def test_list_json_is_a_versioned_envelope_of_the_builtins() -> None:
+    result = drillctl("list", "--format", "json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert (doc["schema_version"], doc["kind"], doc["problems"]) == (
+        1,
+        "drillctl.scenario-list",
+        [],
+    )
+    assert [s["name"] for s in doc["scenarios"]] == NAMES
+    first = doc["scenarios"][0]
+    assert (first["severity"], first["origin"], first["overrides_builtin"]) == (
+        "P2",
+        "built-in",
+        False,
+    )
+    assert first["faults"] == ["stop-service"]
+
+
+def test_list_json_names_the_broken_files_and_exits_2(tmp_path: Path) -> None:
+    team = tmp_path / "team"
+    write(team / "mine.yaml", GOOD)
+    write(team / "c.yaml", "- not a mapping\n")
+    result = drillctl("--scenarios-dir", str(team), "list", "--format", "json")
+    assert result.exit_code == 2
+    doc = json.loads(result.stdout)
+    mine = next(s for s in doc["scenarios"] if s["name"] == "bullmq-backpressure")
+    assert (mine["origin"], mine["path"], mine["overrides_builtin"]) == (
+        "custom",
+        str(team / "mine.yaml"),
+        True,
+    )
+    [problem] = doc["problems"]
+    assert (problem["file"], problem["line"], problem["col"]) == (str(team / "c.yaml"), 1, 1)
+    assert "expected a mapping of scenario fields" in problem["message"]
+
+
+def test_list_scenarios_takes_keywords_and_returns_the_result() -> None:
+    listed = list_scenarios(scenarios_dir=None, variables={})
+    assert [s.name for s in listed.scenarios] == NAMES
+    assert listed.problems == []
 
 
 def test_show_prints_the_resolved_scenario_as_yaml() -> None:
