@@ -16,8 +16,8 @@ from pathlib import Path
 from rich.console import Console
 from rich.text import Text
 
-from drillctl.drill.journal import Event, read_events
-from drillctl.drill.panel import PanelView, render
+from drillctl.core.journal import Event, read_events
+from drillctl.operator.panel import PanelView, render
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "img"
 

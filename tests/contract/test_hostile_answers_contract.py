@@ -12,8 +12,8 @@ import upstream_examples as up
 from contract_helpers import T0, T1, evidence, run, signal
 from pytest_httpserver import HTTPServer as HttpServer
 
-from drillctl.clock import FakeClock
-from drillctl.errors import SourceUnavailable
+from drillctl.core.clock import FakeClock
+from drillctl.core.errors import SourceUnavailable
 from drillctl.observe.base import QueryError
 from drillctl.observe.grafana import GrafanaSource
 from drillctl.observe.jaeger import JaegerSource

@@ -20,7 +20,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from drillctl.errors import TargetError
+from drillctl.core.errors import TargetError
 from drillctl.lab.stack import DEFAULT_PROJECT
 from drillctl.lab.swarm_stack import SwarmLab
 

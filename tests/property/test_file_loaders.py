@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from drillctl.config import load_settings
 from drillctl.core.durations import MAX_DURATION, parse_duration
-from drillctl.drill.journal import read_events
-from drillctl.errors import DrillError, ScenarioError
+from drillctl.core.errors import DrillError, ScenarioError
+from drillctl.core.journal import read_events
 from drillctl.readiness.escalation import check_static
 from drillctl.readiness.lint import lint_runbook
 from drillctl.scenario.catalog import builtin_dir

@@ -9,7 +9,7 @@ from answers import PD_EVENT, PD_INCIDENTS, PD_ONCALLS, SLACK_REPLIES, STATUS, s
 from hypothesis import given
 from strategies import bodies
 
-from drillctl.clock import FakeClock
+from drillctl.core.clock import FakeClock
 from drillctl.readiness.http import Ack, ApiFailure
 from drillctl.readiness.pagerduty import OnCall, PagerDuty
 from drillctl.readiness.slack import Slack

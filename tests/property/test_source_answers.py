@@ -25,7 +25,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from strategies import bodies
 
-from drillctl.errors import SourceUnavailable
+from drillctl.core.errors import SourceUnavailable
 from drillctl.observe.alertmanager import AlertmanagerSource
 from drillctl.observe.base import Evidence
 from drillctl.observe.grafana import GrafanaSource

@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from drillctl.errors import TargetError
+from drillctl.core.errors import TargetError
 from drillctl.lab.stack import DEFAULT_PROJECT, LabStack, ServiceStatus, _run, _tail
 from drillctl.lab.swarm_file import stack_document
 

@@ -23,8 +23,8 @@ from typing import Any
 import docker
 import docker.errors
 
-from drillctl.clock import Clock, SystemClock
-from drillctl.errors import TargetError
+from drillctl.core.clock import Clock, SystemClock
+from drillctl.core.errors import TargetError
 from drillctl.target import swarm_spec as sp
 from drillctl.target.base import ContainerEvent, ExecResult, LogLine, ServiceState, TargetDriver
 from drillctl.target.compose import is_up, parse_log_line

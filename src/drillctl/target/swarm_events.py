@@ -16,8 +16,8 @@ from typing import Any
 import docker
 import docker.errors
 
-from drillctl.clock import Clock
-from drillctl.errors import TargetError
+from drillctl.core.clock import Clock
+from drillctl.core.errors import TargetError
 from drillctl.target.base import ContainerEvent
 from drillctl.target.events import ACTIONS
 from drillctl.target.swarm_spec import SERVICE_NAME_LABEL, STACK_LABEL

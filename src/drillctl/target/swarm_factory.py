@@ -9,9 +9,9 @@ from typing import Any
 import docker
 import docker.errors
 
-from drillctl.clock import Clock
 from drillctl.config import Settings
-from drillctl.errors import ConfigError, TargetError
+from drillctl.core.clock import Clock
+from drillctl.core.errors import ConfigError, TargetError
 from drillctl.target.safety import DockerEndpoint
 from drillctl.target.swarm import SwarmDriver
 

@@ -18,7 +18,7 @@ from typing import Any
 import docker
 import docker.errors
 
-from drillctl.errors import TargetError
+from drillctl.core.errors import TargetError
 from drillctl.target.swarm_labels import (  # noqa: F401 - the driver reads them from here
     PROFILE_LABEL,
     SCALED_FROM,

@@ -14,7 +14,7 @@ from typing import Any
 import docker
 import docker.errors
 
-from drillctl.errors import TargetError
+from drillctl.core.errors import TargetError
 from drillctl.target.base import ServiceState
 from drillctl.target.swarm_spec import SERVICE_NAME_LABEL, TASK_ID_LABEL
 

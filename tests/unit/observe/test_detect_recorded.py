@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from drillctl.core.journal import Event, read_journal
+from drillctl.core.timeconv import parse_rfc3339
 from drillctl.observe.baseline import compute_baseline, no_data_words, rule_problems
 from drillctl.observe.detect import Detector, describe_rule
 from drillctl.report.chart import gaps, signal_series
@@ -14,7 +15,6 @@ from drillctl.report.slack import render_slack
 from drillctl.report.summary import summarize
 from drillctl.scenario.catalog import Catalog
 from drillctl.scenario.model import Signal, SymptomRule
-from drillctl.timeconv import parse_rfc3339
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "detect"
 STOP = "bullmq-stop-api.jsonl"  # ebit-api stopped: the queue backs up, credits stop

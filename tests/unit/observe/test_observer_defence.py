@@ -9,8 +9,8 @@ from typing import Any
 
 from observe_fakes import FakeSource, events, make_scenario
 
-from drillctl.clock import FakeClock
-from drillctl.drill.journal import Journal
+from drillctl.core.clock import FakeClock
+from drillctl.core.journal import Journal
 from drillctl.observe.observer import Observer
 from drillctl.scenario.model import Signal
 

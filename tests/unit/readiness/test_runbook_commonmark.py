@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import RUNBOOKS
 
-from drillctl.errors import ScenarioError
+from drillctl.core.errors import ScenarioError
 from drillctl.readiness import markdown
 from drillctl.readiness.lint import lint_runbook
 

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from drillctl.clock import SystemClock
-from drillctl.errors import TargetError
+from drillctl.core.clock import SystemClock
+from drillctl.core.errors import TargetError
 from drillctl.target import swarm_spec as sp
 from drillctl.target.swarm import SwarmDriver
 from drillctl.target.swarm_events import to_swarm_event

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from drillctl.errors import TargetError
+from drillctl.core.errors import TargetError
 from drillctl.target import swarm_spec as sp
 
 
@@ -92,7 +92,7 @@ def test_unreadable_record_is_a_target_error(tmp_path: Path) -> None:
 
 
 def test_dry_run_plan_says_how_each_fault_acts_on_swarm_and_not_on_compose() -> None:
-    from drillctl.drill.plan import build_plan, render_plan
+    from drillctl.engine.plan import build_plan, render_plan
     from drillctl.scenario.loader import load_path
 
     builtin = Path(__file__).resolve().parents[3] / "src/drillctl/builtin/scenarios"
