@@ -58,7 +58,7 @@ class SourcesConfig(_Section):
 
 
 def _matcher(text: str) -> str:
-    from drillctl.observe.silences import parse_matcher  # the CLI starts without httpx
+    from drillctl.core.matchers import parse_matcher  # the CLI starts without it
 
     parse_matcher(text)  # ValueError: a located configuration error
     return text

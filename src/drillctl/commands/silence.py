@@ -24,13 +24,8 @@ from drillctl.core.clock import Clock
 from drillctl.core.errors import ConfigError, PreflightError
 from drillctl.core.events import Event, SilenceCreated, SilenceExpired
 from drillctl.core.journal import JOURNAL_NAME, Journal, read_events
-from drillctl.observe.silences import (
-    SilenceError,
-    create_silence,
-    expire_silence,
-    matches,
-    parse_matcher,
-)
+from drillctl.core.matchers import matches, parse_matcher
+from drillctl.observe.silences import SilenceError, create_silence, expire_silence
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Alertmanager silences (API v2): parse matchers, create a silence, expire it.
+"""Alertmanager silences (API v2): create a silence, expire it (matchers: core/matchers.py).
 
 Matchers are written as in Alertmanager and amtool: ``name="value"``, ``name!="value"``,
 ``name=~"regex"``, ``name!~"regex"`` (quotes optional when the value has no space or quote).
@@ -8,45 +8,14 @@ expires it (api/v2/openapi.yaml of prometheus/alertmanager).
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import Any
 
 import httpx
 
-_MATCHER = re.compile(
-    r'^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(=~|!~|!=|=)\s*(?:"((?:[^"\\]|\\.)*)"|([^"\s]*))\s*$'
-)
-
 
 class SilenceError(Exception):
     """Alertmanager refused or could not be reached; the message says why."""
-
-
-def parse_matcher(text: str) -> dict[str, Any]:
-    """``name op "value"`` as an API v2 matcher object; ValueError saying what is wrong."""
-    found = _MATCHER.match(text)
-    if not found:
-        raise ValueError(f'{text!r} is not a matcher like name="value" (ops: = != =~ !~)')
-    name, op, quoted, bare = found.groups()
-    value = re.sub(r"\\(.)", r"\1", quoted) if quoted is not None else bare
-    if "~" in op:
-        try:
-            re.compile(value)
-        except re.error as exc:
-            raise ValueError(f"{text!r}: the regex does not compile: {exc}") from exc
-    return {"name": name, "value": value, "isRegex": "~" in op, "isEqual": op[0] == "="}
-
-
-def matches(matcher: dict[str, Any], labels: dict[str, str]) -> bool:
-    """Whether ``labels`` fit one API v2 matcher, as Alertmanager decides (anchored regex; a
-    missing label is the empty string)."""
-    value = labels.get(matcher["name"], "")
-    if matcher["isRegex"]:
-        hit = re.fullmatch(matcher["value"], value) is not None
-    else:
-        hit = value == matcher["value"]
-    return hit == matcher.get("isEqual", True)
 
 
 async def create_silence(

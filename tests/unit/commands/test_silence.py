@@ -30,7 +30,7 @@ from drillctl.config import load_settings
 from drillctl.core.errors import ConfigError
 from drillctl.core.events import SilenceCreated
 from drillctl.core.journal import Journal, read_events
-from drillctl.observe.silences import matches, parse_matcher
+from drillctl.core.matchers import matches, parse_matcher
 
 SID = "3b0e7a4c-6f64-4a28-9c1e-0d0c3f5b9a11"
 
