@@ -18,8 +18,8 @@ from rich.table import Table
 from rich.text import Text
 
 from drillctl.core.journal import Event
-from drillctl.core.timeconv import parse_rfc3339
 from drillctl.operator.blind import signal_label
+from drillctl.report.figures import symptom_clock
 
 CHECKLIST = (
     "acknowledge",
@@ -58,6 +58,7 @@ class PanelView:
     ended: str | None = None
     blind: bool = False  # a blind drill: signals unnamed, drillctl's findings kept back
     hint: str | None = None  # the game master's latest hint
+    marks: list[Event] = field(default_factory=list)  # baselines and symptoms: the symptom clock
 
     @classmethod
     def fold(cls, events: Sequence[Event]) -> PanelView:
@@ -122,6 +123,7 @@ def _on_baseline(view: PanelView, event: Event) -> None:
         str(event.data.get("signal")), SignalRow(str(event.data.get("signal")))
     )
     row.baseline, row.unit = event.data.get("centre"), event.data.get("unit")
+    view.marks.append(event)  # a secondary signal's baseline keeps it off the symptom clock
 
 
 def _on_sample(view: PanelView, event: Event) -> None:
@@ -136,9 +138,9 @@ def _on_symptom(view: PanelView, event: Event) -> None:
         str(event.data.get("signal")), SignalRow(str(event.data.get("signal")))
     )
     row.state = "SYMPTOM"
-    if view.injected_at is not None and view.symptom_at is None:
-        raw = event.data.get("confirmed_at")
-        view.symptom_at = (parse_rfc3339(raw) if isinstance(raw, str) else None) or event.ts
+    view.marks.append(event)
+    if view.injected_at is not None:  # the reports' one symptom clock (report/figures.py)
+        view.symptom_at = symptom_clock(view.marks, view.injected_at)
 
 
 def _on_recovered(view: PanelView, event: Event) -> None:

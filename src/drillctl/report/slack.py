@@ -16,6 +16,7 @@ from typing import Any
 from drillctl.report.fmt import (
     clock,
     item_text,
+    mitigate_words,
     one_line,
     plural,
     seconds,
@@ -113,19 +114,35 @@ def _durations(s: DrillSummary) -> list[str]:
         if s.mode != "interactive"
         else _or(d.acknowledge_s, "never acknowledged")
     )
+    since = " from the injection (no symptom)" if d.mitigate_from == "injection" else ""
     return [
         "*Key durations*",
         f"• Time to detect: {seconds(d.detect_s)} (inject → symptom)",
         f"• Time to acknowledge: {ack}",
-        f"• Time to hypothesis: {_hypothesis_time(s)}",
-        f"• Time to mitigate: {_or(d.mitigate_s, 'no revert')}"
-        + (
-            f" (first revert by {escape(s.first_revert_by)})"
-            if s.first_revert_by and d.mitigate_s is not None
-            else ""
-        ),
-        f"• Time to recover: {_or(d.recover_s, 'not recovered')} (revert → recovered)",
+        *_hypothesis_lines(s),
+        f"• Time to mitigate: {escape(_mitigate(s))}{since}",
+        f"• Time to recover: {_or(d.recover_s, 'not recovered')} ({_recover_from(s)} → recovered)",
     ]
+
+
+def _mitigate(s: DrillSummary) -> str:
+    d = s.durations
+    return mitigate_words(d.nothing_to_revert, d.mitigate_s, s.first_revert_by)
+
+
+def _recover_from(s: DrillSummary) -> str:
+    return "symptom" if s.durations.nothing_to_revert else "revert"
+
+
+def _hypothesis_lines(s: DrillSummary) -> list[str]:
+    """The judged time to hypothesis, labelled with whose it is; in an interactive run drillctl's
+    own follows on its own labelled line."""
+    d = s.durations
+    lines = [f"• Time to hypothesis ({escape(s.hypothesis_by)}): {_hypothesis_time(s)}"]
+    if s.mode == "interactive" and d.hypothesis_drillctl_s is not None:
+        own = seconds(d.hypothesis_drillctl_s)
+        lines.append(f"• drillctl's own hypothesis: {own} after the symptom")
+    return lines
 
 
 def _or(value: float | None, missing: str) -> str:
@@ -253,7 +270,7 @@ def suite_line(summary: DrillSummary) -> str:
     return (
         f"{mark} *{escape(summary.scenario)}* {escape(summary.result)}"
         f" · detect {seconds(d.detect_s)} · hypothesis {seconds(d.hypothesis_s)}"
-        f" · mitigate {seconds(d.mitigate_s)} · recover {seconds(d.recover_s)}"
+        f" · mitigate {escape(_mitigate(summary))} · recover {seconds(d.recover_s)}"
         f" · `{escape(summary.run_id)}`"
     )
 
@@ -300,6 +317,6 @@ def _fallback(summary: DrillSummary) -> str:
     d = summary.durations
     return (
         f"{escape(header_text(summary))}: detect {seconds(d.detect_s)},"
-        f" hypothesis {seconds(d.hypothesis_s)}, mitigate {seconds(d.mitigate_s)},"
+        f" hypothesis {seconds(d.hypothesis_s)}, mitigate {escape(_mitigate(summary))},"
         f" recover {seconds(d.recover_s)}"
     )
