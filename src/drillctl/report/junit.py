@@ -79,6 +79,7 @@ def _properties(summary: DrillSummary) -> ET.Element:
         "nothing_to_revert": d.nothing_to_revert or None,
         "time_to_recover_s": d.recover_s,
         "jobs_lost": summary.jobs_lost,
+        "journal_unreadable_lines": summary.unreadable_lines,
         "hypothesis_matched": summary.verdict.matched if summary.verdict else None,
     }
     values.update({f"alert.{a.name}.latency_s": a.latency_s for a in summary.alerts})

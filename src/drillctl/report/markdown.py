@@ -68,6 +68,7 @@ def _overview(s: DrillSummary) -> str:
         ],
     ]
     rows += [["Issue", md(issue)] for issue in s.issues]
+    rows.append(["Journal", md(s.journal_words)])
     rows += [["Unavailable source", md(f"{k}: {v}")] for k, v in s.unavailable_sources.items()]
     return _table(["", ""], rows)
 

@@ -193,6 +193,7 @@ class TimelineEntry(_Frozen):
 
 class DrillSummary(_Frozen):
     run_id: str
+    unreadable_lines: int = 0  # journal lines that could not be read (torn, unknown, invalid)
     scenario: str
     title: str | None = None
     severity: str | None = None
@@ -230,6 +231,14 @@ class DrillSummary(_Frozen):
     jobs_lost: float | None = None
     dashboards: dict[str, str] = {}
     timeline: list[TimelineEntry] = []
+
+    @property
+    def journal_words(self) -> str:
+        """What every report says about the journal's unreadable lines."""
+        if not self.unreadable_lines:
+            return "every journal line read"
+        n = self.unreadable_lines
+        return f"{n} journal line{'s' if n != 1 else ''} could not be read and left out"
 
     @property
     def hypothesis_by(self) -> str:

@@ -101,6 +101,7 @@ def _overview(s: DrillSummary) -> list[str]:
     if s.reason:
         lines.append(f"Result: *{escape(s.result)}* (exit {s.exit_code}): {escape(s.reason)}")
     lines += [f":warning: {escape(issue)}" for issue in s.issues]
+    lines.append(("" if not s.unreadable_lines else ":warning: ") + f"Journal: {s.journal_words}")
     if s.unavailable_sources:
         names = ", ".join(escape(name) for name in s.unavailable_sources)
         lines.append(f"Sources unavailable: {names}")
@@ -125,9 +126,9 @@ def _durations(s: DrillSummary) -> list[str]:
     ]
 
 
-def _mitigate(s: DrillSummary) -> str:
+def _mitigate(s: DrillSummary, *, by: bool = True) -> str:
     d = s.durations
-    return mitigate_words(d.nothing_to_revert, d.mitigate_s, s.first_revert_by)
+    return mitigate_words(d.nothing_to_revert, d.mitigate_s, s.first_revert_by if by else None)
 
 
 def _recover_from(s: DrillSummary) -> str:
@@ -270,7 +271,7 @@ def suite_line(summary: DrillSummary) -> str:
     return (
         f"{mark} *{escape(summary.scenario)}* {escape(summary.result)}"
         f" · detect {seconds(d.detect_s)} · hypothesis {seconds(d.hypothesis_s)}"
-        f" · mitigate {escape(_mitigate(summary))} · recover {seconds(d.recover_s)}"
+        f" · mitigate {escape(_mitigate(summary, by=False))} · recover {seconds(d.recover_s)}"
         f" · `{escape(summary.run_id)}`"
     )
 
@@ -317,6 +318,6 @@ def _fallback(summary: DrillSummary) -> str:
     d = summary.durations
     return (
         f"{escape(header_text(summary))}: detect {seconds(d.detect_s)},"
-        f" hypothesis {seconds(d.hypothesis_s)}, mitigate {escape(_mitigate(summary))},"
+        f" hypothesis {seconds(d.hypothesis_s)}, mitigate {escape(_mitigate(summary, by=False))},"
         f" recover {seconds(d.recover_s)}"
     )

@@ -38,7 +38,8 @@ from drillctl.report.model import (
 from drillctl.report.timeline import build_timeline
 
 
-def summarize(events: Iterable[Event]) -> DrillSummary:
+def summarize(events: Iterable[Event], unreadable: int = 0) -> DrillSummary:
+    """``unreadable``: how many journal lines could not be read (``JournalRead.unreadable``)."""
     ordered = sorted(events, key=lambda e: e.seq)
     start = _first(ordered, "run.started")
     head = start.data if start else {}
@@ -58,6 +59,7 @@ def summarize(events: Iterable[Event]) -> DrillSummary:
     first_revert = figures.first_revert(ordered)
     return DrillSummary(
         run_id=str(head.get("run_id") or "unknown"),
+        unreadable_lines=unreadable,
         scenario=reveal.scenario if reveal else str(scenario.get("name") or "unknown"),
         title=scenario.get("title"),
         severity=scenario.get("severity"),

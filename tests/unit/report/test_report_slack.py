@@ -23,7 +23,7 @@ def test_passed_run_header_and_key_durations() -> None:
     for expected in [
         "• Time to detect: 12s (inject → symptom)",
         "• Time to acknowledge: n/a (unattended)",
-        "• Time to hypothesis: 13s :white_check_mark: under the 10m target",
+        "• Time to hypothesis (drillctl): 13s :white_check_mark: under the 10m target",
         "• Time to mitigate: 48s (first revert by engine)",
         "• Time to recover: 29s (revert → recovered)",
     ]:
@@ -56,7 +56,7 @@ def test_alert_latencies_and_evidence_lines() -> None:
 def test_interactive_run_shows_the_responder_and_their_hypothesis() -> None:
     text = _text("interactive")
     assert "• Time to acknowledge: 42s" in text
-    assert "• Time to hypothesis: 2m15s :white_check_mark: under the 10m target" in text
+    assert "• Time to hypothesis (alice): 2m15s :white_check_mark: under the 10m target" in text
     assert "• Time to mitigate: 2m30s (first revert by responder)" in text
     assert (
         "*Hypothesis* (alice, 14:03:05): :x: does not match the root cause (verdict by drillctl)"
@@ -95,7 +95,7 @@ def test_blind_report_reveals_what_was_hidden_with_hints() -> None:
     )
     assert "• `10:05:00` dave: look at the queues, not only at the API" in text
     assert (
-        "• Time to hypothesis: 6m30s :white_check_mark: under the 10m target; after 1 hint, 4m unaided"
+        "• Time to hypothesis (carol): 6m30s :white_check_mark: under the 10m target; after 1 hint, 4m unaided"
         in text
     )
 
