@@ -112,6 +112,7 @@ def _on_phase(view: PanelView, event: Event) -> None:
 
 def _on_injected(view: PanelView, event: Event) -> None:
     view.injected_at = view.injected_at or event.ts
+    view.symptom_at = symptom_clock(view.marks, view.injected_at)
 
 
 def _on_revert(view: PanelView, event: Event) -> None:
@@ -139,8 +140,7 @@ def _on_symptom(view: PanelView, event: Event) -> None:
     )
     row.state = "SYMPTOM"
     view.marks.append(event)
-    if view.injected_at is not None:  # the reports' one symptom clock (report/figures.py)
-        view.symptom_at = symptom_clock(view.marks, view.injected_at)
+    view.symptom_at = symptom_clock(view.marks, view.injected_at)  # the reports' one clock
 
 
 def _on_recovered(view: PanelView, event: Event) -> None:
