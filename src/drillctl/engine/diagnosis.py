@@ -16,8 +16,12 @@ from datetime import datetime, timedelta
 
 from drillctl.core.clock import Clock
 from drillctl.core.errors import DrillError
+from drillctl.core.events import ChangeKind, Claim
 from drillctl.core.journal import Event
-from drillctl.engine.hypothesis import build_hypothesis, judge
+from drillctl.core.verdict import judge_claim
+from drillctl.engine.claim import build_claim
+from drillctl.engine.expectations import Result
+from drillctl.engine.hypothesis import build_hypothesis
 from drillctl.engine.ports import LiveJournal, ObserverPort, Recurrence
 from drillctl.scenario.model import ScenarioBase
 
@@ -50,17 +54,19 @@ class Diagnosis:
             await self.observer.gather_evidence(injected_at - LOOKBACK, self.clock.now())
         self.search_recurrence()
         auto = build_hypothesis(self.journal.events, self.primary())
-        if auto is None:
+        claim = build_claim(self.journal.events, {s.name: s.service for s in self.scenario.signals})
+        if auto is None or claim is None:
             return
         confirmed = next(
             e.ts for e in self.journal.events if e.type == "symptom" and e.ts >= injected_at
         )
         seconds = round(max((self.clock.now() - confirmed).total_seconds(), 0.0), 1)
+        text = f"{claim.sentence} Evidence: {auto.text.partition(' Evidence: ')[2]}"
         self.journal.append(
-            "hypothesis.auto", text=auto.text, evidence=auto.evidence, seconds=seconds
+            "hypothesis.auto", text=text, evidence=auto.evidence, seconds=seconds, claim=claim
         )
         if self.judge_own:
-            self.verdict(auto.text)
+            self.judge(claim)
 
     def search_recurrence(self) -> None:
         if self.recurrence is None:
@@ -80,15 +86,30 @@ class Diagnosis:
             "evidence", kind="runbook", source="recurrence", summary=summary, items=hits[:3]
         )
 
-    def verdict(self, text: str) -> None:
-        cause = self.scenario.root_cause
-        verdict = judge(text, cause.keywords, cause.min_keywords)
+    def judge(self, claim: Claim) -> None:
+        cause = self.scenario.root_cause.model_dump(mode="json")
+        matched, hits, compared = judge_claim(claim, cause)
         self.journal.append(
             "hypothesis.verdict",
-            matched=verdict.matched,
-            keywords_hit=verdict.keywords_hit,
+            matched=matched,
+            keywords_hit=hits,
             by="drillctl",
+            compared=compared,
         )
+
+    def verdict(self, text: str, service: str | None = None, kind: str | None = None) -> None:
+        """The verdict on a responder's hypothesis: their sentence, service and kind of change."""
+        stated = Claim(service=service, kind=ChangeKind(kind) if kind else None, sentence=text)
+        self.judge(stated)
+
+    def verdict_results(self) -> list[Result]:
+        """drillctl's latest verdict as an expectation (unattended runs): a mismatch fails."""
+        verdicts = [e for e in self.journal.events if e.type == "hypothesis.verdict"]
+        if not verdicts:
+            return []
+        matched = bool(verdicts[-1].data.get("matched"))
+        detail = "drillctl's hypothesis " + ("matches" if matched else "does not match")
+        return [Result("hypothesis", matched, detail + " the root cause", True, matched)]
 
 
 def symptom_text(events: Sequence[Event], scenario: ScenarioBase) -> str:

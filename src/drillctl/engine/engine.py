@@ -102,7 +102,8 @@ class Engine:
         """Journal a key press; judge a hypothesis at once; queue revert/abort for the engine."""
         self.journal.append(action.event, **action.data)
         if action.event == "responder.hypothesis":
-            self.diagnosis.verdict(str(action.data.get("text", "")))
+            data = action.data
+            self.diagnosis.verdict(str(data.get("text", "")), data.get("service"), data.get("kind"))
         if action.command:
             self.commands.put_nowait(action.command)
 
@@ -149,10 +150,7 @@ class Engine:
                 "severity": s.severity,
                 "description": s.description,
                 "objective": s.objective,
-                "root_cause": {
-                    "summary": s.root_cause.summary,
-                    "keywords": list(s.root_cause.keywords),
-                },
+                "root_cause": s.root_cause.model_dump(mode="json"),
                 "runbook": str(s.runbook) if s.runbook else None,
             },
             scenario_file=o.scenario_file,
@@ -422,6 +420,8 @@ class Engine:
             results = [r for r in results if not r.name.startswith("alert:")]
         results += await self._invariants()
         results += check_fault_effects(self.journal.events)
+        if not self.options.interactive:  # unattended: drillctl's verdict is an expectation
+            results += self.diagnosis.verdict_results()
         for result in results:
             self.journal.append("expectation", **result.as_data())
         self._phase("report")
