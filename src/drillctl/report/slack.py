@@ -1,6 +1,8 @@
 """The Slack timeline: mrkdwn ready to paste, and a Block Kit payload for an incoming webhook.
 
-Every dynamic string goes through ``escape`` (``&`` → ``&amp;``, ``<`` → ``&lt;``, ``>`` → ``&gt;``,
+The paste file and the terminal get plain text (``render_slack``): the composer shows entities
+literally. For the API (``render_mrkdwn``, the webhook payload) every dynamic string goes through
+``escape`` (``&`` → ``&amp;``, ``<`` → ``&lt;``, ``>`` → ``&gt;``,
 nothing else; api-contracts §6), so a hypothesis reading ``<!channel>`` cannot ping anyone. Link
 URLs have ``|``, ``<``, ``>`` percent-encoded and their labels escaped. The payload respects Slack's
 limits: header ≤ 150 characters (plain text), section text ≤ 3000, ≤ 50 blocks, fallback ``text``
@@ -10,6 +12,7 @@ the full text in the run directory). Posting lives in ``slack_post.py``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -56,8 +59,24 @@ def link(url: str, label: str) -> str:
     return f"<{safe}|{escape(label)}>"
 
 
+_LINK = re.compile(r"<([^|<>\s]+)\|([^<>]*)>")
+
+
+def plain(mrkdwn: str) -> str:
+    """mrkdwn as the Slack composer wants it pasted: links as ``label (url)`` and no entities
+    (the composer shows ``&gt;`` literally; entities are for the API). Escaped text never holds a
+    raw ``<``, so every ``<url|label>`` left is a link drillctl made."""
+    text = _LINK.sub(lambda m: f"{m.group(2)} ({m.group(1)})", mrkdwn)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 def render_slack(summary: DrillSummary, links: Mapping[str, str] | None = None) -> str:
-    """The paste-ready mrkdwn text: header line, then each section separated by a blank line."""
+    """The paste file and the terminal's text: plain, for the composer (``plain``)."""
+    return plain(render_mrkdwn(summary, links))
+
+
+def render_mrkdwn(summary: DrillSummary, links: Mapping[str, str] | None = None) -> str:
+    """The escaped mrkdwn for the API: header line, then each section after a blank line."""
     parts = [f"*{escape(header_text(summary))}*"]
     parts += ["\n".join(lines) for _, lines in sections(summary, links or {})]
     return "\n\n".join(parts) + "\n"
@@ -66,7 +85,19 @@ def render_slack(summary: DrillSummary, links: Mapping[str, str] | None = None) 
 def header_text(summary: DrillSummary) -> str:
     severity = f" ({summary.severity})" if summary.severity else ""
     blind = "blind " if summary.blind else ""
-    return f"Chaos {blind}drill {summary.scenario}{severity}: {summary.result.upper()}"
+    return (
+        f"Chaos {blind}drill {summary.scenario}{severity}: {summary.result.upper()}{_harm(summary)}"
+    )
+
+
+def _harm(summary: DrillSummary) -> str:
+    """The harm next to the result: what was lost, and whether the scenario expected it."""
+    lost = summary.jobs_lost
+    if not lost:
+        return ""
+    unit = next((s.unit for s in summary.signals if s.unit in ("bets", "jobs")), None) or "jobs"
+    expected = "expected by this scenario" if summary.result == "passed" else "harm done"
+    return f" — {lost:,.0f} {unit} lost, {expected}"
 
 
 def sections(summary: DrillSummary, links: Mapping[str, str]) -> list[tuple[str, list[str]]]:
@@ -204,10 +235,13 @@ def _alerts(s: DrillSummary) -> list[str]:
                 f"• {escape(alert.name)}: pending at {clock(alert.pending_at)}, never fired"
             )
             continue
-        resolved = f", resolved {clock(alert.resolved_at)}" if alert.resolved_at else ""
-        lines.append(
-            f"• {escape(alert.name)} fired {seconds(alert.latency_s)} after the injection{resolved}"
+        resolved = (
+            f"resolved {clock(alert.resolved_at)}"
+            if alert.resolved_at
+            else "still firing at the end"
         )
+        after = f" ({seconds(alert.latency_s)} after the injection)" if alert.latency_s else ""
+        lines.append(f"• {escape(alert.name)} fired {clock(alert.fired_at)}{after}, {resolved}")
     return lines if len(lines) > 1 else ["*Alerts:* none fired"]
 
 

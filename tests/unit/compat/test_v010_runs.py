@@ -82,6 +82,7 @@ def test_report_text_formats_keep_the_010_sections(state: Path, run_id: str, fmt
 
 def _reworded(line: str) -> bool:
     words = ("Time to", "hypothesis", "mitigate", "recover", "property", "`1", "`0", "| `")
+    words += ("fired", "Chaos drill", "&gt;", "&lt;", "&amp;", "Journal")
     return any(w in line for w in words)
 
 
