@@ -103,7 +103,12 @@ class Diagnosis:
         self.judge(stated)
 
     def verdict_results(self) -> list[Result]:
-        """drillctl's latest verdict as an expectation (unattended runs): a mismatch fails."""
+        """drillctl's latest verdict as an expectation (unattended runs): a mismatch fails. Only
+        a root cause with fields (service and kind) makes it one; a keywords-only root cause (an
+        older file) keeps the verdict informational."""
+        cause = self.scenario.root_cause
+        if cause.service is None or cause.kind is None:
+            return []
         verdicts = [e for e in self.journal.events if e.type == "hypothesis.verdict"]
         if not verdicts:
             return []
