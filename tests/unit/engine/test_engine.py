@@ -44,7 +44,7 @@ def test_unattended_drill_passes_and_journals_every_step(tmp_path: Path) -> None
     assert {d["name"]: d["passed"] for d in r.of("expectation")} == {
         "symptom": True,
         "recovered": True,
-        "hypothesis": True,  # unattended: drillctl's verdict is an expectation
+        # a keywords-only root cause: drillctl's verdict stays informational, no expectation
     }
     revert_at = next(e.ts for e in r.journal.events if e.type == "fault.revert-started")
     inject_at = next(e.ts for e in r.journal.events if e.type == "fault.inject-started")
