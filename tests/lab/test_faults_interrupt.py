@@ -30,6 +30,10 @@ from test_faults_support import (
     signin,
 )
 
+from drillctl.core.journal import read_journal
+from drillctl.report.slack import render_slack
+from drillctl.report.summary import summarize
+
 pytestmark = [pytest.mark.lab]
 
 STOP_API = {"type": "stop-service", "service": "ebit-api", "duration": "60s"}
@@ -133,6 +137,15 @@ def test_ctrl_c_under_a_terminal_twice_still_reverts(lab, state_dir):
     assert "reverting is in progress" in (child.before or "") or api_running(lab, state_dir)
     assert api_running(lab, state_dir)
     assert journal_types(state_dir, "run-tty")[-1] == "fault.reverted"
+    # the report times mitigation by this Ctrl-C revert (issue #17: never "no revert")
+    events = read_journal(state_dir / "runs" / "run-tty" / "journal.jsonl").events
+    summary = summarize(events)
+    revert = next(e for e in events if e.type == "fault.revert-started")
+    assert summary.first_revert_by == "signal" and summary.at.first_revert == revert.ts
+    clock = summary.at.symptom or summary.at.injected
+    assert clock is not None
+    assert summary.durations.mitigate_s == max((revert.ts - clock).total_seconds(), 0.0)
+    assert "Time to mitigate: no revert" not in render_slack(summary)
 
 
 @pytest.mark.timeout(600)

@@ -60,6 +60,48 @@ def suite(lab: Any, state: Path, *args: str, env: dict[str, str] | None = None, 
     return proc, time.monotonic() - started
 
 
+LAB_SERVICES = ("ebit-api", "ebit-redis-cache", "ebit-postgres")
+
+
+def report_is_honest(run_dir: Path, slack: str) -> None:
+    """What a trainee pastes agrees with itself (issue #17), on the drill's real Slack text."""
+    report = json.loads((run_dir / "report.json").read_text(encoding="utf-8"))
+    lines = slack.splitlines()
+    assert len([x for x in lines if x.startswith("• Time to hypothesis")]) == 1, slack
+    assert "formed in" not in slack  # no second figure for it in the timeline
+    mitigate = next(x for x in lines if x.startswith("• Time to mitigate: "))
+    if report["durations"]["nothing_to_revert"]:
+        assert "nothing to revert" in mitigate, mitigate
+    elif report["at"]["first_revert"]:
+        assert mitigate.split(": ", 1)[1][0].isdigit(), mitigate
+    assert not any(e in slack for e in ("&gt;", "&lt;", "&amp;")), "entities in the paste file"
+    for source in report["unavailable_sources"]:
+        assert source in slack, f"unavailable source {source} not named"
+    for alert in (x for x in lines if x.startswith("• ") and " fired " in x):
+        assert "resolved" in alert or "still firing at the end" in alert, alert
+    assert ":white_check_mark: matches the root cause (verdict by drillctl)" in slack, slack
+    assert report["unreadable_lines"] == 0
+
+
+def wrong_root_cause_is_a_mismatch(lab: Any, state: Path, run_dir: Path) -> None:
+    """The same drill judged against another lab service, from its journal (no new drill)."""
+    stated = json.loads((run_dir / "report.json").read_text(encoding="utf-8"))
+    claim = next(e for e in _journal(run_dir) if e.get("type") == "hypothesis.auto")["data"][
+        "claim"
+    ]
+    other = next(s for s in LAB_SERVICES if s != claim["service"])
+    proc = subprocess.run(
+        [*DRILLCTL, "report", stated["run_id"], "--judge-root-cause", f"service={other}"],
+        env=drill_env(lab, state), cwd=REPO, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 1 and "mismatch" in proc.stdout, proc.stdout + proc.stderr
+
+
+def _journal(run_dir: Path) -> list[dict[str, Any]]:
+    text = (run_dir / "journal.jsonl").read_text(encoding="utf-8")
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
 def shown(proc: subprocess.CompletedProcess[str], seconds: float) -> str:
     tail = "\n".join(proc.stdout.splitlines()[-40:])
     head = f"exit {proc.returncode} after {seconds:.0f}s"
@@ -87,6 +129,8 @@ def test_suite_all_passes_with_one_junit_and_one_json_summary(lab: Any, state: P
         assert (run_dir / "journal.jsonl").is_file()
         slack = (run_dir / "timeline.slack.txt").read_text(encoding="utf-8")
         timeline_shows_the_real_drill(scenario["scenario"], slack)
+        report_is_honest(run_dir, slack)
+        wrong_root_cause_is_a_mismatch(lab, state, run_dir)
     assert data["regressions"] == []  # a fresh state dir: no history to compare with
 
     root = ET.parse(junit).getroot()

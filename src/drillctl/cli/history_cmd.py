@@ -14,18 +14,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich import box
-from rich.markup import escape
-from rich.table import Table
 
 from drillctl.cli._common import guarded
 from drillctl.core.errors import DrillError
-from drillctl.report.fmt import seconds
 
 # The index loads the report stack (charts included): each command imports it when it runs.
 if TYPE_CHECKING:
     from drillctl.context import Context
-    from drillctl.report import history
 
 history_app = typer.Typer(
     name="history",
@@ -68,6 +63,9 @@ def history_list(
     ] = None,
     since: Annotated[str | None, typer.Option("--since", help="7d, 24h or an ISO date")] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, help="at most this many runs")] = 20,
+    format_: Annotated[
+        str, typer.Option("--format", "-F", help="table, or json (every column of every run)")
+    ] = "table",
 ) -> None:
     """List past runs, newest first."""
     if ctx.invoked_subcommand is not None:
@@ -87,41 +85,21 @@ def history_list(
             since=start,
             limit=limit,
         )
+        if format_ == "json":
+            from drillctl.report.history_table import history_json
+
+            typer.echo(history_json(runs), nl=False)
+            return
+        if format_ != "table":
+            raise DrillError(f"--format {format_!r}: use table or json")
         if not runs:
             typer.echo("no runs recorded (drillctl history rebuild re-reads the run directories)")
             return
-        context.console.print(_table(runs))
+        from drillctl.report.history_table import history_table
+
+        context.console.print(history_table(runs, context.console.width))
 
     guarded(body)
-
-
-def _table(runs: list[history.RunRecord]) -> Table:
-    table = Table(
-        title="drill history",
-        caption="detect, ack(nowledge), hyp(othesis), mit(igate), rec(over); alerts fired",
-        box=box.SIMPLE_HEAD,
-    )
-    table.add_column("run · scenario · operator", overflow="ellipsis", min_width=24)
-    table.add_column("result", no_wrap=True)
-    for name in ("detect", "ack", "hyp", "mit", "rec", "alerts"):
-        table.add_column(name, justify="right", no_wrap=True)
-    for run in runs:
-        who = f"{run.scenario} · {run.operator or '?'}"
-        table.add_row(
-            f"{run.run_id}\n[dim]{escape(who)}[/]",
-            run.result,
-            _short(run.detect_s),
-            _short(run.acknowledge_s),
-            _short(run.hypothesis_s),
-            _short(run.mitigate_s),
-            _short(run.recover_s),
-            str(len(run.alerts_fired)),
-        )
-    return table
-
-
-def _short(value: float | None) -> str:
-    return "-" if value is None else seconds(value)
 
 
 @history_app.command("export")

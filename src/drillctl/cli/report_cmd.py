@@ -67,9 +67,22 @@ def report_cmd(
     by: Annotated[
         str | None, typer.Option("--by", metavar="NAME", help="who judges (with --judge)")
     ] = None,
+    judge_root_cause: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--judge-root-cause",
+            metavar="FIELD=VALUE",
+            help="judge the run's hypothesis again from its journal against the root cause with "
+            "FIELD (service, kind, signals, keywords) changed; prints the verdict, records "
+            "nothing, exits 1 on a mismatch",
+        ),
+    ] = None,
 ) -> None:
     """Print a run's report; the files in its run directory are rewritten from the journal."""
     context: Context = ctx.obj
+    if judge_root_cause:
+        guarded(lambda: _rejudge(context, run_id, judge_root_cause))
+        return
 
     def body() -> None:
         from drillctl.report.archive import render
@@ -86,6 +99,19 @@ def report_cmd(
             _post(context, url, written)
 
     guarded(body)
+
+
+def _rejudge(context: Context, run_id: str, pairs: list[str]) -> None:
+    from drillctl.report.archive import load_events
+    from drillctl.report.rejudge import parse_changes, rejudge, verdict_words
+    from drillctl.report.runs import resolve_run
+
+    changes = parse_changes(pairs)
+    run_dir = resolve_run(context.runs_dir, run_id)
+    matched, compared = rejudge(load_events(run_dir), changes)
+    typer.echo(f"{run_dir.name}: {verdict_words(matched, compared)}")
+    if not matched:
+        raise typer.Exit(1)
 
 
 def _refuse_hidden_blind_run(run_dir: Path) -> None:

@@ -75,6 +75,33 @@ class AlertState(StrEnum):
     RESOLVED = "resolved"
 
 
+class ChangeKind(StrEnum):
+    """The kind of change a root cause (the scenario's or a hypothesis's) names."""
+
+    STOPPED = "stopped"
+    CRASHED = "crashed"
+    RESTARTED = "restarted"
+    RECREATED = "recreated"  # recreated with a changed definition (image, configuration, env)
+    COMMAND = "command"  # a command run in it
+    FLUSHED = "flushed"  # its keyspace flushed
+    SURGE = "surge"  # a traffic surge from one source
+    NETWORK_OR_RESOURCE = "network-or-resource"  # a network or resource fault
+
+
+class Claim(BaseModel):
+    """A root-cause hypothesis as fields: the service, the kind of change, the signals it
+    explains, the evidence it rests on (short sentences), and the sentence stating it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    service: str | None = None
+    kind: ChangeKind | None = None
+    source: str | None = None  # for a surge: the peer address the traffic came from
+    signals: list[str] = []
+    evidence: list[str] = []
+    sentence: str = ""
+
+
 class JournalEvent(BaseModel):
     """One line of the journal: its sequence number, wall-clock time (UTC) and monotonic time."""
 
@@ -390,6 +417,8 @@ class ResponderHypothesis(JournalEvent):
 
     type: Literal["responder.hypothesis"] = "responder.hypothesis"
     text: str = ""
+    service: str | None = None  # picked in the panel, with the kind of change
+    kind: ChangeKind | None = None
 
 
 class ResponderDecision(JournalEvent):
@@ -420,6 +449,7 @@ class HypothesisAuto(JournalEvent):
     text: str = ""
     evidence: list[Any] = []
     seconds: float | None = None
+    claim: Claim | None = None  # the same hypothesis as fields (absent before 0.2)
 
 
 class HypothesisVerdict(JournalEvent):
@@ -429,6 +459,7 @@ class HypothesisVerdict(JournalEvent):
     matched: bool = False
     keywords_hit: list[str] = []
     by: str = "drillctl"
+    compared: dict[str, Any] = {}  # field -> {"expected", "stated", "matched"} (a fields verdict)
 
 
 class Expectation(JournalEvent):

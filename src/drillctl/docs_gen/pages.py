@@ -157,6 +157,7 @@ def journal_page() -> str:
         f"## One line {{#event}}\n\n{line}\n",
         _verbatim("Event types", "event-types", events),
         *(_event_section(model) for model in event_models()),
+        model_section(events.Claim, {}, "A hypothesis as fields (claim)"),
         _verbatim("The run directory", "run-directory", archive),
         _verbatim("report.json", "report-json", json_report),
         _verbatim("junit.xml", "junit-xml", junit),
@@ -173,9 +174,9 @@ def _event_section(model: type[events.JournalEvent]) -> str:
     for name, field in model.model_fields.items():
         if name in events.ENVELOPE:
             continue
-        key, kind = model.data_keys.get(name, name), type_text(field.annotation, {})
+        key, text = model.data_keys.get(name, name), type_text(field.annotation, {})
         meaning = comments.get(name, "")
-        rows.append(f"| `{key}` | {md(kind)} | {md(default_text(field))} | {md(meaning)} |")
+        rows.append(f"| `{key}` | {md(text)} | {md(default_text(field))} | {md(meaning)} |")
     table = "\n".join(rows) if len(rows) > 2 else "No fields."
     return f"### `{kind}` {{#{kind.replace('.', '-')}}}\n\n{doc}\n\n{table}\n"
 

@@ -19,6 +19,8 @@ from drillctl.core.errors import DrillError
 from drillctl.core.events import (
     Alert,
     AlertState,
+    ChangeKind,
+    Claim,
     Evidence,
     HypothesisAuto,
     HypothesisVerdict,
@@ -27,7 +29,10 @@ from drillctl.core.events import (
     Symptom,
     of_type,
 )
-from drillctl.engine.hypothesis import build_hypothesis, judge
+from drillctl.core.verdict import judge_claim
+from drillctl.engine.claim import build_claim
+from drillctl.engine.expectations import Result
+from drillctl.engine.hypothesis import build_hypothesis
 from drillctl.engine.ports import LiveJournal, ObserverPort, Recurrence
 from drillctl.scenario.model import ScenarioBase
 
@@ -60,13 +65,17 @@ class Diagnosis:
             await self.observer.gather_evidence(injected_at - LOOKBACK, self.clock.now())
         self.search_recurrence()
         auto = build_hypothesis(self.journal.events, self.primary())
-        if auto is None:
+        claim = build_claim(self.journal.events, {s.name: s.service for s in self.scenario.signals})
+        if auto is None or claim is None:
             return
         confirmed = next(e.ts for e in of_type(self.journal.events, Symptom) if e.ts >= injected_at)
         seconds = round(max((self.clock.now() - confirmed).total_seconds(), 0.0), 1)
-        self.journal.append(HypothesisAuto(text=auto.text, evidence=auto.evidence, seconds=seconds))
+        text = f"{claim.sentence} Evidence: {auto.text.partition(' Evidence: ')[2]}"
+        self.journal.append(
+            HypothesisAuto(text=text, evidence=auto.evidence, seconds=seconds, claim=claim)
+        )
         if self.judge_own:
-            self.verdict(auto.text)
+            self.judge(claim)
 
     def search_recurrence(self) -> None:
         if self.recurrence is None:
@@ -86,14 +95,31 @@ class Diagnosis:
             Evidence(kind="runbook", source="recurrence", summary=summary, items=hits[:3])
         )
 
-    def verdict(self, text: str) -> None:
-        cause = self.scenario.root_cause
-        verdict = judge(text, cause.keywords, cause.min_keywords)
+    def judge(self, claim: Claim) -> None:
+        cause = self.scenario.root_cause.model_dump(mode="json")
+        matched, hits, compared = judge_claim(claim, cause)
         self.journal.append(
-            HypothesisVerdict(
-                matched=verdict.matched, keywords_hit=verdict.keywords_hit, by="drillctl"
-            )
+            HypothesisVerdict(matched=matched, keywords_hit=hits, by="drillctl", compared=compared)
         )
+
+    def verdict(self, text: str, service: str | None = None, kind: str | None = None) -> None:
+        """The verdict on a responder's hypothesis: their sentence, service and kind of change."""
+        stated = Claim(service=service, kind=ChangeKind(kind) if kind else None, sentence=text)
+        self.judge(stated)
+
+    def verdict_results(self) -> list[Result]:
+        """drillctl's latest verdict as an expectation (unattended runs): a mismatch fails. Only
+        a root cause with fields (service and kind) makes it one; a keywords-only root cause (an
+        older file) keeps the verdict informational."""
+        cause = self.scenario.root_cause
+        if cause.service is None or cause.kind is None:
+            return []
+        verdicts = of_type(self.journal.events, HypothesisVerdict)
+        if not verdicts:
+            return []
+        matched = verdicts[-1].matched
+        detail = "drillctl's hypothesis " + ("matches" if matched else "does not match")
+        return [Result("hypothesis", matched, detail + " the root cause", True, matched)]
 
 
 def symptom_text(events: Sequence[JournalEvent], scenario: ScenarioBase) -> str:

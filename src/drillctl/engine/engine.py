@@ -118,7 +118,8 @@ class Engine:
         """Journal a key press; judge a hypothesis at once; queue revert/abort for the engine."""
         self.journal.append(action.event)
         if isinstance(action.event, ResponderHypothesis):
-            self.diagnosis.verdict(action.event.text)
+            stated = action.event
+            self.diagnosis.verdict(stated.text, stated.service, stated.kind)
         if action.command:
             self.commands.put_nowait(action.command)
 
@@ -168,10 +169,7 @@ class Engine:
                 "severity": s.severity,
                 "description": s.description,
                 "objective": s.objective,
-                "root_cause": {
-                    "summary": s.root_cause.summary,
-                    "keywords": list(s.root_cause.keywords),
-                },
+                "root_cause": s.root_cause.model_dump(mode="json"),
                 "runbook": str(s.runbook) if s.runbook else None,
             },
             scenario_file=o.scenario_file,
@@ -435,6 +433,8 @@ class Engine:
             results = [r for r in results if not r.name.startswith("alert:")]
         results += await self._invariants()
         results += check_fault_effects(self.journal.events)
+        if not self.options.interactive:  # unattended: drillctl's verdict is an expectation
+            results += self.diagnosis.verdict_results()
         for result in results:
             self.journal.append(Expectation(**result.as_data()))
         self._phase("report")

@@ -14,7 +14,6 @@ when each of its words starts a word of the text (so "throttl" hits "throttled",
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -32,6 +31,7 @@ from drillctl.core.events import (
     of_type,
 )
 from drillctl.core.timeconv import parse_rfc3339
+from drillctl.core.verdict import keyword_hits
 
 # container actions that change what runs (health probes and exec noise are not causes)
 CAUSAL_ACTIONS = (
@@ -47,7 +47,6 @@ CAUSAL_ACTIONS = (
     "destroy",
 )
 LOOKBACK = timedelta(minutes=2)  # how far before the symptom a container event still counts
-_WORD = re.compile(r"[a-z0-9]+")
 
 
 Clause = tuple[str, dict[str, Any]]
@@ -251,20 +250,6 @@ def _sentence(events: Sequence[JournalEvent], symptom: Symptom, container: Conta
         )
     action = container.action
     return f"Likely cause: {service} ({action}) drove {signal} away from its baseline."
-
-
-def _words(text: str) -> list[str]:
-    return _WORD.findall(text.lower())
-
-
-def keyword_hits(text: str, keywords: Sequence[str]) -> list[str]:
-    words = _words(text)
-    hits = []
-    for keyword in keywords:
-        parts = _words(keyword)
-        if parts and all(any(w.startswith(p) for w in words) for p in parts):
-            hits.append(keyword)
-    return hits
 
 
 def judge(text: str, keywords: Sequence[str], min_keywords: int = 1) -> Verdict:

@@ -182,10 +182,17 @@ def _guardrails(g: Guardrails) -> list[str]:
     return lines
 
 
+def _cause_words(s: ScenarioBase) -> str:
+    cause = s.root_cause
+    if cause.service is not None and cause.kind is not None:
+        return f"{cause.service} {cause.kind.value}"
+    return "keywords " + ", ".join(cause.keywords)
+
+
 def _responder(s: ScenarioBase) -> list[str]:
     lines = [f"  objective: {' '.join(s.objective.split())}"]
     lines += [f"  decision: {d}" for d in s.decisions]
-    lines.append(f"  root cause keywords: {', '.join(s.root_cause.keywords)}")
+    lines.append(f"  root cause: {_cause_words(s)}")
     lines.append(f"  runbook: {s.runbook or '-'}")
     return lines
 

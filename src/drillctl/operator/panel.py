@@ -39,8 +39,8 @@ from drillctl.core.events import (
     Sample,
     Symptom,
 )
-from drillctl.core.timeconv import parse_rfc3339
 from drillctl.operator.blind import signal_label
+from drillctl.report.figures import symptom_clock
 
 CHECKLIST = (
     "acknowledge",
@@ -79,6 +79,8 @@ class PanelView:
     ended: str | None = None
     blind: bool = False  # a blind drill: signals unnamed, drillctl's findings kept back
     hint: str | None = None  # the game master's latest hint
+    # baselines and symptoms: what the symptom clock is read from
+    marks: list[JournalEvent] = field(default_factory=list)
 
     @classmethod
     def fold(cls, events: Sequence[JournalEvent]) -> PanelView:
@@ -131,6 +133,7 @@ def _on_phase(view: PanelView, event: PhaseStarted) -> None:
 
 def _on_injected(view: PanelView, event: FaultInjected) -> None:
     view.injected_at = view.injected_at or event.ts
+    view.symptom_at = symptom_clock(view.marks, view.injected_at)
 
 
 def _on_revert(view: PanelView, event: FaultRevertStarted) -> None:
@@ -144,6 +147,7 @@ def _row(view: PanelView, signal: str) -> SignalRow:
 def _on_baseline(view: PanelView, event: Baseline) -> None:
     row = _row(view, event.signal)
     row.baseline, row.unit = event.centre, event.unit
+    view.marks.append(event)  # a secondary signal's baseline keeps it off the symptom clock
 
 
 def _on_sample(view: PanelView, event: Sample) -> None:
@@ -152,9 +156,8 @@ def _on_sample(view: PanelView, event: Sample) -> None:
 
 def _on_symptom(view: PanelView, event: Symptom) -> None:
     _row(view, event.signal).state = "SYMPTOM"
-    if view.injected_at is not None and view.symptom_at is None:
-        confirmed = parse_rfc3339(event.confirmed_at) if event.confirmed_at else None
-        view.symptom_at = confirmed or event.ts
+    view.marks.append(event)
+    view.symptom_at = symptom_clock(view.marks, view.injected_at)  # the reports' one clock
 
 
 def _on_recovered(view: PanelView, event: Recovered) -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from drillctl.core.errors import DrillError
-from drillctl.core.journal import JOURNAL_NAME, Event, read_events
+from drillctl.core.journal import JOURNAL_NAME, Event, JournalRead, read_journal
 from drillctl.report.chart import render_chart
 from drillctl.report.json_report import render_json
 from drillctl.report.junit import render_junit
@@ -42,10 +42,20 @@ class Written:
 
 
 def load_events(run_dir: Path) -> list[Event]:
+    return load_journal(run_dir).events
+
+
+def load_journal(run_dir: Path) -> JournalRead:
     journal = run_dir / JOURNAL_NAME
     if not journal.is_file():
         raise DrillError(f"{run_dir}: no {JOURNAL_NAME} in this run directory")
-    return read_events(journal)
+    return read_journal(journal)
+
+
+def summarize_run(run_dir: Path) -> DrillSummary:
+    """The summary of a run directory's journal, counting the lines it could not read."""
+    read = load_journal(run_dir)
+    return summarize(read.events, read.unreadable)
 
 
 def render(fmt: str, summary: DrillSummary, links: Mapping[str, str] | None = None) -> str:
@@ -69,8 +79,9 @@ def write_reports(
     dashboard_uids: Mapping[str, str] | None = None,
 ) -> Written:
     """Write every report of the run into ``run_dir``; returns the summary and the paths."""
-    events = list(events) if events is not None else load_events(run_dir)
-    summary = summarize(events)
+    read = JournalRead(list(events)) if events is not None else load_journal(run_dir)
+    events = read.events
+    summary = summarize(events, read.unreadable)
     links = dashboard_links(summary, grafana_public=grafana_public, uids=dashboard_uids)
     paths: dict[str, Path] = {}
     for fmt in FORMATS:

@@ -1,10 +1,10 @@
 """The chart (``chart.png``): the main signals over the drill window, with phase markers.
 
 One panel per signal (those that turned symptomatic first, at most four), the baseline as a
-dashed line, and vertical markers at inject, the moment the fault took effect, symptom (the
-detect mark), first revert and recovered. A poll that found no data (the series was absent: its
-producer gone) is a gap in the line, shaded and labelled "no data", never a straight line drawn
-across it. Rendered with
+dashed line, and vertical markers at inject, the moment the fault took effect, the symptom of
+that panel's signal (its detect mark: where it broke), first revert and recovered. A poll that
+found no data (the series was absent: its producer gone) is a gap in the line, shaded and
+labelled "no data", never a straight line drawn across it. Rendered with
 matplotlib's Agg canvas directly (no pyplot, so no global backend state and no display needed).
 """
 
@@ -89,6 +89,17 @@ def render_chart(summary: DrillSummary, events: Sequence[Event], path: Path) -> 
     return path
 
 
+def panel_marks(summary: DrillSummary, signal: SignalSummary) -> list[tuple[datetime, str, str]]:
+    """The vertical lines of one signal's panel: the drill's moments, except that the symptom
+    line stands where *this* signal broke (its detect mark), and is absent if it never did."""
+    marks = []
+    for attr, label, colour in _MARKERS:
+        at = signal.symptom_at if attr == "symptom" else getattr(summary.at, attr)
+        if at is not None:
+            marks.append((at, label, colour))
+    return marks
+
+
 def _panel(
     ax: Axes,
     signal: SignalSummary,
@@ -104,10 +115,8 @@ def _panel(
         ax.axvspan(date2num(start), date2num(end), color="grey", alpha=0.2, label=label)
     if signal.baseline is not None:
         ax.axhline(signal.baseline, color="grey", linestyle="--", linewidth=0.8, label="baseline")
-    for attr, label, colour in _MARKERS:
-        at = getattr(summary.at, attr)
-        if at is not None:
-            ax.axvline(at, color=colour, linewidth=1.0, alpha=0.8, label=label)
+    for at, label, colour in panel_marks(summary, signal):
+        ax.axvline(float(date2num(at)), color=colour, linewidth=1.0, alpha=0.8, label=label)
     ax.set_ylabel(signal.unit or "")
     ax.set_title(signal.name, loc="left", fontsize=10)
     ax.grid(True, alpha=0.3)

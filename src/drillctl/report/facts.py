@@ -11,8 +11,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from drillctl.core.events import Symptom
 from drillctl.core.journal import Event
 from drillctl.core.timeconv import parse_rfc3339
+from drillctl.report import figures
 from drillctl.report.model import (
     AlertSummary,
     Evidence,
@@ -41,10 +43,9 @@ def when(event: Event, key: str) -> datetime:
 
 
 def detect_mark(event: Event) -> datetime:
-    """When a ``symptom`` was detected: its ``detected_at`` (the evidence first supported it),
-    or, in journals written before there was one, its ``confirmed_at``. The one symptom clock of
-    every report."""
-    return when(event, "detected_at" if "detected_at" in event.data else "confirmed_at")
+    """When a ``symptom`` was detected: ``figures.detect_mark`` (the one symptom clock)."""
+    assert isinstance(event, Symptom)
+    return figures.detect_mark(event)
 
 
 def as_float(value: Any) -> float | None:

@@ -75,3 +75,12 @@ def item_text(item: object) -> str:
 def one_line(text: str) -> str:
     """Collapse newlines and runs of spaces: a timeline entry is one line."""
     return " ".join(str(text).split())
+
+
+def mitigate_words(nothing_to_revert: bool, mitigate_s: float | None, by: str | None) -> str:
+    """Time to mitigate as every report words it: an instant fault has nothing to revert."""
+    if nothing_to_revert:
+        return "nothing to revert (the fault was instant)"
+    if mitigate_s is None:
+        return "no revert"
+    return f"{seconds(mitigate_s)}" + (f" (first revert by {by})" if by else "")

@@ -27,9 +27,8 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from drillctl.core.errors import DrillError
 from drillctl.core.journal import JOURNAL_NAME
-from drillctl.report.archive import load_events
+from drillctl.report.archive import summarize_run
 from drillctl.report.model import DrillSummary
-from drillctl.report.summary import summarize
 
 EXPORT_SCHEMA = "drillctl.history/1"
 DURATIONS = ("detect_s", "acknowledge_s", "hypothesis_s", "mitigate_s", "recover_s")
@@ -191,7 +190,7 @@ def index_summary(db: Path, summary: DrillSummary, run_dir: Path | None = None) 
 
 def index_run(db: Path, run_dir: Path) -> RunRecord:
     """(Re)index one archived run from its journal."""
-    return index_summary(db, summarize(load_events(run_dir)), run_dir)
+    return index_summary(db, summarize_run(run_dir), run_dir)
 
 
 def rebuild(db: Path, runs_dir: Path, *, clear: bool = False) -> int:
@@ -199,7 +198,7 @@ def rebuild(db: Path, runs_dir: Path, *, clear: bool = False) -> int:
     run_dirs = (
         sorted(p.parent for p in runs_dir.glob(f"*/{JOURNAL_NAME}")) if runs_dir.is_dir() else []
     )
-    records = [record_of(summarize(load_events(d)), d) for d in run_dirs]
+    records = [record_of(summarize_run(d), d) for d in run_dirs]
     with connect(db) as conn:
         if clear:
             conn.execute("DELETE FROM runs")

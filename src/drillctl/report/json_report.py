@@ -4,6 +4,7 @@ Schema version 1. Top-level object (``tests/unit/report/test_json_contract.py`` 
 that removes or renames a field needs ``schema_version`` 2, adding a field does not):
 
 - ``schema_version`` (int, 1), ``kind`` ("drillctl.drill-report")
+- ``unreadable_lines`` (int): journal lines that could not be read and are left out
 - ``run_id``, ``scenario``, ``title``, ``severity``, ``description``, ``root_cause``, ``runbook``,
   ``mode`` ("interactive"|"unattended"), ``operator``, ``driver``, ``project``, ``seed``,
   ``blind`` (bool), ``drillctl_version``
@@ -12,9 +13,12 @@ that removes or renames a field needs ``schema_version`` 2, adding a field does 
   ``engine_result`` (as journalled), ``exit_code`` (int|null), ``reason``, ``issues`` [str]
 - ``at``: {started, injected, effective (the last fault took effect), symptom (the detect mark),
   acknowledged, hypothesis, first_revert, recovered, ended, revealed} — RFC 3339 UTC or null
-- ``durations``: {detect_s, acknowledge_s, hypothesis_s, hypothesis_target_s (600),
-  hypothesis_within_target, hypothesis_unaided_s, hypothesis_without_hints_s,
-  hints_before_hypothesis, mitigate_s, recover_s, drill_s} — seconds (float) or null
+- ``durations``: {detect_s, acknowledge_s, hypothesis_s (the responder's in an interactive run,
+  drillctl's otherwise), hypothesis_responder_s, hypothesis_drillctl_s, hypothesis_target_s
+  (600), hypothesis_within_target, hypothesis_unaided_s, hypothesis_without_hints_s,
+  hints_before_hypothesis, mitigate_s, mitigate_from (symptom|injection|null),
+  nothing_to_revert (bool), recover_s, drill_s} — seconds (float) or null; defined once in
+  ``report/figures.py`` and docs/figures.md
 - ``first_revert_by``: engine|responder|guardrail|signal|recover|game-master|null
 - ``faults`` [{index, id, type, plan, injected_at, effective_at, took, inject_error,
   revert_started_at, revert_by, reverted_at, revert_error, left_state, todo}]

@@ -73,9 +73,13 @@ def _properties(summary: DrillSummary) -> ET.Element:
         "time_to_detect_s": d.detect_s,
         "time_to_acknowledge_s": d.acknowledge_s,
         "time_to_hypothesis_s": d.hypothesis_s,
+        "time_to_hypothesis_responder_s": d.hypothesis_responder_s,
+        "time_to_hypothesis_drillctl_s": d.hypothesis_drillctl_s,
         "time_to_mitigate_s": d.mitigate_s,
+        "nothing_to_revert": d.nothing_to_revert or None,
         "time_to_recover_s": d.recover_s,
         "jobs_lost": summary.jobs_lost,
+        "journal_unreadable_lines": summary.unreadable_lines,
         "hypothesis_matched": summary.verdict.matched if summary.verdict else None,
     }
     values.update({f"alert.{a.name}.latency_s": a.latency_s for a in summary.alerts})

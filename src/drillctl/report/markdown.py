@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from drillctl.report.fmt import (
     clock,
     item_text,
+    mitigate_words,
     number,
     one_line,
     plural,
@@ -67,6 +68,7 @@ def _overview(s: DrillSummary) -> str:
         ],
     ]
     rows += [["Issue", md(issue)] for issue in s.issues]
+    rows.append(["Journal", md(s.journal_words)])
     rows += [["Unavailable source", md(f"{k}: {v}")] for k, v in s.unavailable_sources.items()]
     return _table(["", ""], rows)
 
@@ -78,14 +80,12 @@ def _durations(s: DrillSummary) -> str:
     rows = [
         ["Time to detect", seconds(d.detect_s), "inject → symptom"],
         ["Time to acknowledge", seconds(d.acknowledge_s), "symptom → acknowledge"],
-        ["Time to hypothesis", seconds(d.hypothesis_s), within[d.hypothesis_within_target]],
-        [
-            "Time to mitigate",
-            seconds(d.mitigate_s),
-            f"symptom → first revert ({s.first_revert_by or 'n/a'})",
-        ],
-        ["Time to recover", seconds(d.recover_s), "first revert → recovered"],
+        [_hypothesis_label(s), seconds(d.hypothesis_s), within[d.hypothesis_within_target]],
+        ["Time to mitigate", *_mitigate_cells(s)],
+        ["Time to recover", seconds(d.recover_s), f"{_recover_from(s)} → recovered"],
     ]
+    if s.mode == "interactive" and d.hypothesis_drillctl_s is not None:
+        rows.insert(3, ["drillctl's own hypothesis", seconds(d.hypothesis_drillctl_s), ""])
     if s.blind:
         hints = plural(d.hints_before_hypothesis, "hint")
         rows.append(
@@ -93,6 +93,27 @@ def _durations(s: DrillSummary) -> str:
         )
         rows.append(["Time to hypothesis without hints", seconds(d.hypothesis_without_hints_s), ""])
     return "## Key durations\n\n" + _table(["Measure", "Value", "Note"], rows)
+
+
+def _hypothesis_label(s: DrillSummary) -> str:
+    who = (
+        s.hypothesis.by
+        if s.hypothesis
+        else ("responder" if s.mode == "interactive" else "drillctl")
+    )
+    return f"Time to hypothesis ({md(who)})"
+
+
+def _mitigate_cells(s: DrillSummary) -> list[str]:
+    d = s.durations
+    if d.nothing_to_revert or d.mitigate_s is None:
+        return [md(mitigate_words(d.nothing_to_revert, d.mitigate_s, None)), ""]
+    start = "injection" if d.mitigate_from == "injection" else "symptom"
+    return [seconds(d.mitigate_s), f"{start} → first revert ({s.first_revert_by or 'n/a'})"]
+
+
+def _recover_from(s: DrillSummary) -> str:
+    return "symptom" if s.durations.nothing_to_revert else "first revert"
 
 
 def _dashboards(s: DrillSummary, links: Mapping[str, str]) -> str:

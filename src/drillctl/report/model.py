@@ -51,8 +51,11 @@ class Moments(_Frozen):
 class Durations(_Frozen):
     """The key durations of DESIGN.md, in seconds.
 
-    detect: inject → symptom; acknowledge: symptom → ack; hypothesis: symptom → first hypothesis;
-    mitigate: symptom → first revert (whoever made it); recover: first revert → recovered.
+    Each is defined once in ``report/figures.py`` (and docs/figures.md). ``hypothesis_s`` is the
+    one the run is judged by (the responder's in an interactive run, drillctl's otherwise);
+    ``hypothesis_responder_s`` and ``hypothesis_drillctl_s`` time each apart. ``mitigate_from``
+    says where the mitigate clock started (symptom, or injection when no symptom was detected);
+    ``nothing_to_revert``: an instant fault, no mitigate time.
     For blind drills, ``hypothesis_unaided_s`` is how long the responder worked without help
     (symptom → first hint, or the whole time to hypothesis when no hint came before it) and
     ``hypothesis_without_hints_s`` is the time to hypothesis only when no hint preceded it.
@@ -61,12 +64,16 @@ class Durations(_Frozen):
     detect_s: float | None = None
     acknowledge_s: float | None = None
     hypothesis_s: float | None = None
+    hypothesis_responder_s: float | None = None
+    hypothesis_drillctl_s: float | None = None
     hypothesis_target_s: float = HYPOTHESIS_TARGET_S
     hypothesis_within_target: bool | None = None
     hypothesis_unaided_s: float | None = None
     hypothesis_without_hints_s: float | None = None
     hints_before_hypothesis: int = 0
     mitigate_s: float | None = None
+    mitigate_from: str | None = None
+    nothing_to_revert: bool = False
     recover_s: float | None = None
     drill_s: float | None = None
 
@@ -189,6 +196,7 @@ class TimelineEntry(_Frozen):
 
 class DrillSummary(_Frozen):
     run_id: str
+    unreadable_lines: int = 0  # journal lines that could not be read (torn, unknown, invalid)
     scenario: str
     title: str | None = None
     severity: str | None = None
@@ -226,6 +234,21 @@ class DrillSummary(_Frozen):
     jobs_lost: float | None = None
     dashboards: dict[str, str] = {}
     timeline: list[TimelineEntry] = []
+
+    @property
+    def journal_words(self) -> str:
+        """What every report says about the journal's unreadable lines."""
+        if not self.unreadable_lines:
+            return "every journal line read"
+        n = self.unreadable_lines
+        return f"{n} journal line{'s' if n != 1 else ''} could not be read and left out"
+
+    @property
+    def hypothesis_by(self) -> str:
+        """Whose hypothesis the run's time to hypothesis is: the responder's or drillctl's."""
+        if self.hypothesis is not None:
+            return self.hypothesis.by
+        return "responder" if self.mode == "interactive" else "drillctl"
 
     @property
     def hints(self) -> list[Remark]:

@@ -1,6 +1,8 @@
 """The Slack timeline: mrkdwn ready to paste, and a Block Kit payload for an incoming webhook.
 
-Every dynamic string goes through ``escape`` (``&`` → ``&amp;``, ``<`` → ``&lt;``, ``>`` → ``&gt;``,
+The paste file and the terminal get plain text (``render_slack``): the composer shows entities
+literally. For the API (``render_mrkdwn``, the webhook payload) every dynamic string goes through
+``escape`` (``&`` → ``&amp;``, ``<`` → ``&lt;``, ``>`` → ``&gt;``,
 nothing else; api-contracts §6), so a hypothesis reading ``<!channel>`` cannot ping anyone. Link
 URLs have ``|``, ``<``, ``>`` percent-encoded and their labels escaped. The payload respects Slack's
 limits: header ≤ 150 characters (plain text), section text ≤ 3000, ≤ 50 blocks, fallback ``text``
@@ -10,12 +12,14 @@ the full text in the run directory). Posting lives in ``slack_post.py``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from drillctl.report.fmt import (
     clock,
     item_text,
+    mitigate_words,
     one_line,
     plural,
     seconds,
@@ -55,8 +59,24 @@ def link(url: str, label: str) -> str:
     return f"<{safe}|{escape(label)}>"
 
 
+_LINK = re.compile(r"<([^|<>\s]+)\|([^<>]*)>")
+
+
+def plain(mrkdwn: str) -> str:
+    """mrkdwn as the Slack composer wants it pasted: links as ``label (url)`` and no entities
+    (the composer shows ``&gt;`` literally; entities are for the API). Escaped text never holds a
+    raw ``<``, so every ``<url|label>`` left is a link drillctl made."""
+    text = _LINK.sub(lambda m: f"{m.group(2)} ({m.group(1)})", mrkdwn)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 def render_slack(summary: DrillSummary, links: Mapping[str, str] | None = None) -> str:
-    """The paste-ready mrkdwn text: header line, then each section separated by a blank line."""
+    """The paste file and the terminal's text: plain, for the composer (``plain``)."""
+    return plain(render_mrkdwn(summary, links))
+
+
+def render_mrkdwn(summary: DrillSummary, links: Mapping[str, str] | None = None) -> str:
+    """The escaped mrkdwn for the API: header line, then each section after a blank line."""
     parts = [f"*{escape(header_text(summary))}*"]
     parts += ["\n".join(lines) for _, lines in sections(summary, links or {})]
     return "\n\n".join(parts) + "\n"
@@ -65,7 +85,19 @@ def render_slack(summary: DrillSummary, links: Mapping[str, str] | None = None) 
 def header_text(summary: DrillSummary) -> str:
     severity = f" ({summary.severity})" if summary.severity else ""
     blind = "blind " if summary.blind else ""
-    return f"Chaos {blind}drill {summary.scenario}{severity}: {summary.result.upper()}"
+    return (
+        f"Chaos {blind}drill {summary.scenario}{severity}: {summary.result.upper()}{_harm(summary)}"
+    )
+
+
+def _harm(summary: DrillSummary) -> str:
+    """The harm next to the result: what was lost, and whether the scenario expected it."""
+    lost = summary.jobs_lost
+    if not lost:
+        return ""
+    unit = next((s.unit for s in summary.signals if s.unit in ("bets", "jobs")), None) or "jobs"
+    expected = "expected by this scenario" if summary.result == "passed" else "harm done"
+    return f" — {lost:,.0f} {unit} lost, {expected}"
 
 
 def sections(summary: DrillSummary, links: Mapping[str, str]) -> list[tuple[str, list[str]]]:
@@ -100,6 +132,7 @@ def _overview(s: DrillSummary) -> list[str]:
     if s.reason:
         lines.append(f"Result: *{escape(s.result)}* (exit {s.exit_code}): {escape(s.reason)}")
     lines += [f":warning: {escape(issue)}" for issue in s.issues]
+    lines.append(("" if not s.unreadable_lines else ":warning: ") + f"Journal: {s.journal_words}")
     if s.unavailable_sources:
         names = ", ".join(escape(name) for name in s.unavailable_sources)
         lines.append(f"Sources unavailable: {names}")
@@ -113,19 +146,35 @@ def _durations(s: DrillSummary) -> list[str]:
         if s.mode != "interactive"
         else _or(d.acknowledge_s, "never acknowledged")
     )
+    since = " from the injection (no symptom)" if d.mitigate_from == "injection" else ""
     return [
         "*Key durations*",
         f"• Time to detect: {seconds(d.detect_s)} (inject → symptom)",
         f"• Time to acknowledge: {ack}",
-        f"• Time to hypothesis: {_hypothesis_time(s)}",
-        f"• Time to mitigate: {_or(d.mitigate_s, 'no revert')}"
-        + (
-            f" (first revert by {escape(s.first_revert_by)})"
-            if s.first_revert_by and d.mitigate_s is not None
-            else ""
-        ),
-        f"• Time to recover: {_or(d.recover_s, 'not recovered')} (revert → recovered)",
+        *_hypothesis_lines(s),
+        f"• Time to mitigate: {escape(_mitigate(s))}{since}",
+        f"• Time to recover: {_or(d.recover_s, 'not recovered')} ({_recover_from(s)} → recovered)",
     ]
+
+
+def _mitigate(s: DrillSummary, *, by: bool = True) -> str:
+    d = s.durations
+    return mitigate_words(d.nothing_to_revert, d.mitigate_s, s.first_revert_by if by else None)
+
+
+def _recover_from(s: DrillSummary) -> str:
+    return "symptom" if s.durations.nothing_to_revert else "revert"
+
+
+def _hypothesis_lines(s: DrillSummary) -> list[str]:
+    """The judged time to hypothesis, labelled with whose it is; in an interactive run drillctl's
+    own follows on its own labelled line."""
+    d = s.durations
+    lines = [f"• Time to hypothesis ({escape(s.hypothesis_by)}): {_hypothesis_time(s)}"]
+    if s.mode == "interactive" and d.hypothesis_drillctl_s is not None:
+        own = seconds(d.hypothesis_drillctl_s)
+        lines.append(f"• drillctl's own hypothesis: {own} after the symptom")
+    return lines
 
 
 def _or(value: float | None, missing: str) -> str:
@@ -186,11 +235,14 @@ def _alerts(s: DrillSummary) -> list[str]:
                 f"• {escape(alert.name)}: pending at {clock(alert.pending_at)}, never fired"
             )
             continue
-        resolved = f", resolved {clock(alert.resolved_at)}" if alert.resolved_at else ""
-        resolved += " — silenced by the drill: nobody paged" if alert.silenced else ""
-        lines.append(
-            f"• {escape(alert.name)} fired {seconds(alert.latency_s)} after the injection{resolved}"
+        resolved = (
+            f"resolved {clock(alert.resolved_at)}"
+            if alert.resolved_at
+            else "still firing at the end"
         )
+        resolved += " — silenced by the drill: nobody paged" if alert.silenced else ""
+        after = f" ({seconds(alert.latency_s)} after the injection)" if alert.latency_s else ""
+        lines.append(f"• {escape(alert.name)} fired {clock(alert.fired_at)}{after}, {resolved}")
     return lines if len(lines) > 1 else ["*Alerts:* none fired"]
 
 
@@ -254,7 +306,7 @@ def suite_line(summary: DrillSummary) -> str:
     return (
         f"{mark} *{escape(summary.scenario)}* {escape(summary.result)}"
         f" · detect {seconds(d.detect_s)} · hypothesis {seconds(d.hypothesis_s)}"
-        f" · mitigate {seconds(d.mitigate_s)} · recover {seconds(d.recover_s)}"
+        f" · mitigate {escape(_mitigate(summary, by=False))} · recover {seconds(d.recover_s)}"
         f" · `{escape(summary.run_id)}`"
     )
 
@@ -301,6 +353,6 @@ def _fallback(summary: DrillSummary) -> str:
     d = summary.durations
     return (
         f"{escape(header_text(summary))}: detect {seconds(d.detect_s)},"
-        f" hypothesis {seconds(d.hypothesis_s)}, mitigate {seconds(d.mitigate_s)},"
+        f" hypothesis {seconds(d.hypothesis_s)}, mitigate {escape(_mitigate(summary, by=False))},"
         f" recover {seconds(d.recover_s)}"
     )

@@ -1,20 +1,16 @@
 """``summarize(events) -> DrillSummary``: the one pure function every report is built on.
 
-Rules worth knowing (they decide the figures people compare across drills):
+Rules worth knowing: every moment and duration (symptom clock, detect, acknowledge, hypothesis,
+mitigate, recover) is defined once in ``figures.py`` (and docs/figures.md); in addition:
 
-- inject = the first ``fault.injected``; effective = the latest ``effective_at`` of the faults
-  (when the last one took effect: a stop's ``die``, a recreate's ``start``...); symptom = the
-  detect mark (``facts.detect_mark``: ``detected_at``) of the first ``symptom`` confirmed at or
-  after the injection, so a baseline-time symptom of a not-steady run has no time to detect; time
-  to detect runs from effective (inject in older journals) to symptom; recovered = the last
-  ``recovered`` confirmation after the symptom. Signals whose ``baseline`` event says
-  ``primary: false`` count for neither.
+- effective = the latest ``effective_at`` of the faults (when the last one took effect: a stop's
+  ``die``, a recreate's ``start``...); time to detect runs from it (inject in older journals).
+
 - hypothesis = the responder's (``responder.hypothesis``) in an interactive run, drillctl's own
-  (``hypothesis.auto``) otherwise; the time to hypothesis runs to the *first* one stated, the text
-  shown is the *latest*. The latest verdict wins (``hypothesis.verdict`` or ``gm.verdict``), so a
-  team lead's ``report --judge`` overrides drillctl's keyword match.
-- mitigate runs from the symptom to the first ``fault.revert-started``, whoever made it.
-- durations are clamped at 0 (a revert before the symptom mitigates in 0 s).
+  (``hypothesis.auto``) otherwise; both are timed apart (``hypothesis_responder_s``,
+  ``hypothesis_drillctl_s``); the text shown is the *latest*. The latest verdict wins
+  (``hypothesis.verdict`` or ``gm.verdict``), so a team lead's ``report --judge`` overrides
+  drillctl's match.
 - an interactive run the engine passed but nobody acknowledged, or without a hypothesis, is
   ``incomplete``, not ``passed``; ``issues`` says why. A journal without ``run.ended`` is
   ``unfinished`` (a crash or a run still going).
@@ -26,8 +22,9 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
+from drillctl.core.events import FaultRevertStarted
 from drillctl.core.journal import Event
-from drillctl.report import facts
+from drillctl.report import facts, figures
 from drillctl.report.model import (
     HYPOTHESIS_TARGET_S,
     DrillSummary,
@@ -41,7 +38,8 @@ from drillctl.report.model import (
 from drillctl.report.timeline import build_timeline
 
 
-def summarize(events: Iterable[Event]) -> DrillSummary:
+def summarize(events: Iterable[Event], unreadable: int = 0) -> DrillSummary:
+    """``unreadable``: how many journal lines could not be read (``JournalRead.unreadable``)."""
     ordered = sorted(events, key=lambda e: e.seq)
     start = _first(ordered, "run.started")
     head = start.data if start else {}
@@ -58,9 +56,10 @@ def summarize(events: Iterable[Event]) -> DrillSummary:
     end = _first(ordered, "run.ended")
     result, issues = _result(end, mode, moments, hypotheses)
     units = {s.name: s.unit for s in signals if s.unit}
-    first_revert = _first(ordered, "fault.revert-started")
+    first_revert = figures.first_revert(ordered)
     return DrillSummary(
         run_id=str(head.get("run_id") or "unknown"),
+        unreadable_lines=unreadable,
         scenario=reveal.scenario if reveal else str(scenario.get("name") or "unknown"),
         title=scenario.get("title"),
         severity=scenario.get("severity"),
@@ -80,8 +79,8 @@ def summarize(events: Iterable[Event]) -> DrillSummary:
         reason=end.data.get("reason") if end else None,
         issues=issues,
         at=moments,
-        durations=_durations(moments, remarks),
-        first_revert_by=(first_revert.data.get("by") if first_revert else None),
+        durations=_durations(ordered, moments, remarks),
+        first_revert_by=_revert_by(first_revert),
         faults=facts.faults(ordered),
         signals=signals,
         alerts=facts.alerts(ordered, moments.injected),
@@ -106,38 +105,27 @@ def _first(events: Sequence[Event], type_: str, since: datetime | None = None) -
 
 
 def _moments(events: Sequence[Event], hypotheses: list[Hypothesis]) -> Moments:
-    injected = _at(_first(events, "fault.injected"))
-    marks = _primary_marks(events)
-    symptom_event = _first_symptom(marks, injected)
-    symptom = facts.detect_mark(symptom_event) if symptom_event else None
-    revert = _first(events, "fault.revert-started") or _first(events, "responder.revert")
-    recoveries = [facts.when(e, "confirmed_at") for e in marks if e.type == "recovered"]
-    recovered = max((r for r in recoveries if symptom is None or r >= symptom), default=None)
+    injected = figures.injected_at(events)
+    symptom = figures.symptom_clock(events, injected)
+    revert = figures.first_revert(events)
     return Moments(
         started=_at(_first(events, "run.started")),
         injected=injected,
         effective=_effective(events),
         symptom=symptom,
-        acknowledged=_at(_first(events, "responder.ack")),
+        acknowledged=figures.acknowledged_at(events),
         hypothesis=hypotheses[0].at if hypotheses else None,
         first_revert=_at(revert),
-        recovered=recovered if symptom else None,
+        recovered=figures.recovered_at(events, symptom),
         ended=_at(_first(events, "run.ended")),
         revealed=_at(_first(events, "blind.revealed")),
     )
 
 
-def _primary_marks(events: Sequence[Event]) -> list[Event]:
-    """``symptom``/``recovered`` events of primary signals. A ``baseline`` event may say
-    ``primary: false`` (a secondary signal never times detection or recovery); without that key
-    every signal counts."""
-    secondary = {
-        e.data.get("signal")
-        for e in events
-        if e.type == "baseline" and e.data.get("primary") is False
-    }
-    marks = ("symptom", "recovered")
-    return [e for e in events if e.type in marks and e.data.get("signal") not in secondary]
+def _revert_by(event: Event | None) -> str | None:
+    if isinstance(event, FaultRevertStarted):
+        return str(event.by)
+    return "responder" if event is not None else None
 
 
 def _effective(events: Sequence[Event]) -> datetime | None:
@@ -154,39 +142,37 @@ def _at(event: Event | None) -> datetime | None:
     return event.ts if event else None
 
 
-def _first_symptom(events: Sequence[Event], injected: datetime | None) -> Event | None:
-    symptoms = [e for e in events if e.type == "symptom"]
-    if injected is None:
-        return symptoms[0] if symptoms else None
-    after = [e for e in symptoms if facts.when(e, "confirmed_at") >= injected]
-    return min(after, key=facts.detect_mark, default=None)
-
-
-def _between(start: datetime | None, end: datetime | None) -> float | None:
-    if start is None or end is None:
-        return None
-    return max((end - start).total_seconds(), 0.0)
-
-
-def _durations(at: Moments, remarks: list[Remark]) -> Durations:
-    to_hypothesis = _between(at.symptom, at.hypothesis)
+def _durations(events: Sequence[Event], at: Moments, remarks: list[Remark]) -> Durations:
+    between = figures.between
+    to_hypothesis = between(at.symptom, at.hypothesis)
     hints = [r.at for r in remarks if r.kind == "hint"]
     before = [h for h in hints if at.hypothesis is None or h <= at.hypothesis]
-    unaided = _between(at.symptom, before[0]) if before else to_hypothesis
+    nothing = figures.nothing_to_revert(events)
+    clock = at.symptom or at.injected
     return Durations(
-        detect_s=_between(at.effective or at.injected, at.symptom),
-        acknowledge_s=_between(at.symptom, at.acknowledged),
+        detect_s=between(at.effective or at.injected, at.symptom),
+        acknowledge_s=between(at.symptom, at.acknowledged),
         hypothesis_s=to_hypothesis,
+        hypothesis_responder_s=between(at.symptom, figures.responder_hypothesis_at(events)),
+        hypothesis_drillctl_s=between(at.symptom, figures.drillctl_hypothesis_at(events)),
         hypothesis_within_target=None
         if to_hypothesis is None
         else to_hypothesis <= HYPOTHESIS_TARGET_S,
-        hypothesis_unaided_s=unaided,
+        hypothesis_unaided_s=between(at.symptom, before[0]) if before else to_hypothesis,
         hypothesis_without_hints_s=to_hypothesis if not before else None,
         hints_before_hypothesis=len(before) if at.hypothesis else 0,
-        mitigate_s=_between(at.symptom, at.first_revert),
-        recover_s=_between(at.first_revert, at.recovered),
-        drill_s=_between(at.started, at.ended),
+        mitigate_s=None if nothing else between(clock, at.first_revert),
+        mitigate_from=None if nothing or at.first_revert is None else _clock_name(at),
+        nothing_to_revert=nothing,
+        recover_s=between(at.symptom if nothing else at.first_revert, at.recovered),
+        drill_s=between(at.started, at.ended),
     )
+
+
+def _clock_name(at: Moments) -> str | None:
+    if at.symptom is not None:
+        return "symptom"
+    return "injection" if at.injected is not None else None
 
 
 def _hypotheses(events: Sequence[Event], operator: str, mode: str | None) -> list[Hypothesis]:

@@ -178,9 +178,8 @@ _RENDERERS: dict[str, Callable[[Data, _Who], str]] = {
     "responder.decision": lambda d, w: f"{w.operator} decision: {d.get('text', '')}",
     "responder.note": lambda d, w: f"{w.operator} note: {d.get('text', '')}",
     "responder.checklist": lambda d, w: f"{w.operator} checked: {d.get('item', '')}",
-    "hypothesis.auto": lambda d, w: (
-        f"drillctl hypothesis (formed in {seconds(_float(d.get('seconds')))}): {d.get('text', '')}"
-    ),
+    # no figure here: the time to hypothesis is defined once (figures.py) and shown in the header
+    "hypothesis.auto": lambda d, w: f"drillctl hypothesis: {d.get('text', '')}",
     "hypothesis.verdict": _verdict,
     "expectation": _expectation,
     "guardrail": lambda d, w: f"Guardrail {d.get('name')}: {d.get('reason', '')}",

@@ -25,6 +25,7 @@ from pydantic import (
 from pydantic.json_schema import GenerateJsonSchema
 
 from drillctl.core.durations import Bounds, Duration, format_duration
+from drillctl.core.events import ChangeKind
 from drillctl.core.urls import check_url, split_probe, url_problem
 from drillctl.faults.base import FaultParams
 from drillctl.faults.registry import all_params
@@ -159,9 +160,22 @@ class Guardrails(Strict):
 
 
 class RootCause(Strict):
+    """The expected cause, as fields the verdict compares with a hypothesis's claim: the service,
+    the kind of change, and (optionally) the signals it explains. ``keywords`` (scenario files
+    written before the fields) are matched against the hypothesis sentence only."""
+
     summary: str
-    keywords: list[str] = Field(min_length=1)
+    service: str | None = Field(None, description="the service the change happened to")
+    kind: ChangeKind | None = Field(None, description="the kind of change")
+    signals: list[str] = Field([], description="signals it explains (the claim must name one)")
+    keywords: list[str] = []
     min_keywords: int = Field(1, ge=1, le=100)
+
+    @model_validator(mode="after")
+    def _fields_or_keywords(self) -> RootCause:
+        if not self.keywords and (self.service is None or self.kind is None):
+            raise ValueError("root_cause needs service and kind (or, in older files, keywords)")
+        return self
 
 
 class ScenarioBase(Strict):

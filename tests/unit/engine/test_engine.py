@@ -50,6 +50,7 @@ def test_unattended_drill_passes_and_journals_every_step(tmp_path: Path) -> None
     assert {d["name"]: d["passed"] for d in r.of("expectation")} == {
         "symptom": True,
         "recovered": True,
+        # a keywords-only root cause: drillctl's verdict stays informational, no expectation
     }
     revert_at = next(e.ts for e in r.journal.events if e.type == "fault.revert-started")
     inject_at = next(e.ts for e in r.journal.events if e.type == "fault.inject-started")
@@ -103,6 +104,7 @@ def test_responder_revert_comes_before_the_declared_duration(tmp_path: Path) -> 
     assert r.of("hypothesis.verdict")[-1] == {
         "matched": True,
         "keywords_hit": ["consumer", "ebit-api"],
+        "compared": {},
         "by": "drillctl",
     }
     assert r.types().index("responder.revert") < r.types().index("fault.revert-started")
@@ -181,7 +183,12 @@ def test_wrong_expected_cause_is_a_mismatch(tmp_path: Path) -> None:
     scn = scenario(root_cause={"summary": "the disk is full", "keywords": ["disk", "full"]})
     r = rig(tmp_path, spike(8, 30), scn=scn)
     asyncio.run(r.engine.run())
-    assert r.of("hypothesis.verdict")[0] == {"matched": False, "keywords_hit": [], "by": "drillctl"}
+    assert r.of("hypothesis.verdict")[0] == {
+        "matched": False,
+        "keywords_hit": [],
+        "by": "drillctl",
+        "compared": {},
+    }
 
 
 def test_invariants_are_expectations(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ import json
 from report_helpers import load, replace_data, with_events
 
 from drillctl.report.links import dashboard_links
-from drillctl.report.slack import escape, render_slack, slack_payload
+from drillctl.report.slack import escape, render_mrkdwn, render_slack, slack_payload
 from drillctl.report.summary import summarize
 
 
@@ -23,7 +23,7 @@ def test_passed_run_header_and_key_durations() -> None:
     for expected in [
         "• Time to detect: 12s (inject → symptom)",
         "• Time to acknowledge: n/a (unattended)",
-        "• Time to hypothesis: 13s :white_check_mark: under the 10m target",
+        "• Time to hypothesis (drillctl): 13s :white_check_mark: under the 10m target",
         "• Time to mitigate: 48s (first revert by engine)",
         "• Time to recover: 29s (revert → recovered)",
     ]:
@@ -34,7 +34,7 @@ def test_passed_run_has_one_line_per_event_with_utc_clock() -> None:
     lines = _text("passed-unattended").splitlines()
     for expected in [
         "`10:00:33` Fault stop-ebit-api injected",
-        "`10:00:45` Symptom: bet_settled_waiting = 40 jobs (baseline 2; value &gt;= 20 (baseline x10) for 5s)",
+        "`10:00:45` Symptom: bet_settled_waiting = 40 jobs (baseline 2; value >= 20 (baseline x10) for 5s)",
         "`10:01:03` Alert EbitApiDown firing (prometheus)",
         "`10:01:33` Reverting stop-ebit-api (by engine)",
         "`10:02:02` Recovered: bet_settled_waiting = 2 jobs (baseline 2)",
@@ -49,14 +49,14 @@ def test_passed_run_has_one_line_per_event_with_utc_clock() -> None:
 
 def test_alert_latencies_and_evidence_lines() -> None:
     text = _text("passed-unattended")
-    assert "• EbitApiDown fired 30s after the injection, resolved 10:01:48" in text
+    assert "• EbitApiDown fired 10:01:03 (30s after the injection), resolved 10:01:48" in text
     assert "• `10:00:52` log, logs: ebit-api: last line at 10:00:32 'SIGTERM received" in text
 
 
 def test_interactive_run_shows_the_responder_and_their_hypothesis() -> None:
     text = _text("interactive")
     assert "• Time to acknowledge: 42s" in text
-    assert "• Time to hypothesis: 2m15s :white_check_mark: under the 10m target" in text
+    assert "• Time to hypothesis (alice): 2m15s :white_check_mark: under the 10m target" in text
     assert "• Time to mitigate: 2m30s (first revert by responder)" in text
     assert (
         "*Hypothesis* (alice, 14:03:05): :x: does not match the root cause (verdict by drillctl)"
@@ -95,7 +95,7 @@ def test_blind_report_reveals_what_was_hidden_with_hints() -> None:
     )
     assert "• `10:05:00` dave: look at the queues, not only at the API" in text
     assert (
-        "• Time to hypothesis: 6m30s :white_check_mark: under the 10m target; after 1 hint, 4m unaided"
+        "• Time to hypothesis (carol): 6m30s :white_check_mark: under the 10m target; after 1 hint, 4m unaided"
         in text
     )
 
@@ -112,9 +112,11 @@ def test_hostile_hypothesis_cannot_ping_the_channel() -> None:
     events = replace_data(
         load("interactive"), "responder.hypothesis", text="<!channel> redis is down & <@U123>"
     )
-    text = render_slack(summarize(events))
+    text = render_mrkdwn(summarize(events))  # what the API gets
     assert "<!channel>" not in text and "<@U123>" not in text
     assert "&lt;!channel&gt; redis is down &amp; &lt;@U123&gt;" in text
+    pasted = render_slack(summarize(events))  # the composer shows text as typed: no entities
+    assert "> <!channel> redis is down & <@U123>" in pasted and "&lt;" not in pasted
     payload = json.dumps(slack_payload(summarize(events)))
     assert "<!channel>" not in payload and "<@U123>" not in payload
 
@@ -130,7 +132,7 @@ def test_hostile_text_everywhere_is_escaped() -> None:
         ),
     )
     summary = summarize(events)
-    for rendered in (render_slack(summary), json.dumps(slack_payload(summary))):
+    for rendered in (render_mrkdwn(summary), json.dumps(slack_payload(summary))):
         assert (
             "<!here" not in rendered
             and "<!everyone>" not in rendered
@@ -142,7 +144,10 @@ def test_dashboard_links_carry_the_padded_drill_window() -> None:
     text = _text("interactive")
     # drill 14:00:00-14:04:12 UTC on 2026-03-03, padded by 5 minutes, in epoch milliseconds
     assert "from=1772546100000&to=1772546952000" in text
-    assert "|ebit-perf-test> · <https://grafana.example.com/d/perf-system/" in text
+    assert "ebit-perf-test (https://grafana.example.com/d/ebit-perf-test/" in text
+    assert "|ebit-perf-test> · <https://grafana.example.com/d/perf-system/" in render_mrkdwn(
+        summarize(load("interactive")), dashboard_links(summarize(load("interactive")))
+    )
 
 
 def test_links_are_unavailable_when_nothing_is_known() -> None:
@@ -164,7 +169,7 @@ def test_link_urls_cannot_break_out_of_the_link() -> None:
     events = replace_data(
         load("interactive"), "run.started", dashboards={"a|b>c": "https://g.example/d/x?q=a|b>c"}
     )
-    text = render_slack(summarize(events), dashboard_links(summarize(events)))
+    text = render_mrkdwn(summarize(events), dashboard_links(summarize(events)))
     assert "<https://g.example/d/x?q=a%7Cb%3Ec&from=" in text and "|a|b&gt;c>" in text
 
 

@@ -133,13 +133,14 @@ def test_failed_run_keeps_which_expectations_failed() -> None:
     assert s.durations.detect_s is None and s.at.symptom is None and s.alerts == []
 
 
-def test_aborted_run_was_mitigated_by_the_guardrail() -> None:
-    s = summarize(load("aborted"))
+def test_aborted_instant_fault_has_nothing_to_revert_and_recovers_from_the_symptom() -> None:
+    s = summarize(load("aborted"))  # FLUSHDB: the guardrail's revert could put nothing back
     assert (s.result, s.exit_code, s.first_revert_by) == ("aborted", 3, "guardrail")
+    assert s.durations.nothing_to_revert and s.durations.mitigate_from is None
     assert (s.durations.detect_s, s.durations.mitigate_s, s.durations.recover_s) == (
         7.0,
-        14.0,
-        28.0,
+        None,
+        42.0,
     )
 
 

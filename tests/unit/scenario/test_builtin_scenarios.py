@@ -33,6 +33,7 @@ METRICS = {
     "ebit_bets_credited_total",
     "ebit_bets_lost",
     "up",
+    "redis_db_keys",  # the Redis exporter's key count (lab/contract.py)
 }
 PROMQL_WORDS = {
     "sum",
@@ -74,7 +75,12 @@ def test_each_builtin_loads_and_is_named_like_its_file(name: str) -> None:
     assert scenario.runbook == Path(f"runbooks/{name}.md")
     assert scenario.traffic is not None and scenario.traffic.profile == "smoke"
     assert timedelta(seconds=20) <= scenario.baseline <= timedelta(seconds=30)
-    assert scenario.decisions and scenario.root_cause.keywords and scenario.difficulty
+    assert (
+        scenario.decisions
+        and scenario.root_cause.service
+        and scenario.root_cause.kind
+        and scenario.difficulty
+    )
     assert {a.name for a in scenario.expect.alerts} <= LAB_ALERTS and scenario.expect.alerts
     assert scenario.expect.symptom_within and scenario.expect.recovered_within
     assert [e.source for e in scenario.evidence][:2] == ["logs", "jaeger"]

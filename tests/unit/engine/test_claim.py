@@ -1,0 +1,115 @@
+"""drillctl's claim, built from the lab's recorded 0.1.0 journals (tests/fixtures/journals/v010)
+as the diagnosis saw them (the events before its hypothesis), judged against each built-in
+scenario's root cause: the right one matches, a deliberately wrong service or kind of change does
+not, and the claim never rests on the fault events (what drillctl injected)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from drillctl.core.events import Baseline, ChangeKind, Claim, Sample
+from drillctl.core.journal import Event, read_journal
+from drillctl.core.timeconv import to_rfc3339
+from drillctl.core.verdict import judge_claim
+from drillctl.engine.claim import build_claim
+from drillctl.scenario.catalog import Catalog
+from drillctl.scenario.model import ScenarioBase
+
+RUNS = Path(__file__).resolve().parents[2] / "fixtures" / "journals" / "v010" / "runs"
+RECORDED = {
+    "bullmq-backpressure": "20261207-140521-bullmq-backpressure-88f7",
+    "redis-cache-flush": "20261207-140612-redis-cache-flush-1b85",
+    "signin-failure-spike": "20261207-141237-signin-failure-spike-96d2",
+    "ws-handshake-storm": "20261207-141043-ws-handshake-storm-0b38",
+}
+LAB_SERVICES = ("ebit-api", "ebit-redis-cache", "ebit-postgres", "prometheus")
+KEYS_BASELINE = 1280.0
+
+
+def _scenario(name: str) -> ScenarioBase:
+    return Catalog(None).load(name).scenario
+
+
+def _cache_keys(events: list[Event]) -> list[Event]:
+    """The 0.1.0 redis-cache-flush run predates the scenario's cache_keys signal: add what the
+    Redis exporter showed then (keys at their baseline, then nearly none once flushed)."""
+    injected = next(e.ts for e in events if e.type == "fault.injected")
+    extra: list[Event] = [Baseline(signal="cache_keys", centre=KEYS_BASELINE, unit="keys")]
+    for n, value in enumerate((KEYS_BASELINE, 3.0, 40.0)):
+        at = injected + timedelta(seconds=n - 1)
+        extra.append(Sample(signal="cache_keys", value=value, at=to_rfc3339(at)))
+    return extra + events
+
+
+def _seen(name: str) -> list[Event]:
+    events = read_journal(RUNS / RECORDED[name] / "journal.jsonl").events
+    if name == "redis-cache-flush":
+        events = _cache_keys(events)
+    cut = next(i for i, e in enumerate(events) if e.type == "hypothesis.auto")
+    return events[:cut]
+
+
+def _claim(name: str, events: list[Event] | None = None) -> Claim:
+    scenario = _scenario(name)
+    claim = build_claim(events or _seen(name), {s.name: s.service for s in scenario.signals})
+    assert claim is not None
+    return claim
+
+
+def _cause(name: str, **changes: Any) -> dict[str, Any]:
+    return {**_scenario(name).root_cause.model_dump(mode="json"), **changes}
+
+
+@pytest.mark.parametrize("name", RECORDED)
+def test_the_claim_matches_the_scenarios_root_cause(name: str) -> None:
+    matched, hits, compared = judge_claim(_claim(name), _cause(name))
+    assert matched, compared
+    assert hits == [] and compared["service"]["matched"] and compared["kind"]["matched"]
+
+
+@pytest.mark.parametrize("name", RECORDED)
+def test_a_wrong_service_gives_a_mismatch(name: str) -> None:
+    claim = _claim(name)
+    for service in (s for s in LAB_SERVICES if s != claim.service):
+        matched, _, compared = judge_claim(claim, _cause(name, service=service))
+        assert not matched and not compared["service"]["matched"], service
+
+
+@pytest.mark.parametrize("name", RECORDED)
+def test_a_wrong_kind_of_change_gives_a_mismatch(name: str) -> None:
+    claim = _claim(name)
+    for kind in (k for k in ChangeKind if k != claim.kind):
+        assert not judge_claim(claim, _cause(name, kind=kind.value))[0], kind
+
+
+@pytest.mark.parametrize("name", RECORDED)
+def test_the_claim_never_rests_on_the_fault_events(name: str) -> None:
+    blind = [e for e in _seen(name) if not e.type.startswith("fault.")]
+    injected = next(e for e in _seen(name) if e.type == "fault.injected")
+    assert _claim(name, blind).model_copy(update={"signals": []}) == _claim(
+        name, [*blind, injected]
+    ).model_copy(update={"signals": []})
+
+
+def test_the_claims_name_what_a_responder_would() -> None:
+    found = {name: (_claim(name).service, _claim(name).kind) for name in RECORDED}
+    assert found == {
+        "bullmq-backpressure": ("ebit-api", ChangeKind.STOPPED),
+        "redis-cache-flush": ("ebit-redis-cache", ChangeKind.FLUSHED),
+        "signin-failure-spike": ("ebit-api", ChangeKind.RECREATED),
+        "ws-handshake-storm": ("ebit-api", ChangeKind.SURGE),
+    }
+    assert _claim("ws-handshake-storm").source == "172.18.0.1"
+    assert "1,280 keys to 3" in _claim("redis-cache-flush").evidence[0]
+
+
+def test_keywords_match_the_sentence_never_the_quoted_evidence() -> None:
+    claim = Claim(sentence="Likely cause: unknown.", evidence=["runbook ws-handshake-storm.md"])
+    cause = {"summary": "x", "keywords": ["storm", "handshake"], "min_keywords": 1}
+    assert judge_claim(claim, cause)[:2] == (False, [])
+    said = claim.model_copy(update={"sentence": "a handshake storm from one client"})
+    assert judge_claim(said, cause)[:2] == (True, ["storm", "handshake"])
