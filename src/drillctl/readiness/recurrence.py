@@ -14,6 +14,7 @@ ranks the rows and keeps the best one per runbook or run: its score and its pass
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import sqlite3
@@ -184,7 +185,8 @@ def _read(doc: _Doc) -> tuple[str, list[str]]:
         head = markdown.title(lines)
         return (head[1] if head else doc.files[0].stem), passages(lines)
     report = _report(doc.files)
-    texts = [inputs.read_text(p) for p in doc.files if p.suffix == ".md"]
+    # a run's timeline.md writes ">" as "&gt;": quote it as the reader saw it, not as its source
+    texts = [html.unescape(inputs.read_text(p)) for p in doc.files if p.suffix == ".md"]
     found = [part for text in texts for part in passages(markdown.scan(text))]
     return _run_title(doc.ref, report), [*found, "\n".join(_strings(report))]
 

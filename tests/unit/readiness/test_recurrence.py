@@ -145,3 +145,11 @@ def test_cli_shows_the_passage_and_json(cli: Invoke, context) -> None:
 def test_cli_without_a_match(cli: Invoke) -> None:
     result = cli("recurrence", "zzzqqq")
     assert (result.exit_code, result.output) == (0, "no runbook or past drill matches\n")
+
+
+def test_a_past_run_is_quoted_as_its_reader_saw_it_not_as_markdown_source(db: Path) -> None:
+    """timeline.md writes '>' as '&gt;'; a quoted passage (pasted into Slack) shows '>'."""
+    timeline = "# Timeline\n\n## Events\n\n14:02 papaya_depth moved: 1 -&gt; 0 (&gt;= baseline +20)"
+    _archive_run(db.parent / "runs", "20260301-papaya", "Papaya backlog", timeline)
+    match = search("papaya_depth moved", RUNBOOKS, db)[0]
+    assert "1 -> 0 (>= baseline +20)" in match.snippet and "&gt;" not in match.snippet
