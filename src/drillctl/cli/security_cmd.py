@@ -7,7 +7,7 @@ import getpass
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperCommand
@@ -15,10 +15,10 @@ from typer.core import TyperCommand
 from drillctl.cli._common import guarded
 from drillctl.context import Context
 from drillctl.core.errors import ConfigError
-from drillctl.readiness import security_render as render
-from drillctl.readiness.findings import blockers
-from drillctl.readiness.review_actions import security_review
-from drillctl.readiness.security_register import SecurityFinding
+
+if TYPE_CHECKING:  # the readiness stack is imported when the verb runs, not on every start-up
+    from drillctl.readiness import security_render as render
+    from drillctl.readiness.security_register import SecurityFinding
 
 
 class _NotePairs(TyperCommand):
@@ -100,6 +100,9 @@ def review_cmd(
         folder = _required(repo or settings.repo, "repo", "--repo")
         interactive = not no_input and sys.stdin.isatty() and output is Format.text
         reviewer = by or context.settings.drill.operator or getpass.getuser()
+        from drillctl.readiness.findings import blockers
+        from drillctl.readiness.review_actions import security_review
+
         result, record = security_review(
             context,
             path,
@@ -125,6 +128,8 @@ def review_cmd(
 def _render(
     output: Format, result: render.SecurityReview, record: render.Review, full: bool
 ) -> str:
+    from drillctl.readiness import security_render as render
+
     if output is Format.json:
         return render.to_json(result, record, full)
     if output is Format.slack:
