@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import IntEnum
 
-from drillctl.core.events import RunResult
+from drillctl.core.states import RunResult
 
 
 class ExitCode(IntEnum):
