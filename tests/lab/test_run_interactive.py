@@ -71,7 +71,14 @@ def test_keys_are_journalled_and_the_report_times_the_hypothesis(lab: Any, state
     )
     assert run.of("responder.hypothesis")[0]["text"].startswith("the consumer ebit-api is down")
     verdict = run.of("hypothesis.verdict")[-1]
-    assert verdict["matched"] is True and "consumer" in verdict["keywords_hit"]
+    # the sentence states the service and the kind of change the root cause expects
+    assert verdict["matched"] is True, verdict
+    assert verdict["compared"]["service"] == {
+        "expected": "ebit-api",
+        "stated": "ebit-api",
+        "matched": True,
+    }
+    assert verdict["compared"]["kind"]["stated"] == "stopped"
     report = run.report()
     assert report["mode"] == "interactive" and report["operator"] == "trainee"
     assert report["durations"]["hypothesis_s"] is not None
@@ -79,4 +86,4 @@ def test_keys_are_journalled_and_the_report_times_the_hypothesis(lab: Any, state
     assert report["verdict"]["matched"] is True
     assert child.exitstatus == 0, run.of("run.ended")
     slack = run.slack()
-    assert "Time to hypothesis:" in slack and "matches the root cause" in slack
+    assert "Time to hypothesis (" in slack and "matches the root cause" in slack

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from drillctl.core.clock import Clock
 from drillctl.core.errors import DrillError
@@ -95,17 +96,23 @@ class Diagnosis:
             Evidence(kind="runbook", source="recurrence", summary=summary, items=hits[:3])
         )
 
-    def judge(self, claim: Claim) -> None:
-        cause = self.scenario.root_cause.model_dump(mode="json")
+    def judge(self, claim: Claim, cause: dict[str, Any] | None = None) -> None:
+        cause = cause or self.scenario.root_cause.model_dump(mode="json")
         matched, hits, compared = judge_claim(claim, cause)
         self.journal.append(
             HypothesisVerdict(matched=matched, keywords_hit=hits, by="drillctl", compared=compared)
         )
 
     def verdict(self, text: str, service: str | None = None, kind: str | None = None) -> None:
-        """The verdict on a responder's hypothesis: their sentence, service and kind of change."""
+        """The verdict on a responder's hypothesis: their sentence, service and kind of change.
+        A sentence without the fields (the panel does not ask for them yet) is read for them:
+        the expected service named in it, and the kind of change its words state."""
+        cause = self.scenario.root_cause.model_dump(mode="json")
+        if service is None and kind is None:
+            service, kind = read_sentence(text, cause.get("service"))
+            cause = {**cause, "signals": []}  # a sentence names symptoms, not signal names
         stated = Claim(service=service, kind=ChangeKind(kind) if kind else None, sentence=text)
-        self.judge(stated)
+        self.judge(stated, cause)
 
     def verdict_results(self) -> list[Result]:
         """drillctl's latest verdict as an expectation (unattended runs): a mismatch fails. Only
@@ -137,3 +144,35 @@ def symptom_text(events: Sequence[JournalEvent], scenario: ScenarioBase) -> str:
         elif isinstance(event, Evidence) and event.kind == "log":
             words.append(event.summary)
     return " ".join(words)
+
+
+# words a responder uses for each kind of change (the first kind whose word starts a word wins)
+KIND_WORDS: dict[ChangeKind, tuple[str, ...]] = {
+    ChangeKind.FLUSHED: ("flush", "keyspace", "wiped", "emptied"),
+    ChangeKind.SURGE: ("storm", "surge", "flood", "burst", "hammer"),
+    ChangeKind.RECREATED: ("recreat", "redeploy", "config", "env", "password", "deploy"),
+    ChangeKind.NETWORK_OR_RESOURCE: ("network", "latency", "partition", "packet", "cpu", "memory"),
+    ChangeKind.CRASHED: ("crash", "died", "oom"),
+    ChangeKind.RESTARTED: ("restart",),
+    ChangeKind.COMMAND: ("command", "ran "),
+    ChangeKind.STOPPED: ("down", "stop", "dead", "not running", "offline"),
+}
+
+
+def read_sentence(text: str, expected_service: str | None) -> tuple[str | None, str | None]:
+    """(service, kind) a hypothesis sentence states: the expected service where it names it."""
+    lowered = f" {text.lower()} "
+    service = expected_service if expected_service and expected_service in lowered else None
+    words = lowered.split()
+    kind = next(
+        (
+            k.value
+            for k, stems in KIND_WORDS.items()
+            if any(
+                (" " in stem and stem in lowered) or any(w.startswith(stem) for w in words)
+                for stem in stems
+            )
+        ),
+        None,
+    )
+    return service, kind
