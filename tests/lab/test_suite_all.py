@@ -96,10 +96,9 @@ def report_is_honest(name: str, run_dir: Path, slack: str) -> None:
 def wrong_root_cause_is_a_mismatch(lab: Any, state: Path, run_dir: Path) -> None:
     """The same drill judged against another lab service, from its journal (no new drill)."""
     stated = json.loads((run_dir / "report.json").read_text(encoding="utf-8"))
-    claim = next(e for e in _journal(run_dir) if e.get("type") == "hypothesis.auto")["data"][
-        "claim"
-    ]
-    other = next(s for s in LAB_SERVICES if s != claim["service"])
+    auto = next(e for e in _journal(run_dir) if e.get("type") == "hypothesis.auto")["data"]
+    claimed = (auto.get("claim") or {}).get("service")  # a network drill's claim may name none
+    other = next(s for s in LAB_SERVICES if s != claimed)
     proc = subprocess.run(
         [*DRILLCTL, "report", stated["run_id"], "--judge-root-cause", f"service={other}"],
         env=drill_env(lab, state), cwd=REPO, capture_output=True, text=True, timeout=120,
