@@ -116,21 +116,15 @@ class JournalTail:
     """The events appended to a journal since the last call (complete lines only)."""
 
     def __init__(self, path: Path) -> None:
-        self.path, self.offset = path, 0
+        from drillctl.core.tail import LineTail
+
+        self.tail = LineTail(path)
 
     def read_new(self) -> list[Event]:
         from drillctl.core.journal import load_line
 
-        try:
-            with self.path.open("rb") as handle:
-                handle.seek(self.offset)
-                chunk = handle.read()
-        except FileNotFoundError:
-            return []
-        complete = chunk[: chunk.rfind(b"\n") + 1]
-        self.offset += len(complete)
         events = []
-        for line in complete.splitlines():
+        for line in self.tail.read_lines():
             try:
                 events.append(load_line(json.loads(line)))
             except ValueError:

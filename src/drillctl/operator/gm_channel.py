@@ -25,6 +25,8 @@ from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from drillctl.core.tail import LineTail
+
 GM_NAME = "gm.jsonl"
 FOLLOW_EVERY_S = 0.5
 Kind = Literal["hint", "extend", "end-fault", "verdict", "debrief"]
@@ -70,19 +72,10 @@ class GmFollower:
     """Reads the actions appended to ``gm.jsonl`` since the last call."""
 
     def __init__(self, path: Path) -> None:
-        self.path = path
-        self.offset = 0
+        self.tail = LineTail(path)
 
     def read_new(self) -> list[GmAction]:
-        try:
-            with self.path.open("rb") as handle:
-                handle.seek(self.offset)
-                chunk = handle.read()
-        except FileNotFoundError:
-            return []
-        complete = chunk[: chunk.rfind(b"\n") + 1]
-        self.offset += len(complete)
-        return [a for a in map(_parse, complete.splitlines()) if a is not None]
+        return [a for a in map(_parse, self.tail.read_lines()) if a is not None]
 
 
 def _parse(line: bytes) -> GmAction | None:
