@@ -10,21 +10,14 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
+from builtin_names import BUILTIN_SCENARIOS
 from typer.testing import CliRunner, Result
 
 from drillctl.cli.app import app
 from drillctl.commands.list import list_scenarios
 from drillctl.scenario.catalog import builtin_dir
 
-NAMES = [
-    "bullmq-backpressure",
-    "cache-partition",
-    "postgres-latency",
-    "redis-cache-flush",
-    "replica-loss",
-    "signin-failure-spike",
-    "ws-handshake-storm",
-]
+NAMES = BUILTIN_SCENARIOS
 GOOD = (builtin_dir() / "bullmq-backpressure.yaml").read_text(encoding="utf-8")
 
 

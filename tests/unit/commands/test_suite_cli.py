@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from builtin_names import COMPOSE_SUITE
 from pytest_httpserver import HTTPServer
 from test_suite_fakes import T0, summary
 from typer.testing import CliRunner, Result
@@ -20,14 +21,7 @@ from drillctl.commands.suite_report import ScenarioRun, SuiteResult
 from drillctl.core.errors import ScenarioError
 from drillctl.scenario.catalog import Catalog
 
-NAMES = [
-    "bullmq-backpressure",
-    "cache-partition",
-    "postgres-latency",
-    "redis-cache-flush",
-    "signin-failure-spike",
-    "ws-handshake-storm",
-]
+NAMES = COMPOSE_SUITE
 
 
 @pytest.fixture

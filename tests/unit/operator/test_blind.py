@@ -8,6 +8,7 @@ import stat
 from pathlib import Path
 
 import pytest
+from builtin_names import BUILTIN_SCENARIOS
 from rich.console import Console
 
 from drillctl.core.clock import FakeClock
@@ -30,15 +31,7 @@ from drillctl.operator.panel import PanelView, render
 from drillctl.scenario.catalog import Catalog
 from drillctl.scenario.overrides import parse_assignments
 
-NAMES = [
-    "bullmq-backpressure",
-    "cache-partition",
-    "postgres-latency",
-    "redis-cache-flush",
-    "replica-loss",
-    "signin-failure-spike",
-    "ws-handshake-storm",
-]
+NAMES = BUILTIN_SCENARIOS
 
 
 @pytest.fixture(scope="module")

@@ -4,21 +4,14 @@ import json
 import shutil
 from pathlib import Path
 
+from builtin_names import BUILTIN_SCENARIOS
 from conftest import FIXTURES, RUNBOOKS, Invoke
 
 from drillctl.readiness.lint import lint_path, lint_runbook
 from drillctl.readiness.runbooks import runbook_files
 
 BAD = FIXTURES / "runbooks-bad"
-SEEDS = [
-    "bullmq-backpressure",
-    "cache-partition",
-    "postgres-latency",
-    "redis-cache-flush",
-    "replica-loss",
-    "signin-failure-spike",
-    "ws-handshake-storm",
-]
+SEEDS = BUILTIN_SCENARIOS
 
 
 def _located(path: Path) -> list[tuple[str, int, str]]:

@@ -5,21 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from builtin_names import BUILTIN_SCENARIOS
 from scenario_samples import VALID
 
 from drillctl.core.errors import ConfigError, DrillError, ScenarioError
 from drillctl.scenario.catalog import Catalog, builtin_dir
 from drillctl.scenario.loader import faults_of
 
-BUILTINS = [
-    "bullmq-backpressure",
-    "cache-partition",
-    "postgres-latency",
-    "redis-cache-flush",
-    "replica-loss",
-    "signin-failure-spike",
-    "ws-handshake-storm",
-]
+BUILTINS = BUILTIN_SCENARIOS
 
 
 def write(folder: Path, file: str, text: str) -> Path:
