@@ -79,11 +79,15 @@ def _clock(iso: str) -> str:
 
 
 def _symptom(e: Symptom) -> str:
-    return f"symptom {e.signal}: {_num(e.value)} (baseline {_num(e.baseline)}, {e.rule})"
+    value = "no data" if e.value is None else _num(e.value)
+    return f"symptom {e.signal}: {value} (baseline {_num(e.baseline)}, {e.rule})"
 
 
 def _alert(e: Alert) -> str:
-    return f"alert {e.state}: {e.name}" + (" (silenced)" if e.silenced else "")
+    # Prometheus and Alertmanager both report an alert: name the source, or it reads as a repeat
+    notes = [e.source] if e.source else []
+    notes += ["silenced"] if e.silenced else []
+    return f"alert {e.state}: {e.name}" + (f" ({', '.join(notes)})" if notes else "")
 
 
 def _verdict(e: HypothesisVerdict) -> str:

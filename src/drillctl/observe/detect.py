@@ -103,7 +103,7 @@ def describe_rule(rule: SymptomRule, baseline: Baseline | None = None) -> str:
     text = " or ".join(parts)
     if baseline is not None and (rule.factor is not None or rule.delta is not None):
         text += (
-            f" (baseline {baseline.centre:g} ± {baseline.spread:g})"
+            f" (baseline {baseline.centre:.3g} ± {baseline.spread:.3g})"
             if baseline.measured
             else " (no data during the baseline)"
         )

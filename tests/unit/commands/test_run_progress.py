@@ -72,6 +72,18 @@ AT = datetime(2026, 12, 7, 15, 4, 5, tzinfo=UTC)
             Alert(name="EbitApiDown", state=AlertState.RESOLVED),
             "15:04:05 alert resolved: EbitApiDown",
         ),
+        (
+            Alert(name="BetsLost", state=AlertState.FIRING, source="alertmanager"),
+            "15:04:05 alert firing: BetsLost (alertmanager)",
+        ),
+        (
+            Alert(name="BetsLost", state=AlertState.FIRING, source="prometheus", silenced=True),
+            "15:04:05 alert firing: BetsLost (prometheus, silenced)",
+        ),
+        (
+            Symptom(signal="credit_rate", value=None, baseline=5.22, rule="<= baseline x0.2"),
+            "15:04:05 symptom credit_rate: no data (baseline 5.22, <= baseline x0.2)",
+        ),
         (HypothesisAuto(text="ebit-api is down"), "15:04:05 hypothesis: ebit-api is down"),
         (
             HypothesisVerdict(matched=True, keywords_hit=["ebit-api"]),
