@@ -112,6 +112,10 @@ def test_traces_from_error_lines_with_trace_ids() -> None:
         )
     )
     assert found.kind == "trace" and found.source == "logs"
+    assert found.summary == (
+        "spans: no Jaeger configured; 3 error log lines of ebit-api carry a trace id (logs), "
+        "in 2 operations"
+    )
     signin, bets = found.items
     assert signin == {
         "operation": "/admin/signin",
