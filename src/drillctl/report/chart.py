@@ -20,8 +20,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.dates import DateFormatter, date2num
 from matplotlib.figure import Figure
 
-from drillctl.core.journal import Event
-from drillctl.report import facts
+from drillctl.core.events import JournalEvent, Sample, of_type
+from drillctl.report import figures
 from drillctl.report.model import DrillSummary, SignalSummary
 from drillctl.report.slack import header_text
 
@@ -36,14 +36,12 @@ _MARKERS = (
 )
 
 
-def signal_series(events: Iterable[Event]) -> Series:
+def signal_series(events: Iterable[JournalEvent]) -> Series:
     series: Series = {}
-    for event in events:
-        if event.type == "sample" and event.data.get("signal"):
-            value = facts.as_float(event.data.get("value"))
-            series.setdefault(str(event.data["signal"]), []).append(
-                (facts.when(event, "at"), value)
-            )
+    for sample in of_type(events, Sample):
+        if sample.signal:
+            at = figures.instant(sample.at, sample.ts)
+            series.setdefault(sample.signal, []).append((at, sample.value))
     return series
 
 
@@ -69,7 +67,7 @@ def main_signals(summary: DrillSummary, series: Series) -> list[SignalSummary]:
     return ranked[:MAX_PANELS]
 
 
-def render_chart(summary: DrillSummary, events: Sequence[Event], path: Path) -> Path | None:
+def render_chart(summary: DrillSummary, events: Sequence[JournalEvent], path: Path) -> Path | None:
     """Write the PNG; ``None`` (and no file) when the journal has no samples to draw."""
     series = signal_series(events)
     signals = main_signals(summary, series)

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
+
+# a measured value written with all its digits ("0.20223684210526316"); not part of a time, a
+# version or an address (nothing word-like, no dot or colon next to it)
+_LONG_NUMBER = re.compile(r"(?<![\w.:/-])-?\d+\.\d{4,}(?![\w.:])")
 
 
 def clock(at: datetime | None) -> str:
@@ -44,6 +49,12 @@ def number(value: float | None) -> str:
     if abs(value) >= 100:
         return f"{value:.0f}"
     return f"{value:.3g}"
+
+
+def round_numbers(text: str) -> str:
+    """Free text a detector or an expectation wrote, its long numbers cut to 3 significant
+    digits as ``number`` shows them: ``0.0396 (baseline 0.00446)``."""
+    return _LONG_NUMBER.sub(lambda m: number(float(m.group())), text)
 
 
 def with_unit(value: float | None, unit: str | None) -> str:
