@@ -24,6 +24,7 @@ from drillctl.core.events import (
     AlertState,
     Baseline,
     BlindRevealed,
+    Container,
     Evidence,
     FaultInjected,
     FaultRevertStarted,
@@ -37,9 +38,11 @@ from drillctl.core.events import (
     RunEnded,
     RunStarted,
     Sample,
+    SourceUnavailable,
     Symptom,
 )
 from drillctl.operator.blind import signal_label
+from drillctl.report.evidence import stopped_spans, summary_words
 from drillctl.report.figures import symptom_clock
 
 CHECKLIST = (
@@ -81,6 +84,8 @@ class PanelView:
     hint: str | None = None  # the game master's latest hint
     # baselines and symptoms: what the symptom clock is read from
     marks: list[JournalEvent] = field(default_factory=list)
+    # container events: a stopped service's logs say it was stopped, not "0 log lines"
+    containers: list[JournalEvent] = field(default_factory=list)
 
     @classmethod
     def fold(cls, events: Sequence[JournalEvent]) -> PanelView:
@@ -183,7 +188,22 @@ def _on_evidence(view: PanelView, event: Evidence) -> None:
                 for i in items
             )
     elif slot is not None and slot not in view.found and not view.blind:
-        view.found[slot] = Text(event.summary).markup
+        words = summary_words(event, stopped_spans(view.containers))  # the reports' words
+        view.found[slot] = Text(words).markup
+
+
+# the checklist step each source serves: an unavailable one is said there, never "0 found"
+_SOURCE_SLOTS = {"grafana": 2, "jaeger": 3, "loki": 4, "logs": 4, "recurrence": 5}
+
+
+def _on_unavailable(view: PanelView, event: SourceUnavailable) -> None:
+    slot = _SOURCE_SLOTS.get(event.source)
+    if slot is not None and slot not in view.found and not view.blind:
+        view.found[slot] = Text(f"{event.source} unavailable: {event.reason}").markup
+
+
+def _on_container(view: PanelView, event: Container) -> None:
+    view.containers.append(event)
 
 
 def _on_ended(view: PanelView, event: RunEnded) -> None:
@@ -210,6 +230,8 @@ _HANDLERS: dict[type[JournalEvent], Callable[[PanelView, Any], None]] = {
     Recovered: _on_recovered,
     Alert: _on_alert,
     Evidence: _on_evidence,
+    SourceUnavailable: _on_unavailable,
+    Container: _on_container,
     RunEnded: _on_ended,
     GmHint: _on_hint,
     BlindRevealed: _on_revealed,

@@ -133,9 +133,9 @@ def _overview(s: DrillSummary) -> list[str]:
         lines.append(f"Result: *{escape(s.result)}* (exit {s.exit_code}): {escape(s.reason)}")
     lines += [f":warning: {escape(issue)}" for issue in s.issues]
     lines.append(("" if not s.unreadable_lines else ":warning: ") + f"Journal: {s.journal_words}")
-    if s.unavailable_sources:
-        names = ", ".join(escape(name) for name in s.unavailable_sources)
-        lines.append(f"Sources unavailable: {names}")
+    if s.unavailable_sources:  # each with why: never shown as a source that found nothing
+        why = "; ".join(f"{escape(k)}: {escape(v)}" for k, v in s.unavailable_sources.items())
+        lines.append(f"Sources unavailable: {why}")
     return lines
 
 
