@@ -87,7 +87,7 @@ def _without_jaeger(event: Evidence) -> bool:
 
 def _spans_words(spans: list[Span]) -> str:
     return ", then ".join(
-        f"from {clock(start)} to {clock(end) if end else 'the end of the drill'}"
+        f"from {clock(start)} to {clock(end)}" if end else f"from {clock(start)}, not started again"
         for start, end in spans
     )
 

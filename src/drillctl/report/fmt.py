@@ -75,12 +75,17 @@ def truncate(text: str, limit: int) -> str:
 
 def item_text(item: object) -> str:
     """An evidence item on one line: text as is, ``{title, url}`` as ``title: url``, other
-    mappings as ``key=value`` pairs."""
+    mappings as ``key=value`` pairs (floats rounded)."""
     if isinstance(item, dict):
         if "title" in item and "url" in item:
             return one_line(f"{item['title']}: {item['url'] or 'not found'}")
-        return one_line(", ".join(f"{k}={v}" for k, v in item.items()))
+        return one_line(", ".join(f"{k}={_item_value(v)}" for k, v in item.items()))
     return one_line(str(item))
+
+
+def _item_value(value: object) -> object:
+    """A measured float rounded like every other number of the reports."""
+    return number(value) if isinstance(value, float) else value
 
 
 def one_line(text: str) -> str:

@@ -88,7 +88,9 @@ def _reworded(line: str) -> bool:
     words += ("0 error spans", "0 log lines", "/work/main/")
     # #17, an instant fault: "Fault flush-cache: nothing to revert", not "reverted"
     words += ("Fault flush-cache reverted",)
-    # #17, numbers rounded to 3 significant digits everywhere, expectation details included
+    # #17, numbers rounded to 3 significant digits everywhere, expectation details and evidence
+    # items ("min=0.0, max=16.0" reads "min=0, max=16") included
+    words += ("min=",)
     return any(w in line for w in words) or _LONG_NUMBER.search(line) is not None
 
 
