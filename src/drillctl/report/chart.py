@@ -2,7 +2,8 @@
 
 One panel per signal (those that turned symptomatic first, at most four), the baseline as a
 dashed line, and vertical markers at inject, the moment the fault took effect, the symptom of
-that panel's signal (its detect mark: where it broke), first revert and recovered. A poll that
+that panel's signal (its detect mark: where it broke), first revert (none for an instant fault:
+nothing to revert) and recovered. A poll that
 found no data (the series was absent: its producer gone) is a gap in the line, shaded and
 labelled "no data", never a straight line drawn across it. Rendered with
 matplotlib's Agg canvas directly (no pyplot, so no global backend state and no display needed).
@@ -92,6 +93,8 @@ def panel_marks(summary: DrillSummary, signal: SignalSummary) -> list[tuple[date
     line stands where *this* signal broke (its detect mark), and is absent if it never did."""
     marks = []
     for attr, label, colour in _MARKERS:
+        if attr == "first_revert" and summary.durations.nothing_to_revert:
+            continue  # an instant fault: its revert put nothing back, so no revert line
         at = signal.symptom_at if attr == "symptom" else getattr(summary.at, attr)
         if at is not None:
             marks.append((at, label, colour))

@@ -18,6 +18,7 @@ from report_helpers import JOURNALS, NAMES, load, with_events
 from drillctl.core.events import FaultRevertStarted, ResponderRevert, first_of
 from drillctl.core.journal import read_journal
 from drillctl.operator.panel import PanelView
+from drillctl.report.chart import main_signals, panel_marks, signal_series
 from drillctl.report.json_report import render_json
 from drillctl.report.junit import render_junit
 from drillctl.report.markdown import render_markdown
@@ -188,3 +189,17 @@ def test_the_flush_is_an_instant_fault_in_every_format() -> None:
     props = ET.fromstring(render_junit(summary)).find(".//property[@name='nothing_to_revert']")
     assert props is not None and props.get("value") == "True"
     assert json.loads(render_json(summary))["durations"]["mitigate_s"] is None
+    events = read_journal(FLUSH).events
+    charted = main_signals(summary, signal_series(events))
+    assert charted and all(
+        "revert" not in [label for _, label, _ in panel_marks(summary, s)] for s in charted
+    )
+
+
+def test_a_revert_that_put_something_back_is_a_line_on_the_chart() -> None:
+    summary = _summary(BULLMQ)
+    assert summary.at.first_revert is not None and not summary.durations.nothing_to_revert
+    [signal, *_] = main_signals(summary, signal_series(read_journal(BULLMQ).events))
+    assert (summary.at.first_revert, "revert") in [
+        (at, lab) for at, lab, _ in panel_marks(summary, signal)
+    ]
