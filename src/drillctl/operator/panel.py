@@ -27,6 +27,7 @@ from drillctl.core.events import (
     Container,
     Evidence,
     FaultInjected,
+    FaultReverted,
     FaultRevertStarted,
     GmHint,
     JournalEvent,
@@ -43,7 +44,7 @@ from drillctl.core.events import (
 )
 from drillctl.operator.blind import signal_label
 from drillctl.report.evidence import stopped_spans, summary_words
-from drillctl.report.figures import symptom_clock
+from drillctl.report.figures import nothing_done, symptom_clock
 
 CHECKLIST = (
     "acknowledge",
@@ -74,6 +75,9 @@ class PanelView:
     injected_at: datetime | None = None
     symptom_at: datetime | None = None
     reverted: str | None = None  # who reverted first
+    # per fault reverted: whether its revert had nothing to put back (a FLUSHDB); all of them:
+    # "nothing to revert", in the reports' words (figures.nothing_to_revert)
+    nothing_put_back: list[bool] = field(default_factory=list)
     signals: dict[str, SignalRow] = field(default_factory=dict)
     alerts: dict[str, str] = field(default_factory=dict)
     ticked: set[int] = field(default_factory=set)
@@ -143,6 +147,10 @@ def _on_injected(view: PanelView, event: FaultInjected) -> None:
 
 def _on_revert(view: PanelView, event: FaultRevertStarted) -> None:
     view.reverted = view.reverted or str(event.by)
+
+
+def _on_reverted(view: PanelView, event: FaultReverted) -> None:
+    view.nothing_put_back.append(nothing_done(event.result))
 
 
 def _row(view: PanelView, signal: str) -> SignalRow:
@@ -224,6 +232,7 @@ _HANDLERS: dict[type[JournalEvent], Callable[[PanelView, Any], None]] = {
     PhaseStarted: _on_phase,
     FaultInjected: _on_injected,
     FaultRevertStarted: _on_revert,
+    FaultReverted: _on_reverted,
     Baseline: _on_baseline,
     Sample: _on_sample,
     Symptom: _on_symptom,
@@ -259,7 +268,9 @@ def _header(view: PanelView, now: datetime) -> Text:
         f"   since symptom {_clock(view.symptom_at, now)}"
     )
     line.append(timers)
-    if view.reverted:
+    if view.nothing_put_back and all(view.nothing_put_back):
+        line.append("   nothing to revert", style="green")  # 80 columns: the short words
+    elif view.reverted:
         line.append(f"   reverted by {view.reverted}", style="green")
     return line
 

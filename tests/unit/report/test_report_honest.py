@@ -7,17 +7,20 @@ the frozen 0.1.0 runs (never regenerated), as in test_report_figures_agree.py.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import xml.etree.ElementTree as ET
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from report_helpers import JOURNALS, NAMES, load, with_events
+from rich.console import Console
 
 from drillctl.core.events import FaultRevertStarted, ResponderRevert, first_of
 from drillctl.core.journal import read_journal
-from drillctl.operator.panel import PanelView
+from drillctl.operator.panel import PanelView, render
 from drillctl.report.chart import main_signals, panel_marks, signal_series
 from drillctl.report.json_report import render_json
 from drillctl.report.junit import render_junit
@@ -194,6 +197,21 @@ def test_the_flush_is_an_instant_fault_in_every_format() -> None:
     assert charted and all(
         "revert" not in [label for _, label, _ in panel_marks(summary, s)] for s in charted
     )
+
+
+def test_the_panel_says_nothing_to_revert_for_the_flush_and_who_reverted_otherwise() -> None:
+    now = datetime(2026, 12, 7, 14, 8, tzinfo=UTC)
+    flush = render(PanelView.fold(read_journal(FLUSH).events), now)
+    stop = render(PanelView.fold(read_journal(BULLMQ).events), now)
+    assert "since symptom 01:30   nothing to revert\n" in _screen(flush)  # one line, 80 columns
+    assert "reverted by" not in _screen(flush)
+    assert "reverted by engine" in _screen(stop) and "nothing to revert" not in _screen(stop)
+
+
+def _screen(renderable: object) -> str:
+    console = Console(width=80, record=True, file=io.StringIO())
+    console.print(renderable)
+    return console.export_text()
 
 
 def test_a_revert_that_put_something_back_is_a_line_on_the_chart() -> None:
