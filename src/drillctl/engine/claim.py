@@ -22,6 +22,7 @@ from drillctl.core.events import (
     Claim,
     Container,
     Evidence,
+    FaultInjected,
     Sample,
     Symptom,
 )
@@ -63,7 +64,7 @@ def build_claim(events: Sequence[Event], services: Mapping[str, str | None]) -> 
 
 
 def _symptoms(events: Sequence[Event]) -> list[Symptom]:
-    injected = next((e.ts for e in events if e.type == "fault.injected"), None)
+    injected = next((e.ts for e in events if isinstance(e, FaultInjected)), None)
     found = [e for e in events if isinstance(e, Symptom)]
     return [s for s in found if injected is None or instant(s.confirmed_at, s.ts) >= injected]
 

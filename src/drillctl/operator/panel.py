@@ -24,8 +24,10 @@ from drillctl.core.events import (
     AlertState,
     Baseline,
     BlindRevealed,
+    Container,
     Evidence,
     FaultInjected,
+    FaultReverted,
     FaultRevertStarted,
     GmHint,
     JournalEvent,
@@ -37,10 +39,12 @@ from drillctl.core.events import (
     RunEnded,
     RunStarted,
     Sample,
+    SourceUnavailable,
     Symptom,
 )
 from drillctl.operator.blind import signal_label
-from drillctl.report.figures import symptom_clock
+from drillctl.report.evidence import stopped_spans, summary_words
+from drillctl.report.figures import nothing_done, symptom_clock
 
 CHECKLIST = (
     "acknowledge",
@@ -71,6 +75,9 @@ class PanelView:
     injected_at: datetime | None = None
     symptom_at: datetime | None = None
     reverted: str | None = None  # who reverted first
+    # per fault reverted: whether its revert had nothing to put back (a FLUSHDB); all of them:
+    # "nothing to revert", in the reports' words (figures.nothing_to_revert)
+    nothing_put_back: list[bool] = field(default_factory=list)
     signals: dict[str, SignalRow] = field(default_factory=dict)
     alerts: dict[str, str] = field(default_factory=dict)
     ticked: set[int] = field(default_factory=set)
@@ -81,6 +88,8 @@ class PanelView:
     hint: str | None = None  # the game master's latest hint
     # baselines and symptoms: what the symptom clock is read from
     marks: list[JournalEvent] = field(default_factory=list)
+    # container events: a stopped service's logs say it was stopped, not "0 log lines"
+    containers: list[JournalEvent] = field(default_factory=list)
 
     @classmethod
     def fold(cls, events: Sequence[JournalEvent]) -> PanelView:
@@ -140,6 +149,10 @@ def _on_revert(view: PanelView, event: FaultRevertStarted) -> None:
     view.reverted = view.reverted or str(event.by)
 
 
+def _on_reverted(view: PanelView, event: FaultReverted) -> None:
+    view.nothing_put_back.append(nothing_done(event.result))
+
+
 def _row(view: PanelView, signal: str) -> SignalRow:
     return view.signals.setdefault(signal, SignalRow(signal))
 
@@ -183,7 +196,22 @@ def _on_evidence(view: PanelView, event: Evidence) -> None:
                 for i in items
             )
     elif slot is not None and slot not in view.found and not view.blind:
-        view.found[slot] = Text(event.summary).markup
+        words = summary_words(event, stopped_spans(view.containers))  # the reports' words
+        view.found[slot] = Text(words).markup
+
+
+# the checklist step each source serves: an unavailable one is said there, never "0 found"
+_SOURCE_SLOTS = {"grafana": 2, "jaeger": 3, "loki": 4, "logs": 4, "recurrence": 5}
+
+
+def _on_unavailable(view: PanelView, event: SourceUnavailable) -> None:
+    slot = _SOURCE_SLOTS.get(event.source)
+    if slot is not None and slot not in view.found and not view.blind:
+        view.found[slot] = Text(f"{event.source} unavailable: {event.reason}").markup
+
+
+def _on_container(view: PanelView, event: Container) -> None:
+    view.containers.append(event)
 
 
 def _on_ended(view: PanelView, event: RunEnded) -> None:
@@ -204,12 +232,15 @@ _HANDLERS: dict[type[JournalEvent], Callable[[PanelView, Any], None]] = {
     PhaseStarted: _on_phase,
     FaultInjected: _on_injected,
     FaultRevertStarted: _on_revert,
+    FaultReverted: _on_reverted,
     Baseline: _on_baseline,
     Sample: _on_sample,
     Symptom: _on_symptom,
     Recovered: _on_recovered,
     Alert: _on_alert,
     Evidence: _on_evidence,
+    SourceUnavailable: _on_unavailable,
+    Container: _on_container,
     RunEnded: _on_ended,
     GmHint: _on_hint,
     BlindRevealed: _on_revealed,
@@ -237,7 +268,9 @@ def _header(view: PanelView, now: datetime) -> Text:
         f"   since symptom {_clock(view.symptom_at, now)}"
     )
     line.append(timers)
-    if view.reverted:
+    if view.nothing_put_back and all(view.nothing_put_back):
+        line.append("   nothing to revert", style="green")  # 80 columns: the short words
+    elif view.reverted:
         line.append(f"   reverted by {view.reverted}", style="green")
     return line
 

@@ -2,7 +2,8 @@
 
 One panel per signal (those that turned symptomatic first, at most four), the baseline as a
 dashed line, and vertical markers at inject, the moment the fault took effect, the symptom of
-that panel's signal (its detect mark: where it broke), first revert and recovered. A poll that
+that panel's signal (its detect mark: where it broke), first revert (none for an instant fault:
+nothing to revert) and recovered. A poll that
 found no data (the series was absent: its producer gone) is a gap in the line, shaded and
 labelled "no data", never a straight line drawn across it. Rendered with
 matplotlib's Agg canvas directly (no pyplot, so no global backend state and no display needed).
@@ -20,8 +21,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.dates import DateFormatter, date2num
 from matplotlib.figure import Figure
 
-from drillctl.core.journal import Event
-from drillctl.report import facts
+from drillctl.core.events import JournalEvent, Sample, of_type
+from drillctl.report import figures
 from drillctl.report.model import DrillSummary, SignalSummary
 from drillctl.report.slack import header_text
 
@@ -36,14 +37,12 @@ _MARKERS = (
 )
 
 
-def signal_series(events: Iterable[Event]) -> Series:
+def signal_series(events: Iterable[JournalEvent]) -> Series:
     series: Series = {}
-    for event in events:
-        if event.type == "sample" and event.data.get("signal"):
-            value = facts.as_float(event.data.get("value"))
-            series.setdefault(str(event.data["signal"]), []).append(
-                (facts.when(event, "at"), value)
-            )
+    for sample in of_type(events, Sample):
+        if sample.signal:
+            at = figures.instant(sample.at, sample.ts)
+            series.setdefault(sample.signal, []).append((at, sample.value))
     return series
 
 
@@ -69,7 +68,7 @@ def main_signals(summary: DrillSummary, series: Series) -> list[SignalSummary]:
     return ranked[:MAX_PANELS]
 
 
-def render_chart(summary: DrillSummary, events: Sequence[Event], path: Path) -> Path | None:
+def render_chart(summary: DrillSummary, events: Sequence[JournalEvent], path: Path) -> Path | None:
     """Write the PNG; ``None`` (and no file) when the journal has no samples to draw."""
     series = signal_series(events)
     signals = main_signals(summary, series)
@@ -94,6 +93,8 @@ def panel_marks(summary: DrillSummary, signal: SignalSummary) -> list[tuple[date
     line stands where *this* signal broke (its detect mark), and is absent if it never did."""
     marks = []
     for attr, label, colour in _MARKERS:
+        if attr == "first_revert" and summary.durations.nothing_to_revert:
+            continue  # an instant fault: its revert put nothing back, so no revert line
         at = signal.symptom_at if attr == "symptom" else getattr(summary.at, attr)
         if at is not None:
             marks.append((at, label, colour))

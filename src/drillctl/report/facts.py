@@ -1,51 +1,63 @@
 """Per-topic extraction from the journal: faults, signals, alerts, expectations, remarks, traffic.
 
-Each function takes the ordered events and returns part of the ``DrillSummary``; ``summary.py``
-puts them together. Everything here is a pure function of the events.
+Each function takes the ordered, typed events and returns part of the ``DrillSummary``;
+``summary.py`` puts them together (the evidence and the sources: ``evidence.py``). Everything
+here is a pure function of the events.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from drillctl.core.events import Symptom
-from drillctl.core.journal import Event
-from drillctl.core.timeconv import parse_rfc3339
+from drillctl.core.events import (
+    Alert,
+    AlertState,
+    Baseline,
+    FaultInjected,
+    FaultInjectFailed,
+    FaultInjectStarted,
+    FaultReverted,
+    FaultRevertFailed,
+    FaultRevertStarted,
+    GmDebrief,
+    GmEndFault,
+    GmExtend,
+    GmHint,
+    JournalEvent,
+    Recovered,
+    ResponderChecklist,
+    ResponderDecision,
+    ResponderNote,
+    ResponderPage,
+    Sample,
+    Symptom,
+    TrafficStats,
+    of_type,
+)
+from drillctl.core.events import Expectation as ExpectationEvent
 from drillctl.report import figures
+from drillctl.report.fmt import round_numbers
 from drillctl.report.model import (
     AlertSummary,
-    Evidence,
     Expectation,
     FaultSummary,
     Remark,
-    RemarkKind,
     SignalSummary,
     Traffic,
 )
 
 _JOBS_LOST = re.compile(r"(?i)\b(jobs|bets)[ _.-]?lost\b")
-
-
-def when(event: Event, key: str) -> datetime:
-    """The instant a detector reports in ``data[key]`` (ISO 8601), else the event's own time."""
-    raw = event.data.get(key)
-    if isinstance(raw, str):
-        try:
-            parsed = parse_rfc3339(raw)
-        except ValueError:
-            parsed = None
-        if parsed is not None:
-            return parsed
-    return event.ts
-
-
-def detect_mark(event: Event) -> datetime:
-    """When a ``symptom`` was detected: ``figures.detect_mark`` (the one symptom clock)."""
-    assert isinstance(event, Symptom)
-    return figures.detect_mark(event)
+_FaultEvent = (
+    FaultInjectStarted,
+    FaultInjected,
+    FaultInjectFailed,
+    FaultRevertStarted,
+    FaultReverted,
+    FaultRevertFailed,
+)
 
 
 def as_float(value: Any) -> float | None:
@@ -55,66 +67,77 @@ def as_float(value: Any) -> float | None:
         return None
 
 
-def faults(events: Sequence[Event]) -> list[FaultSummary]:
+def faults(events: Sequence[JournalEvent]) -> list[FaultSummary]:
     found: dict[int, dict[str, Any]] = {}
     for event in events:
-        if not event.type.startswith("fault."):
-            continue
-        index = int(event.data.get("fault", 0))
-        slot = found.setdefault(index, {"index": index, "id": str(event.data.get("id") or index)})
-        _fault_step(slot, event)
+        if isinstance(event, _FaultEvent):
+            index = event.fault
+            slot = found.setdefault(index, {"index": index, "id": event.id or str(index)})
+            _fault_step(slot, event)
     return [FaultSummary(**slot) for _, slot in sorted(found.items())]
 
 
-def _fault_step(slot: dict[str, Any], event: Event) -> None:
-    data, kind = event.data, event.type.removeprefix("fault.")
-    if kind == "inject-started":
-        slot.update(type=data.get("type"), plan=data.get("plan"))
-    elif kind == "injected":
+def _fault_step(slot: dict[str, Any], event: JournalEvent) -> None:
+    if isinstance(event, FaultInjectStarted):
+        slot.update(type=event.fault_type or None, plan=event.plan or None)
+    elif isinstance(event, FaultInjected):
         slot.setdefault("injected_at", event.ts)
-        slot.setdefault("effective_at", when(event, "effective_at"))
-        slot.setdefault("took", data.get("took"))
-    elif kind == "inject-failed":
-        slot["inject_error"] = str(data.get("error", ""))
-    elif kind == "revert-started" and "revert_started_at" not in slot:
-        slot.update(revert_started_at=event.ts, revert_by=data.get("by"))
-    elif kind == "reverted":
+        slot.setdefault("effective_at", figures.instant(event.effective_at, event.ts))
+        slot.setdefault("took", event.took)
+    elif isinstance(event, FaultInjectFailed):
+        slot["inject_error"] = event.error
+    elif isinstance(event, FaultRevertStarted) and "revert_started_at" not in slot:
+        slot.update(revert_started_at=event.ts, revert_by=str(event.by))
+    elif isinstance(event, FaultReverted):
         slot["reverted_at"] = event.ts
-    elif kind == "revert-failed":
+    elif isinstance(event, FaultRevertFailed):
         slot.update(
-            revert_error=str(data.get("error", "")),
-            left_state=data.get("state"),
-            todo=data.get("todo"),
+            revert_error=event.error, left_state=event.state or None, todo=event.todo or None
         )
 
 
 def signals(
-    events: Sequence[Event], since: datetime | None, until: datetime | None
+    events: Sequence[JournalEvent], since: datetime | None, until: datetime | None
 ) -> list[SignalSummary]:
     """Each signal with its baseline, its peak inside [since, until] and its symptom/recovery."""
     order: dict[str, dict[str, Any]] = {}
     for event in events:
-        name = event.data.get("signal")
-        if event.type in ("baseline", "sample", "symptom", "recovered") and name:
-            _signal_step(order.setdefault(str(name), {"name": str(name), "_samples": []}), event)
+        if isinstance(event, Baseline | Sample | Symptom | Recovered) and event.signal:
+            name = event.signal
+            step = _SIGNAL_STEPS[type(event)]
+            step(order.setdefault(name, {"name": name, "_samples": []}), event)
     return [_signal_summary(slot, since, until) for slot in order.values()]
 
 
-def _signal_step(slot: dict[str, Any], event: Event) -> None:
-    data = event.data
-    if event.type == "baseline":
-        slot.update(baseline=as_float(data.get("centre")), spread=as_float(data.get("spread")))
-        slot["unit"] = data.get("unit") or slot.get("unit")
-        slot["no_data"] = data.get("no_data")
-    elif event.type == "sample":
-        slot["_samples"].append((when(event, "at"), as_float(data.get("value"))))
-    elif event.type == "symptom" and "symptom_at" not in slot:
-        slot.update(symptom_at=detect_mark(event), symptom_value=as_float(data.get("value")))
-        slot["rule"] = data.get("rule")
-        if slot.get("baseline") is None:
-            slot["baseline"] = as_float(data.get("baseline"))
-    elif event.type == "recovered":
-        slot["recovered_at"] = when(event, "confirmed_at")
+def _on_baseline(slot: dict[str, Any], event: Baseline) -> None:
+    slot.update(baseline=event.centre, spread=event.spread)
+    slot["unit"] = event.unit or slot.get("unit")
+    slot["no_data"] = event.no_data
+
+
+def _on_sample(slot: dict[str, Any], event: Sample) -> None:
+    slot["_samples"].append((figures.instant(event.at, event.ts), event.value))
+
+
+def _on_symptom(slot: dict[str, Any], event: Symptom) -> None:
+    if "symptom_at" in slot:
+        return
+    slot.update(symptom_at=figures.detect_mark(event), symptom_value=event.value)
+    slot["rule"] = event.rule or None
+    if slot.get("baseline") is None:
+        slot["baseline"] = event.baseline
+
+
+def _on_recovered(slot: dict[str, Any], event: Recovered) -> None:
+    slot["recovered_at"] = figures.instant(event.confirmed_at, event.ts)
+
+
+_SIGNAL_STEPS: dict[type[JournalEvent], Callable[[dict[str, Any], Any], None]] = {
+    Baseline: _on_baseline,
+    Sample: _on_sample,
+    Symptom: _on_symptom,
+    Recovered: _on_recovered,
+}
 
 
 def _signal_summary(
@@ -135,143 +158,85 @@ def _signal_summary(
     return SignalSummary(**slot, samples=len(samples))
 
 
-def alerts(events: Sequence[Event], injected: datetime | None) -> list[AlertSummary]:
+def alerts(events: Sequence[JournalEvent], injected: datetime | None) -> list[AlertSummary]:
     found: dict[str, dict[str, Any]] = {}
-    for event in events:
-        if event.type != "alert" or not event.data.get("name"):
+    for event in of_type(events, Alert):
+        if not event.name:
             continue
-        slot = found.setdefault(str(event.data["name"]), {"name": str(event.data["name"])})
-        slot.setdefault("source", event.data.get("source"))
-        state = event.data.get("state")
-        if state == "pending":
-            slot.setdefault("pending_at", when(event, "active_at"))
-        elif state == "firing":
+        slot = found.setdefault(event.name, {"name": event.name})
+        slot.setdefault("source", event.source or None)
+        if event.state == AlertState.PENDING:
+            slot.setdefault("pending_at", figures.instant(event.active_at, event.ts))
+        elif event.state == AlertState.FIRING:
             slot.setdefault("fired_at", event.ts)
-            if event.data.get("silenced"):
+            if event.silenced:
                 slot["silenced"] = True
-        elif state == "resolved" and slot.get("fired_at"):
+        elif event.state == AlertState.RESOLVED and slot.get("fired_at"):
             slot.setdefault("resolved_at", event.ts)
     return [
-        AlertSummary(**slot, latency_s=_latency(injected, slot.get("fired_at")))
+        AlertSummary(**slot, latency_s=figures.between(injected, slot.get("fired_at")))
         for slot in found.values()
     ]
 
 
-def _latency(start: datetime | None, end: datetime | None) -> float | None:
-    return None if start is None or end is None else max((end - start).total_seconds(), 0.0)
-
-
-def expectations(events: Sequence[Event]) -> list[Expectation]:
-    """The latest result per expectation name, in the order the names first appeared."""
+def expectations(events: Sequence[JournalEvent]) -> list[Expectation]:
+    """The latest result per expectation name, in the order the names first appeared; the
+    detail's measured numbers rounded as every report shows them."""
     found: dict[str, Expectation] = {}
-    for event in events:
-        if event.type == "expectation":
-            data = event.data
-            name = str(data.get("name", "?"))
-            found[name] = Expectation(
-                name=name,
-                passed=bool(data.get("passed")),
-                detail=data.get("detail"),
-                expected=data.get("expected"),
-                actual=data.get("actual"),
-                at=event.ts,
-            )
+    for event in of_type(events, ExpectationEvent):
+        name = event.name or "?"
+        found[name] = Expectation(
+            name=name,
+            passed=event.passed,
+            detail=round_numbers(event.detail) if "detail" in event.model_fields_set else None,
+            expected=event.expected,
+            actual=event.actual,
+            at=event.ts,
+        )
     return list(found.values())
 
 
-def evidence(events: Sequence[Event]) -> list[Evidence]:
-    return [
-        Evidence(
-            kind=str(e.data.get("kind", "?")),
-            source=e.data.get("source"),
-            summary=str(e.data.get("summary", "")),
-            items=list(e.data.get("items") or []),
-            at=e.ts,
-        )
-        for e in events
-        if e.type == "evidence"
-    ]
-
-
-def dashboards(events: Sequence[Event]) -> dict[str, str]:
-    """Deep links from ``run.started.dashboards`` and ``evidence`` of kind ``dashboard``."""
-    links: dict[str, str] = {}
-    for event in events:
-        if event.type == "run.started":
-            links.update(
-                {str(k): str(v) for k, v in (event.data.get("dashboards") or {}).items() if v}
-            )
-        elif event.type == "evidence" and event.data.get("kind") == "dashboard":
-            for item in event.data.get("items") or []:
-                if isinstance(item, dict) and item.get("url"):
-                    links.setdefault(
-                        str(item.get("title") or item.get("name") or item["url"]), str(item["url"])
-                    )
-    return links
-
-
-_REMARKS: dict[str, tuple[RemarkKind, str]] = {
-    "gm.hint": ("hint", "text"),
-    "responder.decision": ("decision", "text"),
-    "responder.note": ("note", "text"),
-    "responder.checklist": ("checklist", "item"),
-    "gm.debrief": ("debrief", "text"),
-}
-
-
-def remarks(events: Sequence[Event], operator: str) -> list[Remark]:
+def remarks(events: Sequence[JournalEvent], operator: str) -> list[Remark]:
     out: list[Remark] = []
     for event in events:
-        data = event.data
-        if event.type in _REMARKS:
-            kind, key = _REMARKS[event.type]
-            by = data.get("by") or (operator if event.type.startswith("responder.") else None)
-            out.append(Remark(kind=kind, text=str(data.get(key, "")), by=by, at=event.ts))
-        elif event.type == "responder.page":
-            out.append(Remark(kind="page", text="would page now", by=operator, at=event.ts))
-        elif event.type == "gm.extend":
-            out.append(
-                Remark(
-                    kind="extend",
-                    text=f"+{data.get('seconds', '?')}s",
-                    by=data.get("by"),
-                    at=event.ts,
-                )
-            )
-        elif event.type == "gm.end-fault":
-            out.append(
-                Remark(
-                    kind="end-fault", text="ended the fault early", by=data.get("by"), at=event.ts
-                )
-            )
+        remark = _remark(event, operator)
+        if remark is not None:
+            out.append(remark)
     return out
 
 
-def traffic(events: Sequence[Event]) -> Traffic | None:
-    stats = [e.data for e in events if e.type == "traffic.stats"]
+def _remark(event: JournalEvent, operator: str) -> Remark | None:
+    at = event.ts
+    if isinstance(event, GmHint):
+        return Remark(kind="hint", text=event.text, by=event.by or None, at=at)
+    if isinstance(event, GmDebrief):
+        return Remark(kind="debrief", text=event.text, by=event.by or None, at=at)
+    if isinstance(event, ResponderDecision | ResponderNote):
+        kind: Any = "decision" if isinstance(event, ResponderDecision) else "note"
+        return Remark(kind=kind, text=event.text, by=operator, at=at)
+    if isinstance(event, ResponderChecklist):
+        return Remark(kind="checklist", text=event.item, by=operator, at=at)
+    if isinstance(event, ResponderPage):
+        return Remark(kind="page", text="would page now", by=operator, at=at)
+    if isinstance(event, GmExtend):
+        added = "?" if event.seconds is None else event.seconds
+        return Remark(kind="extend", text=f"+{added}s", by=event.by or None, at=at)
+    if isinstance(event, GmEndFault):
+        return Remark(kind="end-fault", text="ended the fault early", by=event.by or None, at=at)
+    return None
+
+
+def traffic(events: Sequence[JournalEvent]) -> Traffic | None:
+    stats = of_type(events, TrafficStats)
     if not stats:
         return None
-    p95 = [v for v in (as_float(s.get("p95_ms")) for s in stats) if v is not None]
+    p95 = [s.p95_ms for s in stats if s.p95_ms is not None]
     return Traffic(
-        sent=sum(int(s.get("sent") or 0) for s in stats),
-        ok=sum(int(s.get("ok") or 0) for s in stats),
-        errors=sum(int(s.get("errors") or 0) for s in stats),
+        sent=sum(s.sent for s in stats),
+        ok=sum(s.ok for s in stats),
+        errors=sum(s.errors for s in stats),
         p95_ms_max=max(p95) if p95 else None,
     )
-
-
-def unavailable_sources(events: Sequence[Event]) -> dict[str, str]:
-    """What was still unavailable at the end: ``source`` or ``source/signal`` → reason."""
-    state: dict[str, str] = {}
-    for event in events:
-        source = str(event.data.get("source", "?"))
-        detail = event.data.get("signal") or event.data.get("evidence")
-        source = f"{source}/{detail}" if detail else source
-        if event.type == "source.unavailable":
-            state[source] = str(event.data.get("reason", ""))
-        elif event.type == "source.available":
-            state.pop(source, None)
-    return state
 
 
 def jobs_lost(found: list[Expectation], sigs: list[SignalSummary]) -> float | None:

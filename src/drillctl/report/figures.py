@@ -95,10 +95,10 @@ def first_revert(events: Sequence[JournalEvent]) -> FaultRevertStarted | Respond
 def nothing_to_revert(events: Sequence[JournalEvent]) -> bool:
     """Every fault's revert was skipped as having nothing to put back (an instant fault)."""
     reverts = [e for e in events if isinstance(e, FaultReverted)]
-    return bool(reverts) and all(_nothing_done(e.result) for e in reverts)
+    return bool(reverts) and all(nothing_done(e.result) for e in reverts)
 
 
-def _nothing_done(result: dict[str, object]) -> bool:
+def nothing_done(result: dict[str, object]) -> bool:
     # "skipped": the fault has no revert command (0.1.0 on); "noop": the revert knew it could not
     return "skipped" in result or result.get("noop") is True
 

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
+
+# a measured value written with all its digits ("0.20223684210526316"); not part of a time, a
+# version or an address (nothing word-like, no dot or colon next to it)
+_LONG_NUMBER = re.compile(r"(?<![\w.:/-])-?\d+\.\d{4,}(?![\w.:])")
 
 
 def clock(at: datetime | None) -> str:
@@ -46,6 +51,12 @@ def number(value: float | None) -> str:
     return f"{value:.3g}"
 
 
+def round_numbers(text: str) -> str:
+    """Free text a detector or an expectation wrote, its long numbers cut to 3 significant
+    digits as ``number`` shows them: ``0.0396 (baseline 0.00446)``."""
+    return _LONG_NUMBER.sub(lambda m: number(float(m.group())), text)
+
+
 def with_unit(value: float | None, unit: str | None) -> str:
     text = number(value)
     return f"{text} {unit}" if unit and value is not None else text
@@ -64,12 +75,17 @@ def truncate(text: str, limit: int) -> str:
 
 def item_text(item: object) -> str:
     """An evidence item on one line: text as is, ``{title, url}`` as ``title: url``, other
-    mappings as ``key=value`` pairs."""
+    mappings as ``key=value`` pairs (floats rounded)."""
     if isinstance(item, dict):
         if "title" in item and "url" in item:
             return one_line(f"{item['title']}: {item['url'] or 'not found'}")
-        return one_line(", ".join(f"{k}={v}" for k, v in item.items()))
+        return one_line(", ".join(f"{k}={_item_value(v)}" for k, v in item.items()))
     return one_line(str(item))
+
+
+def _item_value(value: object) -> object:
+    """A measured float rounded like every other number of the reports."""
+    return number(value) if isinstance(value, float) else value
 
 
 def one_line(text: str) -> str:

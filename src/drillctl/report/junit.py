@@ -12,6 +12,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 
+from drillctl.report.fmt import number
 from drillctl.report.model import DrillSummary
 
 _FAILURE_RESULTS = {"failed", "incomplete"}
@@ -83,6 +84,7 @@ def _properties(summary: DrillSummary) -> ET.Element:
         "hypothesis_matched": summary.verdict.matched if summary.verdict else None,
     }
     values.update({f"alert.{a.name}.latency_s": a.latency_s for a in summary.alerts})
+    values.update({f"unavailable.{k}": why for k, why in summary.unavailable_sources.items()})
     for name, value in values.items():
         if value is not None:
             ET.SubElement(props, "property", name=name, value=str(value))
@@ -97,8 +99,14 @@ def _expectation_case(
         failure = ET.SubElement(
             case, "failure", message=detail or f"{name} failed", type="expectation"
         )
-        failure.text = f"expected: {expected}\nactual: {actual}\n{detail or ''}".rstrip()
+        shown = f"expected: {_value(expected)}\nactual: {_value(actual)}\n{detail or ''}"
+        failure.text = shown.rstrip()
     return case
+
+
+def _value(value: object) -> object:
+    """A measured float as every report rounds it (3 significant digits)."""
+    return number(value) if isinstance(value, float) else value
 
 
 def _drill_case(classname: str, summary: DrillSummary) -> ET.Element | None:

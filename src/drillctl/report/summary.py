@@ -22,9 +22,22 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from drillctl.core.events import FaultRevertStarted
-from drillctl.core.journal import Event
-from drillctl.report import facts, figures
+from drillctl.core.events import (
+    BlindRevealed,
+    FaultInjected,
+    FaultRevertStarted,
+    GmVerdict,
+    HypothesisAuto,
+    HypothesisVerdict,
+    JournalEvent,
+    ResponderHypothesis,
+    RunEnded,
+    RunStarted,
+    first_of,
+    of_type,
+)
+from drillctl.report import evidence, facts, figures
+from drillctl.report.fmt import round_numbers
 from drillctl.report.model import (
     HYPOTHESIS_TARGET_S,
     DrillSummary,
@@ -35,30 +48,31 @@ from drillctl.report.model import (
     Reveal,
     Verdict,
 )
+from drillctl.report.paths import project_root, relative
 from drillctl.report.timeline import build_timeline
 
 
-def summarize(events: Iterable[Event], unreadable: int = 0) -> DrillSummary:
+def summarize(events: Iterable[JournalEvent], unreadable: int = 0) -> DrillSummary:
     """``unreadable``: how many journal lines could not be read (``JournalRead.unreadable``)."""
     ordered = sorted(events, key=lambda e: e.seq)
-    start = _first(ordered, "run.started")
-    head = start.data if start else {}
+    start = first_of(ordered, RunStarted)
     reveal = _reveal(ordered)
-    scenario = _scenario_identity(head.get("scenario") or {}, reveal)
-    target = head.get("target") or {}
-    operator = str(head.get("operator") or "responder")
-    mode = head.get("mode")
-    hypotheses = _hypotheses(ordered, operator, mode)
+    scenario = _scenario_identity(start.scenario if start else {}, reveal)
+    target = start.target if start else {}
+    operator = (start.operator if start else None) or "responder"
+    mode = _mode(start)
+    root = project_root(ordered)
+    hypotheses = _hypotheses(ordered, operator, mode, root)
     moments = _moments(ordered, hypotheses)
     remarks = facts.remarks(ordered, operator)
     signals = facts.signals(ordered, moments.injected, moments.ended)
     expectations = facts.expectations(ordered)
-    end = _first(ordered, "run.ended")
+    end = first_of(ordered, RunEnded)
     result, issues = _result(end, mode, moments, hypotheses)
     units = {s.name: s.unit for s in signals if s.unit}
     first_revert = figures.first_revert(ordered)
     return DrillSummary(
-        run_id=str(head.get("run_id") or "unknown"),
+        run_id=(start.run_id if start else "") or "unknown",
         unreadable_lines=unreadable,
         scenario=reveal.scenario if reveal else str(scenario.get("name") or "unknown"),
         title=scenario.get("title"),
@@ -70,13 +84,13 @@ def summarize(events: Iterable[Event], unreadable: int = 0) -> DrillSummary:
         operator=operator,
         driver=target.get("driver"),
         project=target.get("project"),
-        seed=head.get("seed"),
-        blind=bool(head.get("blind")),
-        drillctl_version=head.get("drillctl_version"),
+        seed=start.seed if start else None,
+        blind=bool(start and start.blind),
+        drillctl_version=start.drillctl_version if start else None,
         result=result,
-        engine_result=end.data.get("result") if end else None,
-        exit_code=end.data.get("exit_code") if end else None,
-        reason=end.data.get("reason") if end else None,
+        engine_result=str(end.result) if end else None,
+        exit_code=end.exit_code if end else None,
+        reason=_reason(end, root),
         issues=issues,
         at=moments,
         durations=_durations(ordered, moments, remarks),
@@ -87,29 +101,36 @@ def summarize(events: Iterable[Event], unreadable: int = 0) -> DrillSummary:
         expectations=expectations,
         hypotheses=hypotheses,
         hypothesis=hypotheses[-1] if hypotheses else None,
-        auto_hypothesis=_auto(ordered),
+        auto_hypothesis=_auto(ordered, root),
         verdict=_verdict(ordered),
-        evidence=facts.evidence(ordered),
+        evidence=evidence.evidence(ordered, root),
         remarks=remarks,
         reveal=reveal,
-        unavailable_sources=facts.unavailable_sources(ordered),
+        unavailable_sources=evidence.unavailable_sources(ordered),
         traffic=facts.traffic(ordered),
         jobs_lost=facts.jobs_lost(expectations, signals),
-        dashboards=facts.dashboards(ordered),
-        timeline=build_timeline(ordered, operator, units),
+        dashboards=evidence.dashboards(ordered),
+        timeline=build_timeline(ordered, operator, units, root),
     )
 
 
-def _first(events: Sequence[Event], type_: str, since: datetime | None = None) -> Event | None:
-    return next((e for e in events if e.type == type_ and (since is None or e.ts >= since)), None)
+def _mode(start: RunStarted | None) -> str | None:
+    """The mode journalled (a journal without it, like the detection fixtures', says none)."""
+    return start.mode if start and "mode" in start.model_fields_set else None
 
 
-def _moments(events: Sequence[Event], hypotheses: list[Hypothesis]) -> Moments:
+def _reason(end: RunEnded | None, root: str | None) -> str | None:
+    if end is None or "reason" not in end.model_fields_set:
+        return None
+    return relative(end.reason, root)
+
+
+def _moments(events: Sequence[JournalEvent], hypotheses: list[Hypothesis]) -> Moments:
     injected = figures.injected_at(events)
     symptom = figures.symptom_clock(events, injected)
     revert = figures.first_revert(events)
     return Moments(
-        started=_at(_first(events, "run.started")),
+        started=_at(first_of(events, RunStarted)),
         injected=injected,
         effective=_effective(events),
         symptom=symptom,
@@ -117,32 +138,32 @@ def _moments(events: Sequence[Event], hypotheses: list[Hypothesis]) -> Moments:
         hypothesis=hypotheses[0].at if hypotheses else None,
         first_revert=_at(revert),
         recovered=figures.recovered_at(events, symptom),
-        ended=_at(_first(events, "run.ended")),
-        revealed=_at(_first(events, "blind.revealed")),
+        ended=_at(first_of(events, RunEnded)),
+        revealed=_at(first_of(events, BlindRevealed)),
     )
 
 
-def _revert_by(event: Event | None) -> str | None:
+def _revert_by(event: JournalEvent | None) -> str | None:
     if isinstance(event, FaultRevertStarted):
         return str(event.by)
     return "responder" if event is not None else None
 
 
-def _effective(events: Sequence[Event]) -> datetime | None:
+def _effective(events: Sequence[JournalEvent]) -> datetime | None:
     """When the last fault took effect (``fault.injected``'s ``effective_at``), if journalled."""
     marks = [
-        facts.when(e, "effective_at")
-        for e in events
-        if e.type == "fault.injected" and e.data.get("effective_at")
+        figures.instant(e.effective_at, e.ts)
+        for e in of_type(events, FaultInjected)
+        if e.effective_at
     ]
     return max(marks, default=None)
 
 
-def _at(event: Event | None) -> datetime | None:
+def _at(event: JournalEvent | None) -> datetime | None:
     return event.ts if event else None
 
 
-def _durations(events: Sequence[Event], at: Moments, remarks: list[Remark]) -> Durations:
+def _durations(events: Sequence[JournalEvent], at: Moments, remarks: list[Remark]) -> Durations:
     between = figures.between
     to_hypothesis = between(at.symptom, at.hypothesis)
     hints = [r.at for r in remarks if r.kind == "hint"]
@@ -175,47 +196,48 @@ def _clock_name(at: Moments) -> str | None:
     return "injection" if at.injected is not None else None
 
 
-def _hypotheses(events: Sequence[Event], operator: str, mode: str | None) -> list[Hypothesis]:
+def _hypotheses(
+    events: Sequence[JournalEvent], operator: str, mode: str | None, root: str | None
+) -> list[Hypothesis]:
     stated = [
-        Hypothesis(text=str(e.data.get("text", "")), at=e.ts, by=operator)
-        for e in events
-        if e.type == "responder.hypothesis"
+        Hypothesis(text=e.text, at=e.ts, by=operator)  # the responder's words, as typed
+        for e in of_type(events, ResponderHypothesis)
     ]
     if stated or mode == "interactive":
         return stated
-    auto = _auto(events)
+    auto = _auto(events, root)
     return [auto] if auto else []
 
 
-def _auto(events: Sequence[Event]) -> Hypothesis | None:
-    latest = [e for e in events if e.type == "hypothesis.auto"]
-    if not latest:
+def _words(text: str, root: str | None) -> str:
+    """Free text as every report shows it: paths relative to the project, numbers rounded."""
+    return round_numbers(relative(text, root))
+
+
+def _auto(events: Sequence[JournalEvent], root: str | None) -> Hypothesis | None:
+    found = of_type(events, HypothesisAuto)
+    if not found:
         return None
-    data = latest[-1].data
+    latest = found[-1]
     return Hypothesis(
-        text=str(data.get("text", "")),
-        at=latest[0].ts,
+        text=_words(latest.text, root),
+        at=found[0].ts,
         by="drillctl",
-        seconds=facts.as_float(data.get("seconds")),
-        evidence=list(data.get("evidence") or []),
+        seconds=latest.seconds,
+        evidence=list(latest.evidence),
     )
 
 
-def _verdict(events: Sequence[Event]) -> Verdict | None:
+def _verdict(events: Sequence[JournalEvent]) -> Verdict | None:
     latest: Verdict | None = None
     for event in events:
-        data = event.data
-        if event.type == "hypothesis.verdict":
-            hits = [str(k) for k in data.get("keywords_hit") or []]
-            latest = Verdict(
-                matched=bool(data.get("matched")),
-                by=str(data.get("by") or "drillctl"),
-                at=event.ts,
-                keywords_hit=hits,
-            )
-        elif event.type == "gm.verdict":
-            matched = data.get("verdict") == "correct"
-            latest = Verdict(matched=matched, by=str(data.get("by") or "game master"), at=event.ts)
+        if isinstance(event, HypothesisVerdict):
+            hits = [str(k) for k in event.keywords_hit]
+            by = event.by or "drillctl"
+            latest = Verdict(matched=event.matched, by=by, at=event.ts, keywords_hit=hits)
+        elif isinstance(event, GmVerdict):
+            matched = event.verdict == "correct"
+            latest = Verdict(matched=matched, by=event.by or "game master", at=event.ts)
     return latest
 
 
@@ -233,20 +255,20 @@ def _scenario_identity(placeholder: dict[str, Any], reveal: Reveal | None) -> di
     }
 
 
-def _reveal(events: Sequence[Event]) -> Reveal | None:
-    event = _first(events, "blind.revealed")
+def _reveal(events: Sequence[JournalEvent]) -> Reveal | None:
+    event = first_of(events, BlindRevealed)
     if event is None:
         return None
-    details = {k: v for k, v in event.data.items() if k != "scenario"}
-    return Reveal(scenario=str(event.data.get("scenario", "unknown")), at=event.ts, details=details)
+    details = dict(event.model_extra or {})
+    return Reveal(scenario=event.scenario or "unknown", at=event.ts, details=details)
 
 
 def _result(
-    end: Event | None, mode: str | None, at: Moments, hypotheses: list[Hypothesis]
+    end: RunEnded | None, mode: str | None, at: Moments, hypotheses: list[Hypothesis]
 ) -> tuple[str, list[str]]:
     if end is None:
         return "unfinished", ["the journal has no run.ended event (crashed or still running)"]
-    result = str(end.data.get("result") or "failed")
+    result = str(end.result)
     issues: list[str] = []
     if mode == "interactive" and at.injected is not None:
         if at.acknowledged is None:

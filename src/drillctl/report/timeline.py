@@ -2,7 +2,9 @@
 
 High-rate events (``sample``, ``traffic.stats``), ``phase`` and ``source.available`` are not
 timeline lines: they feed the figures (peaks, traffic totals) instead. Unknown event types are
-skipped, so a newer engine's journal still renders with an older report module.
+skipped, so a newer engine's journal still renders with an older report module. Every line says
+what the reports say elsewhere: evidence in honest words (``evidence.summary_words``), paths
+relative to the project, measured numbers rounded.
 """
 
 from __future__ import annotations
@@ -10,35 +12,33 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from drillctl.core.events import Alert, AlertState
-from drillctl.core.journal import Event
-from drillctl.report.fmt import number, one_line, seconds, truncate, with_unit
+from drillctl.core import events as ev
+from drillctl.core.events import Alert, AlertState, JournalEvent
+from drillctl.report import figures
+from drillctl.report.evidence import Span, stopped_spans, summary_words
+from drillctl.report.fmt import number, one_line, round_numbers, seconds, truncate, with_unit
 from drillctl.report.model import TimelineEntry
+from drillctl.report.paths import relative
 
 LINE_LIMIT = 400  # characters of free text per timeline line
 
-Data = dict[str, Any]
-
 
 def build_timeline(
-    events: Iterable[Event], operator: str, units: dict[str, str]
+    events: Iterable[JournalEvent], operator: str, units: dict[str, str], root: str | None = None
 ) -> list[TimelineEntry]:
+    ordered = list(events)
+    who = _Who(operator, units, stopped_spans(ordered))
     entries: list[TimelineEntry] = []
-    for event in _without_alert_echoes(events):
-        render = _RENDERERS.get(event.type)
-        if render is None:
-            continue
-        text = render(event.data, _Who(operator, units))
+    for event in _without_alert_echoes(ordered):
+        render = _RENDERERS.get(type(event))
+        text = render(event, who) if render is not None else ""
         if text:
-            entries.append(
-                TimelineEntry(
-                    at=event.ts, type=event.type, text=truncate(one_line(text), LINE_LIMIT)
-                )
-            )
+            text = truncate(one_line(relative(round_numbers(text), root)), LINE_LIMIT)
+            entries.append(TimelineEntry(at=event.ts, type=event.type, text=text))
     return entries
 
 
-def _without_alert_echoes(events: Iterable[Event]) -> Iterable[Event]:
+def _without_alert_echoes(events: Iterable[JournalEvent]) -> Iterable[JournalEvent]:
     """Prometheus and Alertmanager both report each alert transition; show it once, first seen."""
     state: dict[str, AlertState] = {}
     for event in events:
@@ -51,144 +51,144 @@ def _without_alert_echoes(events: Iterable[Event]) -> Iterable[Event]:
 
 
 class _Who:
-    def __init__(self, operator: str, units: dict[str, str]) -> None:
+    """What a line needs besides its event: the operator, the units, the stopped containers."""
+
+    def __init__(self, operator: str, units: dict[str, str], stops: dict[str, list[Span]]) -> None:
         self.operator = operator
         self.units = units
+        self.stops = stops
 
-    def value(self, data: Data, key: str = "value") -> str:
-        return with_unit(_float(data.get(key)), self.units.get(str(data.get("signal"))))
-
-
-def _float(value: Any) -> float | None:
-    try:
-        return None if value is None else float(value)
-    except (TypeError, ValueError):
-        return None
+    def value(self, signal: str, value: float | None) -> str:
+        return with_unit(value, self.units.get(signal))
 
 
-def _fault(data: Data) -> str:
-    return str(data.get("id") or f"fault {data.get('fault', '?')}")
+def _fault(e: Any) -> str:
+    return str(e.id or f"fault {e.fault}")
 
 
-def _what(d: Data) -> str:
+def _what(e: ev.SourceUnavailable) -> str:
     """``prometheus``, or ``prometheus (signal bet_settled_waiting)`` when one query failed."""
-    for key in ("signal", "evidence"):
-        if d.get(key):
-            return f"{d.get('source')} ({key} {d[key]})"
-    return str(d.get("source"))
+    if e.signal:
+        return f"{e.source} (signal {e.signal})"
+    return f"{e.source} (evidence {e.evidence})" if e.evidence else e.source
 
 
-def _run_started(d: Data, w: _Who) -> str:
-    scenario = d.get("scenario") or {}
-    if d.get("blind"):
-        return f"Blind drill started (scenario hidden), {d.get('mode', '?')}, operator {w.operator}"
+def _run_started(e: ev.RunStarted, w: _Who) -> str:
+    mode = e.mode if "mode" in e.model_fields_set else "?"
+    if e.blind:
+        return f"Blind drill started (scenario hidden), {mode}, operator {w.operator}"
+    scenario = e.scenario
     sev = f", {scenario['severity']}" if scenario.get("severity") else ""
     name = scenario.get("name", "?")
-    return f"Drill started: {name}{sev}, {d.get('mode', '?')}, operator {w.operator}"
+    return f"Drill started: {name}{sev}, {mode}, operator {w.operator}"
 
 
-def _run_ended(d: Data, w: _Who) -> str:
-    reason = f": {d['reason']}" if d.get("reason") else ""
-    return f"Drill ended: {d.get('result', '?')} (exit {d.get('exit_code', '?')}){reason}"
+def _run_ended(e: ev.RunEnded, w: _Who) -> str:
+    reason = f": {e.reason}" if e.reason else ""
+    return f"Drill ended: {e.result} (exit {e.exit_code}){reason}"
 
 
-def _baseline(d: Data, w: _Who) -> str:
-    if d.get("no_data"):
-        return f"Baseline {d.get('signal')}: {d['no_data']}"
-    spread = f" ± {number(_float(d.get('spread')))}" if d.get("spread") is not None else ""
-    unit = f" {d['unit']}" if d.get("unit") else ""
-    centre = number(_float(d.get("centre")))
-    return f"Baseline {d.get('signal')}: {centre}{spread}{unit} ({d.get('samples', '?')} samples)"
+def _baseline(e: ev.Baseline, w: _Who) -> str:
+    if e.no_data:
+        return f"Baseline {e.signal}: {e.no_data}"
+    spread = f" ± {number(e.spread)}" if e.spread is not None else ""
+    unit = f" {e.unit}" if e.unit else ""
+    return f"Baseline {e.signal}: {number(e.centre)}{spread}{unit} ({e.samples} samples)"
 
 
-def _injected(d: Data, w: _Who) -> str:
-    took = f" ({d['took']})" if d.get("took") else ""
-    return f"Fault {_fault(d)} injected{took}"
+def _injected(e: ev.FaultInjected, w: _Who) -> str:
+    took = f" ({e.took})" if e.took else ""
+    return f"Fault {_fault(e)} injected{took}"
 
 
-def _onset(d: Data, w: _Who) -> str:
-    if d.get("evidence") == "no data":
-        return f"Onset: {d.get('signal')} has no data (its producer is gone?)"
-    return f"Onset: {d.get('signal')} = {w.value(d)} has moved away from its baseline"
+def _reverted(e: ev.FaultReverted, w: _Who) -> str:
+    if figures.nothing_done(e.result):
+        return f"Fault {_fault(e)}: nothing to revert (the fault was instant)"
+    return f"Fault {_fault(e)} reverted"
 
 
-def _symptom(d: Data, w: _Who) -> str:
-    rule = f"; {d['rule']}" if d.get("rule") else ""
-    base = number(_float(d.get("baseline")))
-    return f"Symptom: {d.get('signal')} = {w.value(d)} (baseline {base}{rule})"
+def _onset(e: ev.Onset, w: _Who) -> str:
+    if e.evidence == "no data":
+        return f"Onset: {e.signal} has no data (its producer is gone?)"
+    return f"Onset: {e.signal} = {w.value(e.signal, e.value)} has moved away from its baseline"
 
 
-def _recovered(d: Data, w: _Who) -> str:
-    base = number(_float(d.get("baseline")))
-    return f"Recovered: {d.get('signal')} = {w.value(d)} (baseline {base})"
+def _symptom(e: ev.Symptom, w: _Who) -> str:
+    rule = f"; {e.rule}" if e.rule else ""
+    value = w.value(e.signal, e.value)
+    return f"Symptom: {e.signal} = {value} (baseline {number(e.baseline)}{rule})"
 
 
-def _alert(d: Data, w: _Who) -> str:
-    source = f" ({d['source']})" if d.get("source") else ""
-    return f"Alert {d.get('name')} {d.get('state')}{source}"
+def _recovered(e: ev.Recovered, w: _Who) -> str:
+    value = w.value(e.signal, e.value)
+    return f"Recovered: {e.signal} = {value} (baseline {number(e.baseline)})"
 
 
-def _evidence(d: Data, w: _Who) -> str:
-    source = f", {d['source']}" if d.get("source") else ""
-    return f"Evidence ({d.get('kind')}{source}): {d.get('summary', '')}"
+def _alert(e: ev.Alert, w: _Who) -> str:
+    source = f" ({e.source})" if e.source else ""
+    return f"Alert {e.name} {e.state}{source}"
 
 
-def _verdict(d: Data, w: _Who) -> str:
-    verb = "matches" if d.get("matched") else "does not match"
-    hits = d.get("keywords_hit") or []
-    keywords = f" (keywords: {', '.join(map(str, hits))})" if hits else ""
-    return f"Verdict by {d.get('by', '?')}: hypothesis {verb} the root cause{keywords}"
+def _evidence(e: ev.Evidence, w: _Who) -> str:
+    source = f", {e.source}" if e.source else ""
+    return f"Evidence ({e.kind}{source}): {summary_words(e, w.stops)}"
 
 
-def _expectation(d: Data, w: _Who) -> str:
-    status = "PASS" if d.get("passed") else "FAIL"
-    detail = f": {d['detail']}" if d.get("detail") else ""
-    return f"Expectation {status} {d.get('name')}{detail}"
+def _verdict(e: ev.HypothesisVerdict, w: _Who) -> str:
+    verb = "matches" if e.matched else "does not match"
+    keywords = f" (keywords: {', '.join(map(str, e.keywords_hit))})" if e.keywords_hit else ""
+    return f"Verdict by {e.by}: hypothesis {verb} the root cause{keywords}"
 
 
-def _revert_failed(d: Data, w: _Who) -> str:
-    return (
-        f"REVERT FAILED {_fault(d)}: {d.get('error', '?')}. Left: {d.get('state', '?')}. "
-        f"To do: {d.get('todo', '?')}"
-    )
+def _expectation(e: ev.Expectation, w: _Who) -> str:
+    status = "PASS" if e.passed else "FAIL"
+    detail = f": {e.detail}" if e.detail else ""
+    return f"Expectation {status} {e.name}{detail}"
 
 
-_RENDERERS: dict[str, Callable[[Data, _Who], str]] = {
-    "run.started": _run_started,
-    "run.ended": _run_ended,
-    "source.unavailable": lambda d, w: f"Source {_what(d)} unavailable: {d.get('reason', '')}",
-    "baseline": _baseline,
-    "fault.inject-started": lambda d, w: f"Injecting {_fault(d)}: {d.get('plan', '')}",
-    "fault.injected": _injected,
-    "fault.inject-failed": lambda d, w: f"Fault {_fault(d)} failed to inject: {d.get('error', '')}",
-    "fault.revert-started": lambda d, w: f"Reverting {_fault(d)} (by {d.get('by', '?')})",
-    "fault.reverted": lambda d, w: f"Fault {_fault(d)} reverted",
-    "fault.revert-failed": _revert_failed,
-    "container": lambda d, w: f"Container {d.get('service')}: {d.get('action')}",
-    "onset": _onset,
-    "symptom": _symptom,
-    "recovered": _recovered,
-    "alert": _alert,
-    "evidence": _evidence,
-    "responder.ack": lambda d, w: f"{w.operator} acknowledged",
-    "responder.page": lambda d, w: f"{w.operator}: if this were P0/P1 I would page now",
-    "responder.revert": lambda d, w: f"{w.operator} pressed revert",
-    "responder.abort": lambda d, w: f"{w.operator} aborted the drill",
-    "responder.hypothesis": lambda d, w: f"{w.operator} hypothesis: {d.get('text', '')}",
-    "responder.decision": lambda d, w: f"{w.operator} decision: {d.get('text', '')}",
-    "responder.note": lambda d, w: f"{w.operator} note: {d.get('text', '')}",
-    "responder.checklist": lambda d, w: f"{w.operator} checked: {d.get('item', '')}",
+def _revert_failed(e: ev.FaultRevertFailed, w: _Who) -> str:
+    return f"REVERT FAILED {_fault(e)}: {e.error}. Left: {e.state}. To do: {e.todo}"
+
+
+def _by(e: Any) -> str:
+    return str(e.by or "?")
+
+
+# each renderer gets the event of its key's type (typed in the named functions above)
+_RENDERERS: dict[type[JournalEvent], Callable[[Any, _Who], str]] = {
+    ev.RunStarted: _run_started,
+    ev.RunEnded: _run_ended,
+    ev.SourceUnavailable: lambda e, w: f"Source {_what(e)} unavailable: {e.reason}",
+    ev.Baseline: _baseline,
+    ev.FaultInjectStarted: lambda e, w: f"Injecting {_fault(e)}: {e.plan}",
+    ev.FaultInjected: _injected,
+    ev.FaultInjectFailed: lambda e, w: f"Fault {_fault(e)} failed to inject: {e.error}",
+    ev.FaultRevertStarted: lambda e, w: f"Reverting {_fault(e)} (by {e.by})",
+    ev.FaultReverted: _reverted,
+    ev.FaultRevertFailed: _revert_failed,
+    ev.Container: lambda e, w: f"Container {e.service}: {e.action}",
+    ev.Onset: _onset,
+    ev.Symptom: _symptom,
+    ev.Recovered: _recovered,
+    ev.Alert: _alert,
+    ev.Evidence: _evidence,
+    ev.ResponderAck: lambda e, w: f"{w.operator} acknowledged",
+    ev.ResponderPage: lambda e, w: f"{w.operator}: if this were P0/P1 I would page now",
+    ev.ResponderRevert: lambda e, w: f"{w.operator} pressed revert",
+    ev.ResponderAbort: lambda e, w: f"{w.operator} aborted the drill",
+    ev.ResponderHypothesis: lambda e, w: f"{w.operator} hypothesis: {e.text}",
+    ev.ResponderDecision: lambda e, w: f"{w.operator} decision: {e.text}",
+    ev.ResponderNote: lambda e, w: f"{w.operator} note: {e.text}",
+    ev.ResponderChecklist: lambda e, w: f"{w.operator} checked: {e.item}",
     # no figure here: the time to hypothesis is defined once (figures.py) and shown in the header
-    "hypothesis.auto": lambda d, w: f"drillctl hypothesis: {d.get('text', '')}",
-    "hypothesis.verdict": _verdict,
-    "expectation": _expectation,
-    "guardrail": lambda d, w: f"Guardrail {d.get('name')}: {d.get('reason', '')}",
-    "gm.hint": lambda d, w: f"Hint from {d.get('by', '?')}: {d.get('text', '')}",
-    "gm.extend": lambda d, w: (
-        f"{d.get('by', '?')} extended the fault by {seconds(_float(d.get('seconds')))}"
-    ),
-    "gm.end-fault": lambda d, w: f"{d.get('by', '?')} ended the fault early",
-    "gm.verdict": lambda d, w: f"{d.get('by', '?')}'s verdict: hypothesis {d.get('verdict', '?')}",
-    "gm.debrief": lambda d, w: f"Debrief by {d.get('by', '?')}: {d.get('text', '')}",
-    "blind.revealed": lambda d, w: f"Scenario revealed: {d.get('scenario', '?')}",
+    ev.HypothesisAuto: lambda e, w: f"drillctl hypothesis: {e.text}",
+    ev.HypothesisVerdict: _verdict,
+    ev.Expectation: _expectation,
+    ev.Guardrail: lambda e, w: f"Guardrail {e.name}: {e.reason}",
+    ev.GmHint: lambda e, w: f"Hint from {_by(e)}: {e.text}",
+    ev.GmExtend: lambda e, w: f"{_by(e)} extended the fault by {seconds(e.seconds)}",
+    ev.GmEndFault: lambda e, w: f"{_by(e)} ended the fault early",
+    ev.GmVerdict: lambda e, w: f"{_by(e)}'s verdict: hypothesis {e.verdict or '?'}",
+    ev.GmDebrief: lambda e, w: f"Debrief by {_by(e)}: {e.text}",
+    ev.BlindRevealed: lambda e, w: f"Scenario revealed: {e.scenario or '?'}",
 }
