@@ -10,11 +10,11 @@ from typing import Any, ClassVar, Literal
 
 import pytest
 
+from drillctl.commands.signals import aborted_when_interrupted, reverting_on_signals
 from drillctl.core.clock import FakeClock
 from drillctl.core.errors import AbortedError, RevertFailedError, TargetError
 from drillctl.core.journal import Journal, read_events
 from drillctl.core.redact import Redactor
-from drillctl.commands.signals import aborted_when_interrupted, reverting_on_signals
 from drillctl.engine.rollback import FaultStack, Interrupts
 from drillctl.engine.scenario_faults import ScenarioFaults
 from drillctl.faults.base import FaultEnv, FaultParams, FaultPlan
