@@ -182,6 +182,19 @@ def test_sigkill_during_env_override_then_recover_restores_signin(lab, state_dir
     assert not list(overrides.iterdir())
     types = journal_types(state_dir, "run-kill")
     assert types[-2:] == ["fault.reverted", "run.ended"]
+    history = [sys.executable, "-m", "drillctl", "--state-dir", str(state_dir), "history"]
+    listed = subprocess.run(
+        [*history, "--format", "json"],
+        cwd=REPO,
+        env=drive_env(lab),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    (row,) = json.loads(listed.stdout)
+    assert row["run_id"] == "run-kill", listed.stdout + listed.stderr
+    assert row["result_text"] == "aborted, recovered by drillctl recover"
     assert "wrong-on-purpose" not in (state_dir / "runs" / "run-kill" / "journal.jsonl").read_text()
     again = subprocess.run(
         recover,

@@ -65,7 +65,9 @@ def _on_signal(
     task.cancel()
 
 
-def _restore(loop: asyncio.AbstractEventLoop, previous: dict[int, SignalHandler]) -> None:
+def _restore(
+    loop: asyncio.AbstractEventLoop, previous: dict[signal.Signals, SignalHandler]
+) -> None:
     for sig, handler in previous.items():
         loop.remove_signal_handler(sig)
         with contextlib.suppress(TypeError, ValueError):
