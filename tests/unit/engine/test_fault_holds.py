@@ -25,7 +25,12 @@ TWO_FAULTS = [
 ]
 
 
-def _drill(tmp_path: Path, faults: list[dict[str, str]], command: str | None = None):
+def _drill(
+    tmp_path: Path,
+    faults: list[dict[str, str]],
+    command: str | None = None,
+    cancel: bool = False,
+):
     scn = scenario(faults=faults)
     clock, driver = FakeClock(), MemoryDriver()
     journal = LiveJournal(tmp_path / "run" / "journal.jsonl", clock=clock)
@@ -44,7 +49,12 @@ def _drill(tmp_path: Path, faults: list[dict[str, str]], command: str | None = N
         async with stack:
             if command is not None:  # a command waiting from the start: acted on at once
                 engine.commands.put_nowait(command)
-            return await engine.run()
+            task = asyncio.ensure_future(engine.run())
+            while cancel and len(of_type(journal.events, FaultInjected)) < 2:
+                await asyncio.sleep(0)
+            if cancel:  # what the command's signal handler does
+                task.cancel()
+            return await task
 
     outcome = asyncio.run(go())
     return outcome, journal, driver
@@ -74,6 +84,15 @@ def test_the_responder_reverts_what_is_still_in_place_newest_first(tmp_path: Pat
     assert _reverts(journal) == [(1, "responder", 0.0), (0, "responder", 0.0)]
     assert driver.state("api").state == driver.state("db").state == "running"
     assert outcome.result != "revert-failed"
+
+
+def test_a_signal_reverts_every_fault_newest_first_through_the_same_path(tmp_path: Path) -> None:
+    outcome, journal, driver = _drill(tmp_path, TWO_FAULTS, cancel=True)
+    assert (outcome.exit_code, outcome.result) == (3, "aborted"), outcome.reason
+    assert [(f, by) for f, by, _s in _reverts(journal)] == [(1, "signal"), (0, "signal")]
+    assert [e.fault for e in of_type(journal.events, FaultReverted)] == [1, 0]
+    assert driver.state("api").state == driver.state("db").state == "running"
+    assert journal.events[-1].type == "run.ended"
 
 
 def test_holds_end_in_order_and_a_tie_reverts_the_newest_first() -> None:
