@@ -11,7 +11,7 @@ Lifecycle (DESIGN.md, issue 6):
   responder reverts first (``r``); a guardrail (``max_fault_duration``, an ``abort_if``
   condition) reverts at once and ends ``aborted``, exit 3, as does the responder's abort (``q``)
   or a signal (the command's handler cancels the task: the stack unwinds, newest fault first);
-- after the revert the drill goes on until every symptomatic signal recovered and, interactive,
+- after the last revert the drill goes on until every symptomatic signal recovered and, interactive,
   a hypothesis was stated; or until the cap (``max_duration`` after the injection) or, unattended,
   the recovery timeout;
 - the first symptom triggers the diagnosis: evidence, recurrence search, drillctl's own
@@ -270,7 +270,7 @@ class Engine:
                 if_revert_failed=f"inject failed: {exc}; and a revert failed too",
             ) from exc
 
-    # -- observe: until the hold ends, the responder reverts, or a guardrail trips ---------------
+    # -- observe: until every hold ends, the responder reverts, or a guardrail trips -------------
 
     async def _observe(self) -> str:
         """Until every fault's hold is over, the responder or game master reverts, or a guardrail
