@@ -79,6 +79,14 @@ def api_running(lab: Any, state_dir: Path) -> bool:
     return state.running == state.containers == 1
 
 
+def drillctl(lab: Any, state_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The CLI against the lab and this test's state dir."""
+    argv = [sys.executable, "-m", "drillctl", "--state-dir", str(state_dir), *args]
+    return subprocess.run(
+        argv, cwd=REPO, env=drive_env(lab), capture_output=True, text=True, timeout=300, check=False
+    )
+
+
 @pytest.mark.timeout(300)
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_a_signal_during_a_60s_stop_exits_3_with_the_service_back(lab, state_dir, sig):
@@ -164,16 +172,7 @@ def test_sigkill_during_env_override_then_recover_restores_signin(lab, state_dir
     overrides = state_dir / "runs" / "run-kill" / "overrides"
     assert len(list(overrides.iterdir())) == 1
 
-    recover = [sys.executable, "-m", "drillctl", "--state-dir", str(state_dir), "recover", "--yes"]
-    done = subprocess.run(
-        recover,
-        cwd=REPO,
-        env=drive_env(lab),
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    done = drillctl(lab, state_dir, "recover", "--yes")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "recreate service ebit-api with ADMIN_DEFAULT_PASSWORD overridden" in done.stdout
     assert "wrong-on-purpose" not in done.stdout + done.stderr
@@ -182,16 +181,12 @@ def test_sigkill_during_env_override_then_recover_restores_signin(lab, state_dir
     assert not list(overrides.iterdir())
     types = journal_types(state_dir, "run-kill")
     assert types[-2:] == ["fault.reverted", "run.ended"]
+    listed = drillctl(lab, state_dir, "history", "--format", "json")
+    (row,) = json.loads(listed.stdout)
+    assert row["run_id"] == "run-kill", listed.stdout + listed.stderr
+    assert row["result_text"] == "aborted, recovered by drillctl recover"
     assert "wrong-on-purpose" not in (state_dir / "runs" / "run-kill" / "journal.jsonl").read_text()
-    again = subprocess.run(
-        recover,
-        cwd=REPO,
-        env=drive_env(lab),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    again = drillctl(lab, state_dir, "recover", "--yes")
     assert again.returncode == 0 and "nothing to recover" in again.stdout
 
 

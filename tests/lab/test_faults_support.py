@@ -123,7 +123,8 @@ from drillctl.core.clock import SystemClock
 from drillctl.config import load_settings
 from drillctl.core.journal import Journal
 from drillctl.engine.lock import ProjectLock
-from drillctl.engine.rollback import FaultStack
+from drillctl.commands.signals import aborted_when_interrupted, reverting_on_signals
+from drillctl.engine.rollback import FaultStack, Interrupts
 from drillctl.core.errors import DrillError
 from drillctl.faults.base import FaultEnv
 from drillctl.faults.registry import all_params, plugin_for
@@ -141,10 +142,15 @@ async def main(state_dir, run_id, raw, hold):
             Journal(run_dir / "journal.jsonl", redactor=redactor) as journal:
         journal.append("run.started", run_id=run_id, target=driver.describe())
         await plugin.check(env)
-        async with FaultStack(env, journal, recover_flags=f"--state-dir {state_dir}") as stack:
-            result = await stack.inject(plugin, 0)
-            print("injected", json.dumps(redactor.redact_obj(result)), flush=True)
-            await asyncio.sleep(hold)
+        interrupts = Interrupts()
+        stack = FaultStack(env, journal, recover_flags=f"--state-dir {state_dir}",
+                           interrupts=interrupts)
+        with aborted_when_interrupted(interrupts), \
+                reverting_on_signals(interrupts, lambda: len(stack.active)):
+            async with stack:
+                result = await stack.inject(plugin, 0)
+                print("injected", json.dumps(redactor.redact_obj(result)), flush=True)
+                await asyncio.sleep(hold)
     print("done", flush=True)
 
 try:

@@ -14,7 +14,7 @@ import typer
 from rich.markup import escape
 
 from drillctl.cli._common import run_guarded
-from drillctl.core.errors import PreflightError, RevertFailedError
+from drillctl.core.errors import DrillError, PreflightError, RevertFailedError
 
 if TYPE_CHECKING:  # the recovery machinery loads when recover runs
     from drillctl.context import Context
@@ -149,4 +149,16 @@ async def _recover_one(context: Context, run: UnrecoveredRun) -> list[RevertFail
     )
     verdict = "reverted" if not failures else f"{len(failures)} revert(s) failed"
     context.console.print(f"run {escape(run.run_id)}: {verdict}")
+    _index(context, run)
     return failures
+
+
+def _index(context: Context, run: UnrecoveredRun) -> None:
+    """``drillctl history`` lists the run ("aborted, recovered by drillctl recover"); an unusable
+    index does not undo a recovery: it is said, and ``history rebuild`` fixes it."""
+    from drillctl.report.history import index_run
+
+    try:
+        index_run(context.history_db, run.run_dir)
+    except DrillError as exc:
+        context.console.print(f"warning: the history index was not updated: {escape(str(exc))}")

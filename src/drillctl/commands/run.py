@@ -23,6 +23,7 @@ import httpx
 
 from drillctl import __version__
 from drillctl.commands.finish import Finished, FinishOptions, finish_run
+from drillctl.commands.signals import reverting_on_signals
 from drillctl.commands.silence import around, silence_hook
 from drillctl.context import Context
 from drillctl.core.durations import parse_duration
@@ -32,8 +33,9 @@ from drillctl.core.journal import JOURNAL_NAME
 from drillctl.engine.engine import DrillOptions, Engine, LiveJournal, Outcome
 from drillctl.engine.lock import ProjectLock
 from drillctl.engine.recover import refuse_if_unrecovered
-from drillctl.engine.rollback import ScenarioFaults
+from drillctl.engine.rollback import Interrupts
 from drillctl.engine.run_ids import new_run_id, new_seed
+from drillctl.engine.scenario_faults import ScenarioFaults
 from drillctl.faults.base import FaultEnv
 from drillctl.faults.registry import plugin_for
 from drillctl.observe.factory import build_sources
@@ -124,41 +126,40 @@ async def _drive(
         journal.append(journal_event(event))
 
     outcome: Outcome | None = None
+    interrupts = Interrupts()  # shared by this command's signal handler and the fault stack
+    plugins = [plugin_for(p) for p in getattr(scenario, "faults", [])]
+    faults = ScenarioFaults(env, journal, plugins, interrupts=interrupts)
     try:
-        async with (
-            httpx.AsyncClient() as client,
-            ScenarioFaults(
-                env, journal, [plugin_for(p) for p in getattr(scenario, "faults", [])]
-            ) as faults,
-        ):
-            sources = build_sources(context.settings.sources, client=client, driver=driver)
-            observer = Observer(scenario, sources, journal, clock, poll_interval=poll)
-            engine = Engine(
-                scenario,
-                _options(context, request, driver, run_id, poll, services),
-                journal=journal,
-                clock=clock,
-                observer=observer,
-                faults=faults,
-                traffic=_traffic(scenario, journal, request),
-                profile=around(
-                    _profile(scenario, driver),
-                    silence_hook(
-                        context.settings, _window(request), run_id, client, journal, observer
-                    ),
-                ),
-                recurrence=_recurrence(context),
-                on_start=partial(
-                    journal_start_context,
-                    journal.append,
+        with reverting_on_signals(interrupts, lambda: len(faults.stack.active)):
+            async with httpx.AsyncClient() as client, faults:
+                sources = build_sources(context.settings.sources, client=client, driver=driver)
+                observer = Observer(scenario, sources, journal, clock, poll_interval=poll)
+                engine = Engine(
                     scenario,
-                    context.settings.readiness,
-                    runs_dir=context.runs_dir,
-                    run_id=run_id,
-                    services=services,
-                ),
-            )
-            outcome = await _run_engine(engine, context, request, driver, sink)
+                    _options(context, request, driver, run_id, poll, services),
+                    journal=journal,
+                    clock=clock,
+                    observer=observer,
+                    faults=faults,
+                    traffic=_traffic(scenario, journal, request),
+                    profile=around(
+                        _profile(scenario, driver),
+                        silence_hook(
+                            context.settings, _window(request), run_id, client, journal, observer
+                        ),
+                    ),
+                    recurrence=_recurrence(context),
+                    on_start=partial(
+                        journal_start_context,
+                        journal.append,
+                        scenario,
+                        context.settings.readiness,
+                        runs_dir=context.runs_dir,
+                        run_id=run_id,
+                        services=services,
+                    ),
+                )
+                outcome = await _run_engine(engine, context, request, driver, sink)
     except RevertFailedError as exc:  # the stack re-raises what the engine already journalled
         if outcome is None:
             raise

@@ -6,11 +6,12 @@ the journal too, so the reports, which are pure functions of the journal, can ex
 Lifecycle (DESIGN.md, issue 6):
 - preflight problems → nothing injected, ``invalid``, exit 2;
 - a symptom already present during the baseline → nothing injected, ``not-steady``, exit 5;
-- the faults stay for their declared duration (the longest ``hold_for``), then the engine reverts
-  them, unless the responder reverts first (``r``); a guardrail (``max_fault_duration``, an
-  ``abort_if`` condition) reverts at once and ends ``aborted``, exit 3, as does the responder's
-  abort (``q``) or SIGINT/SIGTERM (the task is cancelled, the faults unwind);
-- after the revert the drill goes on until every symptomatic signal recovered and, interactive,
+- each fault is its own async context on the engine's one ``AsyncExitStack`` and stays for its
+  own duration from when it took effect (engine/holds.py), then the engine reverts it, unless the
+  responder reverts first (``r``); a guardrail (``max_fault_duration``, an ``abort_if``
+  condition) reverts at once and ends ``aborted``, exit 3, as does the responder's abort (``q``)
+  or a signal (the command's handler cancels the task: the stack unwinds, newest fault first);
+- after the last revert the drill goes on until every symptomatic signal recovered and, interactive,
   a hypothesis was stated; or until the cap (``max_duration`` after the injection) or, unattended,
   the recovery timeout;
 - the first symptom triggers the diagnosis: evidence, recurrence search, drillctl's own
@@ -24,7 +25,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import traceback
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -33,27 +33,20 @@ from drillctl.core.clock import Clock
 from drillctl.core.errors import DrillError, ExitCode
 from drillctl.core.events import (
     Evidence,
-    Expectation,
     Guardrail,
     Phase,
     PhaseStarted,
-    ResponderAck,
     ResponderHypothesis,
     RunEnded,
     RunResult,
-    RunStarted,
-    Sample,
     SourceUnavailable,
     first_of,
-    of_type,
 )
+from drillctl.engine import ends, guardrails
 from drillctl.engine.diagnosis import Diagnosis
-from drillctl.engine.expectations import (
-    Result,
-    check_fault_effects,
-    check_invariant,
-    check_timings,
-)
+from drillctl.engine.holds import Holds
+from drillctl.engine.inbox import Inbox
+from drillctl.engine.judge import Invariants, judge, responder_gaps, verdict
 from drillctl.engine.ports import (
     Action,
     DrillOptions,
@@ -64,15 +57,21 @@ from drillctl.engine.ports import (
     Recurrence,
     TrafficPort,
 )
+from drillctl.engine.started import run_started
 from drillctl.scenario.model import ScenarioBase
 
 __all__ = ["DrillOptions", "Engine", "LiveJournal", "Outcome"]
 ALWAYS_EVERY = 5  # polls between two reads of an ``at: always`` invariant
 
 
+# what ends the observation -> who reverts the faults still in place
+BY_COMMAND = {"end-fault": "game-master", "revert": "responder", "abort": "abort"}
+
+
 class _Stop(Exception):  # control flow inside the engine, never escapes it
-    def __init__(self, outcome: Outcome) -> None:
+    def __init__(self, outcome: Outcome, if_revert_failed: str | None = None) -> None:
         self.outcome = outcome
+        self.if_revert_failed = if_revert_failed  # the reason should the unwinding revert fail
 
 
 class Engine:
@@ -100,15 +99,15 @@ class Engine:
         self.profile = profile  # async context manager factory enabling the traffic profile
         self.recurrence = recurrence
         self.on_start = on_start  # journals what else is known at the start (readiness context)
-        self.commands: asyncio.Queue[str] = asyncio.Queue()
+        self.commands = Inbox()  # the responder's and the game master's commands
         self.diagnosis = Diagnosis(
             scenario, journal, clock, observer, recurrence, judge_own=not options.interactive
         )
+        self.invariants = Invariants(scenario, observer)
+        self.holds = Holds()  # each injected fault's own end
         self._injected_mono: float | None = None
         self._injected_at: datetime | None = None
         self._diagnosed = False
-        self._always: dict[str, list[float | None]] = {}
-        self._before_inject: dict[str, float | None] = {}  # for ``measure: change`` invariants
         self._polls = 0
         self.extra_hold = 0.0  # seconds a game master added to the faults' hold (gm_channel)
 
@@ -130,23 +129,9 @@ class Engine:
 
     async def run(self) -> Outcome:
         self._started()
-        if self.on_start is not None:
-            try:
-                self.on_start()
-            except Exception as exc:  # context for the responder never stops a drill; say so
-                self.journal.append(SourceUnavailable(source="readiness", reason=str(exc)))
-        stack = contextlib.AsyncExitStack()
+        self._start_context()
         try:
-            async with stack:
-                outcome = await self._drive(stack)
-        except _Stop as stop:
-            outcome = stop.outcome
-        except asyncio.CancelledError:
-            outcome = await self._interrupted()
-        except DrillError as exc:
-            outcome = await self._failed(exc)
-        except Exception as exc:  # a bug in drillctl or a plugin: the faults still come back
-            outcome = await self._crashed(exc)
+            outcome = await self._unwound()
         finally:
             with contextlib.suppress(Exception):
                 await self.observer.aclose()
@@ -159,29 +144,31 @@ class Engine:
         )
         return outcome
 
+    def _start_context(self) -> None:
+        if self.on_start is None:
+            return
+        try:
+            self.on_start()
+        except Exception as exc:  # context for the responder never stops a drill; say so
+            self.journal.append(SourceUnavailable(source="readiness", reason=str(exc)))
+
+    async def _unwound(self) -> Outcome:
+        """The drill inside the one ``AsyncExitStack``; by the time an ``except`` runs, the stack
+        has unwound: every fault still in place was reverted (or its revert failed)."""
+        try:
+            async with contextlib.AsyncExitStack() as stack:
+                return await self._drive(stack)
+        except _Stop as stop:
+            return ends.stopped(stop.outcome, stop.if_revert_failed, self.faults.failed())
+        except asyncio.CancelledError:
+            return ends.interrupted(self.faults.failed())
+        except DrillError as exc:
+            return ends.failed(exc, self.faults.failed())
+        except Exception as exc:  # a bug in drillctl or a plugin: the faults still come back
+            return ends.crashed(exc, self.faults.failed(), self.journal)
+
     def _started(self) -> None:
-        s, o = self.scenario, self.options
-        start = RunStarted(
-            run_id=o.run_id,
-            scenario={
-                "name": s.name,
-                "title": s.title,
-                "severity": s.severity,
-                "description": s.description,
-                "objective": s.objective,
-                "root_cause": s.root_cause.model_dump(mode="json"),
-                "runbook": str(s.runbook) if s.runbook else None,
-            },
-            scenario_file=o.scenario_file,
-            mode=o.mode,
-            operator=o.operator,
-            target=o.target,
-            seed=o.seed,
-            blind=False,
-            drillctl_version=o.version,
-            dashboards=o.dashboards or {title: "" for title in s.dashboards},
-        )
-        self.journal.append(start)
+        self.journal.append(run_started(self.scenario, self.options))
 
     def _primary(self) -> set[str]:
         return {s.name for s in self.scenario.signals if s.primary}
@@ -193,11 +180,11 @@ class Engine:
         await self._preflight()
         await self._start_traffic(stack)
         await self._baseline()
-        await self._inject()
+        await self._inject(stack)
         by = await self._observe()
         await self._revert(by)
         if by in ("abort", "guardrail"):
-            return Outcome(ExitCode.ABORTED, "aborted", self._abort_reason(by))
+            return Outcome(ExitCode.ABORTED, "aborted", guardrails.abort_reason(self.journal, by))
         await self._recover()
         return await self._judge()
 
@@ -218,7 +205,7 @@ class Engine:
     async def _stop_traffic(self) -> None:
         assert self.traffic is not None
         totals = await self.traffic.stop()
-        summary = _traffic_words(totals)
+        summary = ends.traffic_words(totals)
         self.journal.append(
             Evidence(kind="probe", source="traffic", summary=summary, items=[totals])
         )
@@ -243,54 +230,36 @@ class Engine:
                 Outcome(ExitCode.NOT_STEADY, "not-steady", reason + "; nothing was injected")
             )
 
-    async def _inject(self) -> None:
+    async def _inject(self, stack: contextlib.AsyncExitStack) -> None:
+        """Each fault its own context on the stack, held from when it took effect."""
         self._phase("inject")
-        for inv in self.scenario.expect.invariants:
-            if inv.measure == "change":
-                self._before_inject[inv.name] = await self._read_raw_invariant(inv)
+        await self.invariants.before_inject()
         self._injected_mono, self._injected_at = self.clock.monotonic(), self.clock.now()
         try:
-            await self.faults.inject()
-            self._hold_from_effect()
+            for index, hold in enumerate(self.faults.holds()):
+                effective_at = await stack.enter_async_context(self.faults.injected(index))
+                self.holds.start(index, hold, effective_at, self.clock)
         except DrillError as exc:
-            reverted = await self.faults.revert("engine")
-            if not reverted:
-                raise _Stop(
-                    Outcome(
-                        ExitCode.REVERT_FAILED,
-                        "revert-failed",
-                        f"inject failed: {exc}; and a revert failed too",
-                    )
-                ) from exc
             raise _Stop(
-                Outcome(ExitCode.INVALID, "invalid", f"inject failed, reverted: {exc}")
+                Outcome(ExitCode.INVALID, "invalid", f"inject failed, reverted: {exc}"),
+                if_revert_failed=f"inject failed: {exc}; and a revert failed too",
             ) from exc
 
-    def _hold_from_effect(self) -> None:
-        """Hold the faults from when the last one took effect (a stop's ``die``...), not from
-        when its command started: a 10 s SIGTERM grace period is not part of a 30 s outage."""
-        effective = getattr(self.faults, "effective_at", None)
-        if isinstance(effective, datetime) and self._injected_at is not None:
-            late = (effective - self._injected_at).total_seconds()
-            self._injected_mono = (self._injected_mono or 0.0) + max(late, 0.0)
-
-    # -- observe: until the hold ends, the responder reverts, or a guardrail trips ---------------
+    # -- observe: until every hold ends, the responder reverts, or a guardrail trips -------------
 
     async def _observe(self) -> str:
+        """Until every fault's hold is over, the responder or game master reverts, or a guardrail
+        trips; returns who reverts what is still in place."""
         self._phase("observe")
         assert self._injected_mono is not None
-        until = self._injected_mono + self.faults.hold().total_seconds()
         guard = self._injected_mono + self.scenario.guardrails.max_fault_duration.total_seconds()
         while True:
             command = self._command()
             if command is not None:
-                if command == "end-fault":  # the game master ended the fault early
-                    return "game-master"
-                return "responder" if command == "revert" else "abort"
-            now = self.clock.monotonic()
-            if now >= until + self.extra_hold:
+                return BY_COMMAND.get(command, "abort")
+            if await self._revert_due():
                 return "engine"
-            if now >= guard:
+            if self.clock.monotonic() >= guard:
                 self.journal.append(
                     Guardrail(
                         name="max_fault_duration",
@@ -300,33 +269,21 @@ class Engine:
                 return "guardrail"
             if await self._poll():
                 return "guardrail"
-            await self._wait(
-                min(
-                    self.options.poll_interval,
-                    max(until + self.extra_hold - self.clock.monotonic(), 0.0),
-                )
-            )
+            until = self.holds.next_in(self.clock.monotonic(), self.extra_hold)
+            await self._wait(min(self.options.poll_interval, until))
+
+    async def _revert_due(self) -> bool:
+        """Revert each fault whose own hold is over; True once none is left in place."""
+        for index in self.holds.due(self.clock.monotonic(), self.extra_hold):
+            self.holds.drop(index)
+            await self.faults.revert(index, "engine")
+        return not self.holds
 
     def _command(self) -> str | None:
-        try:
-            return self.commands.get_nowait()
-        except asyncio.QueueEmpty:
-            return None
+        return self.commands.take()
 
     async def _wait(self, seconds: float) -> None:
-        """Sleep on the run's clock, but wake up at once for a responder's command."""
-        if seconds <= 0:
-            return
-        sleeper = asyncio.ensure_future(self.clock.sleep(seconds))
-        getter = asyncio.ensure_future(self.commands.get())
-        done, _ = await asyncio.wait({sleeper, getter}, return_when=asyncio.FIRST_COMPLETED)
-        for task in (sleeper, getter):
-            if task not in done:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
-        if getter in done:
-            self.commands.put_nowait(getter.result())
+        await self.commands.wait(self.clock, seconds)
 
     async def _poll(self) -> bool:
         """One observation; diagnose on the first symptom; True when an abort_if condition holds."""
@@ -341,43 +298,15 @@ class Engine:
             assert self._injected_at is not None
             await self.diagnosis.run(self._injected_at)
         if self._polls % ALWAYS_EVERY == 0:
-            await self._sample_always_invariants()
-        return self._abort_if()
-
-    def _abort_if(self) -> bool:
-        for cond in self.scenario.guardrails.abort_if:
-            value = self._latest(cond.signal)
-            if value is None:
-                continue
-            if (cond.above is not None and value > cond.above) or (
-                cond.below is not None and value < cond.below
-            ):
-                self.journal.append(
-                    Guardrail(
-                        name=f"abort_if:{cond.signal}",
-                        reason=f"{cond.signal} = {value:g} crossed the abort threshold",
-                    )
-                )
-                return True
-        return False
-
-    def _latest(self, signal: str) -> float | None:
-        samples = [e for e in of_type(self.journal.events, Sample) if e.signal == signal]
-        return samples[-1].value if samples else None
-
-    def _abort_reason(self, by: str) -> str:
-        if by == "abort":
-            return "the responder aborted the drill; faults reverted"
-        guard = next(reversed(of_type(self.journal.events, Guardrail)), None)
-        return f"guardrail {guard.name}: {guard.reason}; faults reverted" if guard else "guardrail"
-
-    # -- diagnosis: evidence, recurrence, drillctl's own hypothesis --------------------------------
+            await self.invariants.sample_always()
+        return guardrails.crossed(self.scenario, self.journal)
 
     # -- revert and recover ---------------------------------------------------------------------
 
     async def _revert(self, by: str) -> None:
         self._phase("revert")
-        if not await self.faults.revert("responder" if by == "abort" else by):
+        self.holds.clear()
+        if not await self.faults.revert_all("responder" if by == "abort" else by):
             raise _Stop(
                 Outcome(
                     ExitCode.REVERT_FAILED,
@@ -397,7 +326,13 @@ class Engine:
             if self._command() == "abort":
                 raise _Stop(Outcome(ExitCode.ABORTED, "aborted", "the responder aborted the drill"))
             if await self._poll():
-                raise _Stop(Outcome(ExitCode.ABORTED, "aborted", self._abort_reason("guardrail")))
+                raise _Stop(
+                    Outcome(
+                        ExitCode.ABORTED,
+                        "aborted",
+                        guardrails.abort_reason(self.journal, "guardrail"),
+                    )
+                )
             if self._recovered_enough():
                 return
             await self._wait(
@@ -425,105 +360,8 @@ class Engine:
     # -- judge ------------------------------------------------------------------------------------
 
     async def _judge(self) -> Outcome:
-        expect, recovery = self.scenario.expect, self.scenario.recovery
-        results = check_timings(self.journal.events, expect, recovery, self._primary())
-        if (
-            self.options.interactive
-        ):  # a quick human revert may beat an alert's `for`: not their fault
-            results = [r for r in results if not r.name.startswith("alert:")]
-        results += await self._invariants()
-        results += check_fault_effects(self.journal.events)
-        if not self.options.interactive:  # unattended: drillctl's verdict is an expectation
-            results += self.diagnosis.verdict_results()
-        for result in results:
-            self.journal.append(Expectation(**result.as_data()))
+        results = await judge(
+            self.scenario, self.options, self.journal, self.diagnosis, self.invariants
+        )
         self._phase("report")
-        failed = [r.name for r in results if not r.passed]
-        if failed:
-            return Outcome(
-                ExitCode.EXPECTATION_FAILED, "failed", "expectation failed: " + ", ".join(failed)
-            )
-        missing = self._responder_gaps()
-        if missing:
-            return Outcome(
-                ExitCode.EXPECTATION_FAILED, "passed", "incomplete: " + "; ".join(missing)
-            )
-        return Outcome(ExitCode.OK, "passed", "every expectation met")
-
-    def _responder_gaps(self) -> list[str]:
-        if not self.options.interactive:
-            return []
-        events = self.journal.events
-        gaps = []
-        if first_of(events, ResponderAck) is None:
-            gaps.append("the responder never acknowledged")
-        if not self.hypothesis_stated():
-            gaps.append("the responder stated no hypothesis")
-        return gaps
-
-    async def _invariants(self) -> list[Result]:
-        results = []
-        for inv in self.scenario.expect.invariants:
-            now = await self._read_invariant(inv)
-            values = [*self._always.get(inv.name, []), now] if inv.at == "always" else [now]
-            results.append(check_invariant(inv, values))
-        return results
-
-    async def _sample_always_invariants(self) -> None:
-        for inv in self.scenario.expect.invariants:
-            if inv.at == "always":
-                self._always.setdefault(inv.name, []).append(await self._read_invariant(inv))
-
-    async def _read_invariant(self, inv: Any) -> float | None:
-        value = await self._read_raw_invariant(inv)
-        if getattr(inv, "measure", "value") != "change":
-            return value
-        before = self._before_inject.get(inv.name)
-        return None if value is None or before is None else value - before
-
-    async def _read_raw_invariant(self, inv: Any) -> float | None:
-        result = await self.observer.invariant(inv)
-        value = getattr(result, "value", result)
-        return float(value) if isinstance(value, int | float) else None
-
-    # -- abnormal ends ----------------------------------------------------------------------
-
-    async def _interrupted(self) -> Outcome:
-        reverted = await asyncio.shield(self.faults.revert("signal"))
-        if not reverted:
-            return Outcome(
-                ExitCode.REVERT_FAILED, "revert-failed", "interrupted, and a revert failed"
-            )
-        return Outcome(ExitCode.ABORTED, "aborted", "interrupted (SIGINT/SIGTERM); faults reverted")
-
-    async def _crashed(self, exc: Exception) -> Outcome:
-        detail = "".join(traceback.format_exception(exc))
-        reason = f"{type(exc).__name__}: {exc}"
-        self.journal.append(Guardrail(name="internal-error", reason=reason))
-        (self.journal.path.parent / "crash.log").write_text(detail, encoding="utf-8")
-        reverted = await self.faults.revert("engine")
-        if not reverted:
-            return Outcome(
-                ExitCode.REVERT_FAILED,
-                "revert-failed",
-                f"internal error ({exc}), and a revert failed",
-            )
-        return Outcome(
-            ExitCode.ABORTED,
-            "aborted",
-            f"internal error: {type(exc).__name__}: {exc}; faults reverted",
-        )
-
-    async def _failed(self, exc: DrillError) -> Outcome:
-        reverted = await self.faults.revert("engine")
-        if not reverted or exc.exit_code == ExitCode.REVERT_FAILED:
-            return Outcome(ExitCode.REVERT_FAILED, "revert-failed", str(exc))
-        result = {ExitCode.ABORTED: "aborted", ExitCode.NOT_STEADY: "not-steady"}.get(
-            exc.exit_code, "invalid"
-        )
-        return Outcome(int(exc.exit_code), result, str(exc))
-
-
-def _traffic_words(totals: dict[str, Any]) -> str:
-    sent, ok, errors = totals.get("sent", 0), totals.get("ok", 0), totals.get("errors", 0)
-    return f"drillctl traffic: {sent} sent, {ok} ok, {errors} errors"
+        return verdict(results, responder_gaps(self.journal, self.options.interactive))

@@ -8,6 +8,7 @@ the panel, the diagnosis and the expectations.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal, Protocol
@@ -42,19 +43,27 @@ class LiveJournal(Journal):
 
 
 class FaultsPort(Protocol):
-    """The scenario's faults as one LIFO stack (drill/rollback.py behind an adapter)."""
+    """The scenario's faults, each its own context on the engine's stack
+    (engine/scenario_faults.py over engine/rollback.py's ``FaultStack``)."""
 
     async def check(self) -> list[str]:
         """Problems against the live project (unknown service...); nothing is touched."""
 
-    async def inject(self) -> None:
-        """Inject every fault in order, journalling undo first; raises DrillError on failure."""
+    def holds(self) -> list[timedelta]:
+        """How long each fault stays before the engine reverts it, in the scenario's order."""
 
-    async def revert(self, by: str) -> bool:
-        """Revert what was injected, last in first out; False when a revert failed."""
+    def injected(self, index: int) -> AbstractAsyncContextManager[datetime]:
+        """Fault ``index`` in place for the block (undo journalled first; DrillError if it could
+        not be injected, itself reverted); yields when it took effect; reverted on leaving."""
 
-    def hold(self) -> timedelta:
-        """How long the faults stay before the engine reverts them."""
+    async def revert(self, index: int, by: str) -> bool:
+        """Revert one fault now; False when its revert failed."""
+
+    async def revert_all(self, by: str) -> bool:
+        """Revert what is still in place, newest first; False when any revert failed."""
+
+    def failed(self) -> bool:
+        """Whether a revert failed during the drill (the stack may be degraded)."""
 
 
 class ObserverPort(Protocol):

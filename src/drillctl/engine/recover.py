@@ -4,7 +4,9 @@ A fault is pending when its ``fault.inject-started`` has no later ``fault.revert
 ``revert-failed`` leaves it pending: recover tries again). Its undo and result come from the
 journal, its behaviour from the registry, its target from the run's ``run.started``; it is
 reverted through the same ``FaultStack`` as a live drill, journalled ``by: recover`` in the run's
-own journal. Runs whose drill is still alive (their project lock is held) are left alone.
+own journal. Runs whose drill is still alive (their project lock is held) are left alone. A run
+that never ended (its process was killed) then ends ``aborted`` with ``recovered_by: drillctl
+recover``, which ``drillctl history`` shows as "aborted, recovered by drillctl recover".
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from drillctl.core.clock import Clock, SystemClock
-from drillctl.core.errors import UnrecoveredRunError
+from drillctl.core.errors import ExitCode, UnrecoveredRunError
 from drillctl.core.events import (
     FaultInjected,
     FaultInjectStarted,
@@ -164,9 +166,22 @@ async def recover_run(
             failures = await stack.revert_all(by="recover")
             await blocking(sweep_run, driver, run.run_id)  # helpers no fault's undo names
             if not failures and not run.ended:
-                reason = "the drill stopped without reverting; drillctl recover reverted its faults"
-                journal.append(RunEnded(exit_code=3, result=RunResult.ABORTED, reason=reason))
+                journal.append(recovered_end())
     return failures
+
+
+RECOVERED_BY = "drillctl recover"
+
+
+def recovered_end() -> RunEnded:
+    """The end a killed drill never wrote: aborted, and who put its faults back."""
+    reason = "the drill stopped without reverting; drillctl recover reverted its faults"
+    return RunEnded(
+        exit_code=ExitCode.ABORTED,
+        result=RunResult.ABORTED,
+        reason=reason,
+        recovered_by=RECOVERED_BY,
+    )
 
 
 def _injected(fault: PendingFault) -> Injected:

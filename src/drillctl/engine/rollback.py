@@ -12,31 +12,31 @@ revert part of a drill::
 - ``fault.inject-started`` (with the plugin's undo) is journalled *before* the plugin acts, and the
   fault joins the stack at once: a fault whose injection failed half-way is reverted too, and one
   whose injection never began is never touched.
-- SIGINT and SIGTERM are handled explicitly while the stack is open (a process started in the
-  background by a non-interactive shell inherits an *ignored* SIGINT, so the default handler
-  cannot be relied upon). The first signal cancels the task that opened the stack; the block
-  unwinds, every fault is reverted, and ``AbortedError`` (exit 3) is raised. Further signals do
-  not skip the revert: they print that reverting is in progress.
+- Signals are the business of the command that owns the process (``commands/signals.py``): its
+  handler cancels the task that opened the stack, the block unwinds and every fault is reverted
+  ``by: signal``. The handler and the stack share an ``Interrupts``: a revert cut by a second
+  Ctrl-C (which also kills the ``docker compose`` the revert runs) is tried again.
 - A revert that fails is journalled as ``fault.revert-failed`` with the state the stack is left in
   and what to run; the other reverts are still tried, then ``RevertFailedError`` (exit 4) is raised.
 
-``ScenarioFaults`` adapts a stack to the engine's ``FaultsPort`` (check, inject, revert, hold).
+Every revert, whoever asks (the engine when a fault's time is up, the responder, a guardrail, the
+game master, a signal, ``drillctl recover``), goes through ``FaultStack.revert``/``revert_all`` and
+is journalled the same way: ``fault.revert-started`` with ``by``, then ``fault.reverted`` or
+``fault.revert-failed``. ``engine/scenario_faults.py`` adapts a stack to the engine's port.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import signal
 import sys
-import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from types import FrameType, TracebackType
+from datetime import datetime
+from types import TracebackType
 from typing import Any
 
-from drillctl.core.errors import AbortedError, DrillError, RevertFailedError, TargetError
+from drillctl.core.errors import DrillError, RevertFailedError
 from drillctl.core.events import (
     FaultInjected,
     FaultInjectFailed,
@@ -51,9 +51,16 @@ from drillctl.faults._aio import blocking, uncancellable
 from drillctl.faults.base import FaultEnv, FaultPlan, FaultPlugin
 from drillctl.target.describe import describe_targets
 
-HANDLED_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 MAX_SIGNAL_RETRIES = 5  # a revert cut by more Ctrl-Cs than this fails (journalled, exit 4)
-SignalHandler = Callable[[int, FrameType | None], Any] | int | None
+
+
+@dataclass
+class Interrupts:
+    """What the process's signals did, shared by the command's handler and the stack."""
+
+    name: str | None = None  # the first signal received: the drill is being interrupted
+    count: int = 0  # every signal received
+    reverting: bool = False  # the stack is reverting: a signal now must not cut it
 
 
 @dataclass
@@ -91,19 +98,14 @@ class FaultStack:
         *,
         say: Callable[[str], None] = say_stderr,
         recover_flags: str = "",
-        raise_on_signal: bool = True,
+        interrupts: Interrupts | None = None,
     ) -> None:
         self.env = env
         self.journal = journal
         self._say = say
         self._recover = f"drillctl {recover_flags} recover".replace("  ", " ")
-        self._raise_on_signal = raise_on_signal
         self._stack: list[Injected] = []
-        self._owner: asyncio.Task[Any] | None = None
-        self._previous: dict[int, SignalHandler] = {}
-        self._reverting = False
-        self._signals = 0  # signals received while the stack is open
-        self.interrupted: str | None = None  # the name of the signal that stopped the drill
+        self.interrupts = interrupts or Interrupts()
         self.failures: list[RevertFailure] = []
 
     @property
@@ -114,8 +116,6 @@ class FaultStack:
     # --- entering and leaving ---------------------------------------------------------------
 
     async def __aenter__(self) -> FaultStack:
-        self._owner = asyncio.current_task()
-        self._install_signals()
         return self
 
     async def __aexit__(
@@ -124,17 +124,11 @@ class FaultStack:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> bool:
-        try:
-            await uncancellable(self.revert_all(by="signal" if self.interrupted else "engine"))
-        finally:
-            self._restore_signals()
+        cancelled = isinstance(exc, asyncio.CancelledError)
+        by = "signal" if self.interrupts.name or cancelled else "engine"
+        await uncancellable(self.revert_all(by=by))
         if self.failures:
             raise RevertFailedError(self.failure_message(), hint=self._recover_hint()) from exc
-        signalled = self.interrupted and (exc is None or isinstance(exc, asyncio.CancelledError))
-        if signalled and self._raise_on_signal:
-            if self._owner is not None:
-                self._owner.uncancel()
-            raise AbortedError(f"interrupted by {self.interrupted}; every fault was reverted")
         return False
 
     # --- inject and revert ------------------------------------------------------------------
@@ -176,17 +170,24 @@ class FaultStack:
         if entry is None:
             return True
         self._stack.remove(entry)
-        return await uncancellable(self._revert_entry(entry, by))
+        with self._reverting():
+            return await uncancellable(self._revert_entry(entry, by))
 
     async def revert_all(self, *, by: str = "engine") -> list[RevertFailure]:
         """Revert every fault still injected, newest first, trying each one whatever happens."""
-        self._reverting = True
-        try:
+        with self._reverting():
             while self._stack:
                 await self._revert_entry(self._stack.pop(), by)
-        finally:
-            self._reverting = False
         return self.failures
+
+    @contextlib.contextmanager
+    def _reverting(self) -> Iterator[None]:
+        """While a revert runs, a signal asks to wait instead of cancelling (commands/signals)."""
+        before, self.interrupts.reverting = self.interrupts.reverting, True
+        try:
+            yield
+        finally:
+            self.interrupts.reverting = before
 
     async def _revert_entry(self, entry: Injected, by: str) -> bool:
         started = FaultRevertStarted(fault=entry.index, id=entry.id, by=RevertedBy(by))
@@ -212,11 +213,11 @@ class FaultStack:
         """The plugin's revert; tried again when a signal came meanwhile. A Ctrl-C from a terminal
         goes to the whole process group: it also kills the ``docker compose`` the revert runs."""
         for _attempt in range(MAX_SIGNAL_RETRIES):
-            signals = self._signals
+            signals = self.interrupts.count
             try:
                 return dict(await entry.plugin_cls.revert(self.env, entry.undo, entry.result))
             except Exception:
-                if self._signals == signals:
+                if self.interrupts.count == signals:
                     raise
                 self._say(
                     f"drillctl: the revert of fault {entry.index} was interrupted; trying again"
@@ -249,92 +250,6 @@ class FaultStack:
                 f"    to do: {f.todo}",
             ]
         return "\n".join(lines)
-
-    # --- signals ----------------------------------------------------------------------------
-
-    def _install_signals(self) -> None:
-        if threading.current_thread() is not threading.main_thread():
-            return  # only the main thread receives signals; its own stack handles them
-        loop = asyncio.get_running_loop()
-        for sig in HANDLED_SIGNALS:
-            self._previous[sig] = signal.getsignal(sig)
-            loop.add_signal_handler(sig, self._on_signal, sig)
-
-    def _restore_signals(self) -> None:
-        loop = asyncio.get_running_loop()
-        for sig, previous in self._previous.items():
-            loop.remove_signal_handler(sig)
-            with contextlib.suppress(TypeError, ValueError):
-                signal.signal(sig, previous if previous is not None else signal.SIG_DFL)
-        self._previous.clear()
-
-    def _on_signal(self, sig: signal.Signals) -> None:
-        name = signal.Signals(sig).name
-        self._signals += 1
-        if self.interrupted or self._reverting:
-            self._say(
-                f"drillctl: {name}: reverting is in progress, please wait (it is not skipped)"
-            )
-            return
-        self.interrupted = name
-        self._say(
-            f"drillctl: {name} received: reverting {len(self._stack)} fault(s) before exiting..."
-        )
-        if self._owner is not None:
-            self._owner.cancel()
-
-
-class ScenarioFaults:
-    """The engine's ``FaultsPort`` over a ``FaultStack``: a scenario's faults, in order.
-
-    ``async with ScenarioFaults(env, journal, plugins) as faults:`` installs the signal handlers;
-    a signal cancels the engine's task, the engine calls ``revert("signal")``.
-    """
-
-    def __init__(
-        self, env: FaultEnv, journal: Journal, plugins: Sequence[FaultPlugin], **kw: Any
-    ) -> None:
-        self.plugins = list(plugins)
-        self.stack = FaultStack(env, journal, raise_on_signal=False, **kw)
-        self.effective_at = datetime.min.replace(tzinfo=UTC)  # when the last fault took effect
-
-    async def __aenter__(self) -> ScenarioFaults:
-        await self.stack.__aenter__()
-        return self
-
-    async def __aexit__(self, *exc: Any) -> bool:
-        return await self.stack.__aexit__(*exc)
-
-    async def check(self) -> list[str]:
-        problems: list[str] = []
-        for index, plugin in enumerate(self.plugins):
-            try:
-                await plugin.check(self.stack.env)
-            except DrillError as exc:
-                problems.append(f"fault {index} ({plugin.type_name}): {exc.message}")
-        return problems
-
-    async def inject(self) -> None:
-        for index, plugin in enumerate(self.plugins):
-            try:
-                result = await self.stack.inject(plugin, index)
-                effective = injected_fields(result, self.stack.env.clock.now())["effective_at"]
-                self.effective_at = max(self.effective_at, datetime.fromisoformat(effective))
-            except DrillError:
-                raise
-            except Exception as exc:  # a plugin's own bug: a drillctl error, cause kept
-                raise TargetError(f"fault {index} ({plugin.type_name}): {describe(exc)}") from exc
-
-    async def revert(self, by: str) -> bool:
-        before = len(self.stack.failures)
-        await uncancellable(self.stack.revert_all(by=by))
-        return len(self.stack.failures) == before
-
-    def hold(self) -> timedelta:
-        holds = [getattr(p, "params", None) for p in self.plugins]
-        return max(
-            (h.hold_for() or timedelta(0) for h in holds if h is not None), default=timedelta(0)
-        )
 
 
 def injected_fields(result: dict[str, Any], returned: datetime) -> dict[str, Any]:

@@ -23,10 +23,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, computed_field
 
 from drillctl.core.errors import DrillError
-from drillctl.core.journal import JOURNAL_NAME
+from drillctl.core.events import RunEnded, first_of
+from drillctl.core.journal import JOURNAL_NAME, read_events
 from drillctl.report.archive import summarize_run
 from drillctl.report.model import DrillSummary
 
@@ -69,6 +70,15 @@ class RunRecord(BaseModel):
     alerts_fired: list[AlertFired] = []
     jobs_lost: float | None = None
     run_dir: str | None = None
+    recovered_by: str | None = None  # a killed run's faults reverted later: "drillctl recover"
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def result_text(self) -> str:
+        """The result in words: "aborted, recovered by drillctl recover" for a killed run."""
+        return (
+            f"{self.result}, recovered by {self.recovered_by}" if self.recovered_by else self.result
+        )
 
 
 class AlertStats(BaseModel):
@@ -115,7 +125,17 @@ def record_of(summary: DrillSummary, run_dir: Path | None = None) -> RunRecord:
         ],
         jobs_lost=summary.jobs_lost,
         run_dir=str(run_dir) if run_dir else None,
+        recovered_by=recovered_by(run_dir),
     )
+
+
+def recovered_by(run_dir: Path | None) -> str | None:
+    """Who reverted a killed run's faults, from its ``run.ended`` (the summary does not say)."""
+    journal = run_dir / JOURNAL_NAME if run_dir else None
+    if journal is None or not journal.is_file():
+        return None
+    end = first_of(read_events(journal), RunEnded)
+    return end.recovered_by if end else None
 
 
 # --- storage ------------------------------------------------------------------------------------

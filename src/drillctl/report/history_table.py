@@ -1,6 +1,8 @@
 """``drillctl history``'s table: whole run ids at any width, columns dropped (never ids cut).
 
-A run id is what people copy into ``drillctl report``: its column never wraps or shortens. When
+A run id is what people copy into ``drillctl report``: its column never wraps or shortens. A run
+whose faults ``drillctl recover`` reverted after its process died reads "aborted, recovered by
+drillctl recover" (on two lines; ``result_text`` in JSON). When
 the terminal is too narrow for every column, the least needed ones go first (alerts, ack, rec,
 hyp, mit, detect), and the caption says which were left out (``--format json`` has them all).
 """
@@ -39,7 +41,7 @@ def fitting_columns(runs: Sequence[RunRecord], width: int) -> list[str]:
     """The figure columns that fit beside the whole run ids and results in ``width``."""
     kept = list(COLUMNS)
     used = EDGES + _width([r.run_id for r in runs], "run · scenario · operator")
-    used += _width([r.result for r in runs], "result")
+    used += _width([line for r in runs for line in _result_lines(r)], "result")
     cells = {name: _width([COLUMNS[name](r) for r in runs], name) for name in COLUMNS}
     for name in DROP_ORDER:
         if used + sum(cells[n] for n in kept) <= width:
@@ -64,8 +66,21 @@ def history_table(runs: Sequence[RunRecord], width: int) -> Table:
     for run in runs:
         who = f"{run.scenario} · {run.operator or '?'}"
         cells = [COLUMNS[name](run) for name in kept]
-        table.add_row(f"{run.run_id}\n[dim]{escape(who)}[/]", run.result, *cells)
+        table.add_row(f"{run.run_id}\n[dim]{escape(who)}[/]", _result_cell(run), *cells)
     return table
+
+
+def _result_lines(run: RunRecord) -> list[str]:
+    """The result, and on a second line who recovered a killed run (the cell stays narrow, so
+    whole run ids still fit at 80 columns)."""
+    if not run.recovered_by:
+        return [run.result]
+    return [f"{run.result},", f"recovered by {run.recovered_by}"]
+
+
+def _result_cell(run: RunRecord) -> str:
+    first, *rest = [escape(line) for line in _result_lines(run)]
+    return "\n".join([first, *(f"[dim]{line}[/]" for line in rest)])
 
 
 def history_json(runs: Sequence[RunRecord]) -> str:

@@ -98,7 +98,7 @@ def test_a_silence_alertmanager_refuses_injects_nothing_and_exits_2(
     assert "must not match the empty string" in outcome.reason
     assert not any(t.startswith("fault.") for t in r.types())
     assert r.faults.reverts in ([], ["engine"])  # nothing was injected to revert
-    assert not r.faults.injected
+    assert not r.faults.injected_now
 
 
 def test_an_unreachable_alertmanager_injects_nothing(tmp_path: Path) -> None:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from pathlib import Path
 from typing import Any
 
@@ -171,3 +172,36 @@ def test_cli_exits_4_when_a_revert_fails(tmp_path, cli):
     result = invoke("--yes")
     assert result.exit_code == 4
     assert "state: ebit-game: missing" in result.output and "to do:" in result.output
+
+
+KILLED = "20261207-173000-bullmq-backpressure-3f9a"  # a real run id's length
+
+
+def test_a_recovered_killed_run_reads_aborted_recovered_by_drillctl_recover_in_history(
+    tmp_path, cli
+):
+    driver, invoke = cli
+    run_dir = interrupted_run(tmp_path, KILLED, driver, [STOP])
+    assert invoke("--yes").exit_code == 0
+    end = read_events(run_dir / "journal.jsonl")[-1]
+    assert end.type == "run.ended"
+    assert (end.data["result"], end.data["recovered_by"]) == ("aborted", "drillctl recover")
+
+    def history(*args: str) -> Any:
+        argv = ["--state-dir", str(tmp_path), "history", *args]
+        return CliRunner().invoke(app, argv, env={"COLUMNS": "80"})
+
+    text = history()
+    assert text.exit_code == 0, text.output
+    lines = text.output.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    assert any(KILLED in line for line in lines)  # the whole run id, never cut
+    run_line = next(i for i, line in enumerate(lines) if KILLED in line)
+    assert lines[run_line].split()[1] == "aborted,"  # the result cell: its first line ...
+    assert "recovered by drillctl recover" in lines[run_line + 1]  # ... and its second
+    (row,) = json.loads(history("--format", "json").output)
+    assert row["run_id"] == KILLED and row["result"] == "aborted"
+    assert row["recovered_by"] == "drillctl recover"
+    assert row["result_text"] == "aborted, recovered by drillctl recover"
+    aborted = json.loads(history("--result", "aborted", "--format", "json").output)
+    assert [r["run_id"] for r in aborted] == [KILLED]  # still filtered by its result

@@ -1,18 +1,22 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
 import pytest
 
+from drillctl.commands.signals import aborted_when_interrupted, reverting_on_signals
 from drillctl.core.clock import FakeClock
 from drillctl.core.errors import AbortedError, RevertFailedError, TargetError
 from drillctl.core.journal import Journal, read_events
 from drillctl.core.redact import Redactor
-from drillctl.engine.rollback import FaultStack, ScenarioFaults
+from drillctl.engine.rollback import FaultStack, Interrupts
+from drillctl.engine.scenario_faults import ScenarioFaults
 from drillctl.faults.base import FaultEnv, FaultParams, FaultPlan
 from drillctl.faults.registry import all_params, plugin_for
 from drillctl.target.memory import MemoryDriver
@@ -78,6 +82,19 @@ def probe(tag: str, **kw: Any) -> Probe:
 
 def types(journal: Journal) -> list[str]:
     return [e.type for e in read_events(journal.path)]
+
+
+@contextlib.asynccontextmanager
+async def owned(env: FaultEnv, journal: Journal, said: list[str]) -> AsyncIterator[FaultStack]:
+    """A stack inside a process whose command handles the signals, as ``drillctl run`` does."""
+    interrupts = Interrupts()
+    stack = FaultStack(env, journal, say=said.append, interrupts=interrupts)
+    with (
+        aborted_when_interrupted(interrupts),
+        reverting_on_signals(interrupts, lambda: len(stack.active), say=said.append),
+    ):
+        async with stack:
+            yield stack
 
 
 def test_undo_is_journalled_before_the_fault_acts_and_faults_unwind_lifo(rig):
@@ -166,7 +183,7 @@ def test_a_signal_reverts_and_exits_3_even_when_sigint_was_ignored(rig, sig):
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # as a background job inherits it
 
     async def run() -> None:
-        async with FaultStack(env, journal, say=said.append) as stack:
+        async with owned(env, journal, said) as stack:
             await stack.inject(probe("a"), 0)
             os.kill(os.getpid(), sig)
             await asyncio.sleep(30)
@@ -201,7 +218,7 @@ def test_a_second_signal_does_not_skip_the_revert(rig):
             return {}
 
     async def run() -> None:
-        async with FaultStack(env, journal, say=said.append) as stack:
+        async with owned(env, journal, said) as stack:
             await stack.inject(Slow(ProbeParams(tag="a")), 0)
             os.kill(os.getpid(), signal.SIGINT)
             await asyncio.sleep(30)
@@ -242,12 +259,19 @@ def test_scenario_faults_is_the_engines_port(tmp_path):
         with Journal(tmp_path / "journal.jsonl") as journal:
             async with ScenarioFaults(env, journal, plugins) as faults:
                 assert await faults.check() == []
-                await faults.inject()
-                assert (
-                    driver.state("api").state == "exited" and driver.state("db").state == "paused"
-                )
-                assert faults.hold().total_seconds() == 45
-                assert await faults.revert("engine")
+                assert [h.total_seconds() for h in faults.holds()] == [30, 45]
+                async with faults.injected(0), faults.injected(1):
+                    assert driver.state("api").state == "exited"
+                    assert driver.state("db").state == "paused"
+                    assert await faults.revert(1, "responder")
+                    assert driver.state("db").state == "running"
+                assert not faults.failed()
+            by = [
+                (e.data["fault"], e.data["by"])
+                for e in read_events(journal.path)
+                if e.type == "fault.revert-started"
+            ]
+            assert by == [(1, "responder"), (0, "engine")]
 
     asyncio.run(run())
     assert driver.state("api").state == driver.state("db").state == "running"
@@ -283,7 +307,7 @@ def test_a_revert_cut_by_a_second_ctrl_c_is_tried_again(rig):
             return {}
 
     async def run() -> None:
-        async with FaultStack(env, journal, say=said.append) as stack:
+        async with owned(env, journal, said) as stack:
             await stack.inject(CutOnce(ProbeParams(tag="a")), 0)
             os.kill(os.getpid(), signal.SIGINT)
             await asyncio.sleep(30)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -141,24 +143,37 @@ class _Report:
 
 @dataclass
 class FakeFaults:
+    """One stop-service fault behind the engine's ``FaultsPort``."""
+
     journal: LiveJournal
     hold_s: float = 20
     problems: list[str] = field(default_factory=list)
     fail_inject: bool = False
     fail_revert: bool = False
-    injected: bool = False
+    injected_now: bool = False
     reverts: list[str] = field(default_factory=list)
     clock: Any = None
     slow_stop_s: float = 0.0  # the stop command's grace period: the fault takes effect after it
     effective_at: Any = None
+    revert_failed: bool = False
 
     async def check(self) -> list[str]:
         return self.problems
 
-    def hold(self) -> timedelta:
-        return timedelta(seconds=self.hold_s)
+    def holds(self) -> list[timedelta]:
+        return [timedelta(seconds=self.hold_s)]
 
-    async def inject(self) -> None:
+    @contextlib.asynccontextmanager
+    async def injected(self, index: int) -> AsyncIterator[datetime]:
+        try:
+            yield await self._inject()
+        except asyncio.CancelledError:
+            await self.revert(index, "signal")
+            raise
+        finally:
+            await self.revert(index, "engine")
+
+    async def _inject(self) -> datetime:
         self.journal.append(
             "fault.inject-started",
             fault=0,
@@ -167,25 +182,27 @@ class FakeFaults:
             plan="stop ebit-api",
             undo={"service": "ebit-api"},
         )
-        self.injected = True
+        self.injected_now = True
         if self.fail_inject:
             self.journal.append("fault.inject-failed", fault=0, id="stop-service", error="boom")
             raise DrillError("stop-service: boom")
         if self.slow_stop_s:
             self.clock.advance(self.slow_stop_s)
-        self.effective_at = self.clock.now() if self.clock is not None else None
+        self.effective_at = self.clock.now()
         self.journal.append(
             "container", service="ebit-api", action="die", at=None, container_id="c1"
         )
         self.journal.append("fault.injected", fault=0, id="stop-service", result={})
+        return self.effective_at
 
-    async def revert(self, by: str) -> bool:
-        if not self.injected:
+    async def revert(self, index: int, by: str) -> bool:
+        if not self.injected_now:
             return True
         self.reverts.append(by)
-        self.injected = False
+        self.injected_now = False
         self.journal.append("fault.revert-started", fault=0, id="stop-service", by=by)
         if self.fail_revert:
+            self.revert_failed = True
             self.journal.append(
                 "fault.revert-failed",
                 fault=0,
@@ -197,6 +214,13 @@ class FakeFaults:
             return False
         self.journal.append("fault.reverted", fault=0, id="stop-service", result={})
         return True
+
+    async def revert_all(self, by: str) -> bool:
+        await self.revert(0, by)
+        return not self.revert_failed
+
+    def failed(self) -> bool:
+        return self.revert_failed
 
 
 @dataclass

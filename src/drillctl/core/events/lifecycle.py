@@ -40,12 +40,15 @@ class PhaseStarted(JournalEvent):
 
 
 class RunEnded(JournalEvent):
-    """The last event: the result, the process exit code, and why."""
+    """The last event: the result, the process exit code, and why. ``recovered_by`` (``drillctl
+    recover``) when the drill's process died with faults in place and they were reverted later
+    from the journal: then the run ended ``aborted``, written by ``recover``, not by the drill."""
 
     type: Literal["run.ended"] = "run.ended"
     exit_code: int = 0
     reason: str = ""
     result: RunResult
+    recovered_by: str | None = None
 
 
 # --- faults: ``fault`` is the 0-based index of the fault in the scenario, ``id`` its name ----
