@@ -199,6 +199,11 @@ class TrafficGenerator:
         started = time.perf_counter()
         try:
             status = await request()
+        except asyncio.CancelledError:
+            # cut by stop(): it has no outcome, so it is not counted (sent == ok + errors)
+            window.sent -= 1
+            totals.sent -= 1
+            raise
         except (aiohttp.ClientError, TimeoutError, OSError) as exc:
             self._window.errors += 1
             totals.errors += 1
