@@ -60,6 +60,7 @@ class ServiceFault:
     params_model: ClassVar[type[FaultParams]]
     verb: ClassVar[str]
     revert_words: ClassVar[str] = "start service {service}"
+    revert_verb: ClassVar[str] = "start"  # the `docker compose` verb that reverts it by hand
 
     def __init__(self, params: Any) -> None:
         self.params = params
@@ -79,6 +80,7 @@ class ServiceFault:
             targets=[self.service],
             duration=duration,
             revert=self.revert_words.format(service=self.service),
+            by_hand=(self.revert_verb, self.service),
         )
 
     async def check(self, env: FaultEnv) -> None:

@@ -43,6 +43,7 @@ class EnvOverride:
             targets=[p.service],
             duration=p.duration,
             revert=f"recreate service {p.service} from the project's own definition",
+            by_hand=("up", "-d", "--force-recreate", p.service),
         )
 
     async def check(self, env: FaultEnv) -> None:

@@ -21,6 +21,7 @@ class PauseService(ServiceFault):
     params_model: ClassVar[type[FaultParams]] = PauseServiceParams
     verb: ClassVar[str] = "pause"
     revert_words: ClassVar[str] = "unpause service {service}"
+    revert_verb: ClassVar[str] = "unpause"
 
     async def act(self, env: FaultEnv) -> dict[str, Any]:
         await blocking(env.target.pause, self.service)

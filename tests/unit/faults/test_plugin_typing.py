@@ -10,7 +10,7 @@ from pathlib import Path
 
 from mypy import api
 
-SNIPPET = '''
+SNIPPET = """
 from typing import Any, ClassVar, Literal
 
 from drillctl.faults.base import FaultEnv, FaultParams, FaultPlan, FaultPlugin
@@ -47,13 +47,15 @@ class Good:
 
 
 class Bad(Good):
-    async def revert(self, env: FaultEnv, undo: dict[str, Any]) -> dict[str, Any]:  # type: ignore[override]
+    async def revert(  # type: ignore[override]
+        self, env: FaultEnv, undo: dict[str, Any]
+    ) -> dict[str, Any]:
         return {}
 
 
 GOOD: tuple[type[FaultPlugin], ...] = (Good,)
 BAD: tuple[type[FaultPlugin], ...] = (Bad,)
-'''
+"""
 
 
 def test_mypy_refuses_a_registered_class_that_does_not_satisfy_fault_plugin(tmp_path: Path) -> None:
