@@ -137,6 +137,11 @@ class TargetDriver(ABC):
     @abstractmethod
     def disable_profile(self, profile: str, services: list[str]) -> None: ...
 
+    def profile_services(self, profile: str) -> set[str] | None:
+        """The services a profile defines; None when the driver cannot tell (then a drill stops
+        none of them afterwards)."""
+        return None
+
     @abstractmethod
     def logs(
         self, services: list[str], since: datetime, until: datetime | None = None

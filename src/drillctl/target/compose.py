@@ -214,6 +214,10 @@ class ComposeDriver(ComposeHelpers, TargetDriver):
                 raise TargetError(f"cannot start profile {profile}: {_tail(exc.stderr)}") from exc
         return added
 
+    def profile_services(self, profile: str) -> set[str]:
+        services = self.config(all_profiles=True).get("services", {})
+        return {n for n, spec in services.items() if profile in (spec or {}).get("profiles", [])}
+
     def disable_profile(self, profile: str, services: list[str]) -> None:
         client = self._whales(profiles=[*self.project.profiles, profile])
         try:
