@@ -50,10 +50,11 @@ def state_dict(state: ServiceState) -> dict[str, Any]:
 class ServiceFault:
     """Base of the four service-lifecycle faults (stop, kill, pause, restart).
 
-    A subclass sets ``type_name``, ``params_model``, ``verb`` (its action in words) and
-    ``revert_words`` (how it is put back; ``{service}`` is filled in), and implements ``act``, the
-    one driver call; the live check, the undo record, the plan and, unless it overrides it, the
-    revert (start the service again if it ran before the fault) are shared.
+    A subclass sets ``type_name``, ``params_model``, ``verb`` (its action in words; or overrides
+    ``doing``), ``revert_words`` (how it is put back; ``{service}`` is filled in) and
+    ``revert_verb`` when not ``start``, and implements ``act``, the one driver call. The live
+    check, the undo record, the plan and, unless it overrides it, the revert (start the service
+    again if it ran before the fault) are shared.
     """
 
     type_name: ClassVar[str]
