@@ -131,7 +131,8 @@ class ServiceFault:
     @classmethod
     def manual_revert(cls, env: FaultEnv, undo: dict[str, Any]) -> str:
         """What a person runs when the revert failed: bring the service back from its definition."""
-        return f"bring {undo['service']} back: {compose_command(env, 'up', '-d', undo['service'])}"
+        service = undo["service"]
+        return f"bring {service} back: {env.target.command_line('up', '-d', service)}"
 
 
 async def wait_running(env: FaultEnv, service: str, timeout: float = REVERT_WAIT_S) -> ServiceState:
@@ -148,12 +149,3 @@ async def wait_running(env: FaultEnv, service: str, timeout: float = REVERT_WAIT
                 f"service {service} is {state.state} ({state.running}/{state.containers} running)"
             )
         await env.clock.sleep(0.25)
-
-
-def compose_command(env: FaultEnv, *args: str) -> str:
-    """The ``docker compose`` command line for this project, for messages."""
-    info = env.target.describe()
-    if info.get("driver") != "compose":
-        return f"`{' '.join(args)}` with the tools of the {info.get('driver')} target"
-    files = [f"-f {f}" for f in info.get("files", [])]  # type: ignore[attr-defined]
-    return "`" + " ".join(["docker compose -p", str(info.get("project")), *files, *args]) + "`"

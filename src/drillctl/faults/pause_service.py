@@ -6,7 +6,7 @@ from typing import Any, ClassVar, Literal
 
 from drillctl.core.durations import Duration
 from drillctl.faults._aio import blocking
-from drillctl.faults._service import ServiceFault, compose_command, state_dict
+from drillctl.faults._service import ServiceFault, state_dict
 from drillctl.faults.base import FaultEnv, FaultParams
 
 
@@ -39,4 +39,4 @@ class PauseService(ServiceFault):
 
     @classmethod
     def manual_revert(cls, env: FaultEnv, undo: dict[str, Any]) -> str:
-        return f"unpause {undo['service']}: {compose_command(env, 'unpause', undo['service'])}"
+        return f"unpause {undo['service']}: {env.target.command_line('unpause', undo['service'])}"

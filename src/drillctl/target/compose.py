@@ -129,6 +129,10 @@ class ComposeDriver(ComposeHelpers, TargetDriver):
             "profiles": list(p.profiles),
         }
 
+    def command_line(self, *args: str) -> str:
+        files = [f"-f {f}" for f in self.project.files]
+        return "`" + " ".join(["docker compose -p", self.project.name, *files, *args]) + "`"
+
     def inventory(self) -> list[dict[str, object]]:
         return container_inventory(self.sdk(), self._containers())
 

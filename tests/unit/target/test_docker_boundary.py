@@ -59,3 +59,16 @@ def test_no_module_above_target_builds_a_docker_argv_or_runs_a_process() -> None
 def test_the_check_sees_a_docker_argv() -> None:
     assert _docker_argv(ast.parse('run(["docker", "compose", "ps"])')) == [1]
     assert _imports_subprocess(ast.parse("from subprocess import run"))
+
+
+def test_the_driver_words_a_command_a_person_runs_by_hand(tmp_path: Path) -> None:
+    from drillctl.target.compose import ComposeDriver, ComposeProject
+    from drillctl.target.memory import MemoryDriver
+
+    files = [tmp_path / "compose.yaml", tmp_path / "more.yaml"]
+    compose = ComposeDriver(ComposeProject(tmp_path, files, "shop"))
+    assert compose.command_line("unpause", "api") == (
+        f"`docker compose -p shop -f {files[0]} -f {files[1]} unpause api`"
+    )
+    memory = MemoryDriver().command_line("unpause", "api")
+    assert memory.startswith("`unpause api` with the tools of the") and "docker" not in memory
