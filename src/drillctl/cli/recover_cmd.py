@@ -99,24 +99,7 @@ def _show(context: Context, run: UnrecoveredRun) -> None:
         context.console.print(
             f"  fault {fault.index} {escape(fault.id)}: {escape(fault.plan)}{escape(failed)}"
         )
-        context.console.print(
-            f"    will revert: {escape(_revert_words(fault.type_name, fault.undo))}"
-        )
-
-
-def _revert_words(type_name: str, undo: dict[str, Any]) -> str:
-    service = undo.get("service")
-    words = {
-        "stop-service": f"start {service}",
-        "kill-service": f"start {service}",
-        "restart-service": f"start {service}",
-        "pause-service": f"unpause {service}",
-        "env-override": f"recreate {service} from its own definition, delete the override",
-        "exec": "run its revert command, if it has one",
-        "ws-storm": "stop the storm process",
-        "host-command": "stop the host process",
-    }
-    return words.get(type_name, f"call the {type_name} plugin's revert")
+        context.console.print(f"    will revert: {escape(fault.revert)}")
 
 
 def _confirm(count: int) -> bool:

@@ -266,11 +266,9 @@ def _profile(scenario: ScenarioBase, driver: TargetDriver) -> Callable[[], Any] 
 def _running_in_profile(driver: TargetDriver, profile: str) -> tuple[set[str] | None, set[str]]:
     """(services of the profile already running, all its services); None: the driver cannot
     tell, so nothing will be stopped afterwards."""
-    config = getattr(driver, "config", None)
-    if config is None:
+    names = driver.profile_services(profile)
+    if names is None:
         return None, set()
-    services = config(all_profiles=True).get("services", {})
-    names = {n for n, spec in services.items() if profile in (spec or {}).get("profiles", [])}
     return {n for n in names if driver.state(n).running > 0}, names
 
 

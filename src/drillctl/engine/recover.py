@@ -52,6 +52,7 @@ class PendingFault:
     undo: dict[str, Any]
     result: dict[str, Any]
     last_error: str | None  # from an earlier revert-failed, if any
+    revert: str = ""  # the plugin's words for the revert, from the journal
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,7 @@ def pending_faults(events: Iterable[JournalEvent]) -> list[PendingFault]:
             dict(e.undo),
             results.get(i, {}),
             errors.get(i),
+            e.revert_words,
         )
         for i, e in sorted(started.items(), reverse=True)
     ]
@@ -190,7 +192,7 @@ def _injected(fault: PendingFault) -> Injected:
         action=fault.plan,
         targets=[service] if service else [],
         duration=None,
-        revert=f"revert {fault.plan or fault.type_name}",
+        revert=fault.revert,
     )
     return Injected(
         fault.index,

@@ -150,6 +150,7 @@ class FaultStack:
                 id=fid,
                 fault_type=entry.type_name,
                 plan=entry.plan.action,
+                revert=entry.plan.revert,
                 undo=entry.undo,
             )
         )

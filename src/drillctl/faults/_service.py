@@ -7,12 +7,14 @@ service's state before the fault, so the revert can put back exactly that and no
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, ClassVar
 
 from drillctl.core.durations import format_duration
 from drillctl.core.errors import PreflightError, TargetError
 from drillctl.faults._aio import blocking
+from drillctl.faults._effective import ContainerWatch, effects, stopping_words
 from drillctl.faults.base import FaultEnv, FaultParams, FaultPlan
 from drillctl.target.base import ServiceState
 
@@ -46,10 +48,20 @@ def state_dict(state: ServiceState) -> dict[str, Any]:
 
 
 class ServiceFault:
-    """Base of the faults on one service; subclasses set ``type_name`` and ``params_model``."""
+    """Base of the four service-lifecycle faults (stop, kill, pause, restart).
+
+    A subclass sets ``type_name``, ``params_model``, ``verb`` (its action in words; or overrides
+    ``doing``), ``revert_words`` (how it is put back; ``{service}`` is filled in) and
+    ``revert_verb`` when not ``start``, and implements ``act``, the one driver call. The live
+    check, the undo record, the plan and, unless it overrides it, the revert (start the service
+    again if it ran before the fault) are shared.
+    """
 
     type_name: ClassVar[str]
     params_model: ClassVar[type[FaultParams]]
+    verb: ClassVar[str]
+    revert_words: ClassVar[str] = "start service {service}"
+    revert_verb: ClassVar[str] = "start"  # the `docker compose` verb that reverts it by hand
 
     def __init__(self, params: Any) -> None:
         self.params = params
@@ -59,8 +71,18 @@ class ServiceFault:
     def service(self) -> str:
         return str(self.params.service)
 
+    def doing(self) -> str:
+        return f"{self.verb} service {self.service}"
+
     def plan(self) -> FaultPlan:
-        raise NotImplementedError
+        duration = self.params.hold_for()
+        return FaultPlan(
+            action=f"{self.doing()}{for_duration(duration)}",
+            targets=[self.service],
+            duration=duration,
+            revert=self.revert_words.format(service=self.service),
+            by_hand=(self.revert_verb, self.service),
+        )
 
     async def check(self, env: FaultEnv) -> None:
         self._before = await require_service(env, self.service)
@@ -71,6 +93,31 @@ class ServiceFault:
             "service": self.service,
             "running_before": None if before is None else before.running,
         }
+
+    async def act(self, env: FaultEnv) -> dict[str, Any]:
+        """The driver call that is the fault; returns what it adds to the result."""
+        raise NotImplementedError
+
+    async def inject(self, env: FaultEnv) -> dict[str, Any]:
+        done = await self.act(env)
+        return {**state_dict(await blocking(env.target.state, self.service)), **done}
+
+    async def until_it_dies(
+        self, env: FaultEnv, call: Callable[..., object], *args: Any, stopping: bool = False
+    ) -> dict[str, Any]:
+        """Run ``call(service, *args)``; the fault took effect at the container's ``die``."""
+        async with ContainerWatch(env, self.service) as watch:
+            began = env.clock.now()
+            await blocking(call, self.service, *args)
+        returned, died = env.clock.now(), await watch.wait_for("die")
+        took = stopping_words(self.service, began, died) if stopping else None
+        return effects(returned, died, took)
+
+    @classmethod
+    async def revert(
+        cls, env: FaultEnv, undo: dict[str, Any], result: dict[str, Any]
+    ) -> dict[str, Any]:
+        return await cls.ensure_running(env, undo)
 
     @classmethod
     async def ensure_running(cls, env: FaultEnv, undo: dict[str, Any]) -> dict[str, Any]:
@@ -84,7 +131,8 @@ class ServiceFault:
     @classmethod
     def manual_revert(cls, env: FaultEnv, undo: dict[str, Any]) -> str:
         """What a person runs when the revert failed: bring the service back from its definition."""
-        return f"bring {undo['service']} back: {compose_command(env, 'up', '-d', undo['service'])}"
+        service = undo["service"]
+        return f"bring {service} back: {env.target.command_line('up', '-d', service)}"
 
 
 async def wait_running(env: FaultEnv, service: str, timeout: float = REVERT_WAIT_S) -> ServiceState:
@@ -101,12 +149,3 @@ async def wait_running(env: FaultEnv, service: str, timeout: float = REVERT_WAIT
                 f"service {service} is {state.state} ({state.running}/{state.containers} running)"
             )
         await env.clock.sleep(0.25)
-
-
-def compose_command(env: FaultEnv, *args: str) -> str:
-    """The ``docker compose`` command line for this project, for messages."""
-    info = env.target.describe()
-    if info.get("driver") != "compose":
-        return f"`{' '.join(args)}` with the tools of the {info.get('driver')} target"
-    files = [f"-f {f}" for f in info.get("files", [])]  # type: ignore[attr-defined]
-    return "`" + " ".join(["docker compose -p", str(info.get("project")), *files, *args]) + "`"

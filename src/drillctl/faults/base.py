@@ -49,7 +49,10 @@ class FaultPlan:
     action: str  # "stop service ebit-api"
     targets: list[str]  # services or endpoints touched
     duration: timedelta | None
-    revert: str  # "start service ebit-api"
+    revert: str  # "start service ebit-api": the words recover, the runbook and the journal use
+    # the `docker compose` arguments that do the revert by hand in a local lab, for a runbook's
+    # Fix section (("start", "ebit-api")); empty when no single command does it
+    by_hand: tuple[str, ...] = ()
 
 
 @dataclass

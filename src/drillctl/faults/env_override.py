@@ -16,7 +16,7 @@ from pydantic import Field
 from drillctl.core.durations import Duration
 from drillctl.faults._aio import blocking
 from drillctl.faults._effective import ContainerWatch, effects, starting_words
-from drillctl.faults._service import compose_command, require_service, state_dict, wait_running
+from drillctl.faults._service import require_service, state_dict, wait_running
 from drillctl.faults.base import FaultEnv, FaultParams, FaultPlan
 
 
@@ -43,6 +43,7 @@ class EnvOverride:
             targets=[p.service],
             duration=p.duration,
             revert=f"recreate service {p.service} from the project's own definition",
+            by_hand=("up", "-d", "--force-recreate", p.service),
         )
 
     async def check(self, env: FaultEnv) -> None:
@@ -77,5 +78,7 @@ class EnvOverride:
 
     @classmethod
     def manual_revert(cls, env: FaultEnv, undo: dict[str, Any]) -> str:
-        command = compose_command(env, "up", "-d", "--force-recreate", "--no-deps", undo["service"])
+        command = env.target.command_line(
+            "up", "-d", "--force-recreate", "--no-deps", undo["service"]
+        )
         return f"recreate {undo['service']} without the override: {command}"

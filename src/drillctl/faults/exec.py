@@ -59,6 +59,13 @@ def argv_secrets(argv: list[str]) -> list[str]:
     return [value for flag, value in itertools.pairwise(argv) if flag in SECRET_FLAGS]
 
 
+def _by_hand(p: ExecParams) -> tuple[str, ...]:
+    """The revert command for a runbook, its secret words masked; none without ``revert_argv``."""
+    if not p.revert_argv:
+        return ()
+    return ("exec", p.service, *Redactor().redact_argv(p.revert_argv))
+
+
 def show_argv(argv: list[str]) -> str:
     """A printable, redacted command line; a shell string is redacted word by word."""
     if len(argv) == 3 and argv[:2] == ["/bin/sh", "-c"]:
@@ -100,6 +107,7 @@ class Exec:
             targets=[p.service],
             duration=p.duration,
             revert=revert,
+            by_hand=_by_hand(p),
         )
 
     async def check(self, env: FaultEnv) -> None:

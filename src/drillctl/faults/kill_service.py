@@ -8,10 +8,8 @@ from typing import Any, ClassVar, Literal
 from pydantic import field_validator
 
 from drillctl.core.durations import Duration
-from drillctl.faults._aio import blocking
-from drillctl.faults._effective import ContainerWatch, effects
-from drillctl.faults._service import ServiceFault, for_duration, state_dict
-from drillctl.faults.base import FaultEnv, FaultParams, FaultPlan
+from drillctl.faults._service import ServiceFault
+from drillctl.faults.base import FaultEnv, FaultParams
 
 
 class KillServiceParams(FaultParams):
@@ -32,29 +30,12 @@ class KillServiceParams(FaultParams):
 class KillService(ServiceFault):
     type_name: ClassVar[str] = "kill-service"
     params_model: ClassVar[type[FaultParams]] = KillServiceParams
+    revert_words: ClassVar[str] = "start service {service} if it is not running"
     params: KillServiceParams
 
-    def plan(self) -> FaultPlan:
-        p = self.params
-        return FaultPlan(
-            action=f"send {p.signal} to service {p.service}{for_duration(p.duration)}",
-            targets=[p.service],
-            duration=p.duration,
-            revert=f"start service {p.service} if it is not running",
-        )
+    def doing(self) -> str:
+        return f"send {self.params.signal} to service {self.service}"
 
-    async def inject(self, env: FaultEnv) -> dict[str, Any]:
-        async with ContainerWatch(env, self.service) as watch:
-            await blocking(env.target.kill, self.service, self.params.signal)
-        returned, died = env.clock.now(), await watch.wait_for("die")
-        return {
-            "signal": self.params.signal,
-            **state_dict(await blocking(env.target.state, self.service)),
-            **effects(returned, died),
-        }
-
-    @classmethod
-    async def revert(
-        cls, env: FaultEnv, undo: dict[str, Any], result: dict[str, Any]
-    ) -> dict[str, Any]:
-        return await cls.ensure_running(env, undo)
+    async def act(self, env: FaultEnv) -> dict[str, Any]:
+        signalled = self.params.signal
+        return {"signal": signalled, **await self.until_it_dies(env, env.target.kill, signalled)}

@@ -6,8 +6,8 @@ from typing import Any, ClassVar, Literal
 
 from drillctl.core.durations import Duration
 from drillctl.faults._aio import blocking
-from drillctl.faults._service import ServiceFault, compose_command, for_duration, state_dict
-from drillctl.faults.base import FaultEnv, FaultParams, FaultPlan
+from drillctl.faults._service import ServiceFault, state_dict
+from drillctl.faults.base import FaultEnv, FaultParams
 
 
 class PauseServiceParams(FaultParams):
@@ -19,20 +19,13 @@ class PauseServiceParams(FaultParams):
 class PauseService(ServiceFault):
     type_name: ClassVar[str] = "pause-service"
     params_model: ClassVar[type[FaultParams]] = PauseServiceParams
-    params: PauseServiceParams
+    verb: ClassVar[str] = "pause"
+    revert_words: ClassVar[str] = "unpause service {service}"
+    revert_verb: ClassVar[str] = "unpause"
 
-    def plan(self) -> FaultPlan:
-        p = self.params
-        return FaultPlan(
-            action=f"pause service {p.service}{for_duration(p.duration)}",
-            targets=[p.service],
-            duration=p.duration,
-            revert=f"unpause service {p.service}",
-        )
-
-    async def inject(self, env: FaultEnv) -> dict[str, Any]:
+    async def act(self, env: FaultEnv) -> dict[str, Any]:
         await blocking(env.target.pause, self.service)
-        return state_dict(await blocking(env.target.state, self.service))
+        return {}
 
     @classmethod
     async def revert(
@@ -46,4 +39,4 @@ class PauseService(ServiceFault):
 
     @classmethod
     def manual_revert(cls, env: FaultEnv, undo: dict[str, Any]) -> str:
-        return f"unpause {undo['service']}: {compose_command(env, 'unpause', undo['service'])}"
+        return f"unpause {undo['service']}: {env.target.command_line('unpause', undo['service'])}"

@@ -6,8 +6,8 @@ from typing import Any, ClassVar, Literal
 
 from drillctl.core.durations import Duration
 from drillctl.faults._aio import blocking
-from drillctl.faults._service import ServiceFault, state_dict
-from drillctl.faults.base import FaultEnv, FaultParams, FaultPlan
+from drillctl.faults._service import ServiceFault
+from drillctl.faults.base import FaultEnv, FaultParams
 
 
 class RestartServiceParams(FaultParams):
@@ -19,24 +19,11 @@ class RestartServiceParams(FaultParams):
 class RestartService(ServiceFault):
     type_name: ClassVar[str] = "restart-service"
     params_model: ClassVar[type[FaultParams]] = RestartServiceParams
+    verb: ClassVar[str] = "restart"
+    revert_words: ClassVar[str] = "start service {service} if it is not running, wait until it is"
     params: RestartServiceParams
 
-    def plan(self) -> FaultPlan:
-        p = self.params
-        return FaultPlan(
-            action=f"restart service {p.service}",
-            targets=[p.service],
-            duration=None,
-            revert=f"start service {p.service} if it is not running, wait until it is",
-        )
-
-    async def inject(self, env: FaultEnv) -> dict[str, Any]:
+    async def act(self, env: FaultEnv) -> dict[str, Any]:
         timeout = self.params.timeout.total_seconds() if self.params.timeout else None
         await blocking(env.target.restart, self.service, timeout)
-        return state_dict(await blocking(env.target.state, self.service))
-
-    @classmethod
-    async def revert(
-        cls, env: FaultEnv, undo: dict[str, Any], result: dict[str, Any]
-    ) -> dict[str, Any]:
-        return await cls.ensure_running(env, undo)
+        return {}

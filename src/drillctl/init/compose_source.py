@@ -8,11 +8,9 @@ environment and the project's ``.env``.
 
 from __future__ import annotations
 
-import json
 import os
 import re
-import subprocess
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -23,17 +21,10 @@ from drillctl.core.errors import ConfigError
 from drillctl.init.inspect import inspect_config
 from drillctl.init.model import Project, Tool
 from drillctl.init.prometheus import config_mount, scrape_jobs
+from drillctl.target import docker_cli
+from drillctl.target.docker_cli import Runner, run_argv
 
 COMPOSE_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
-DOCKER_TIMEOUT_S = 60
-
-Runner = Callable[[list[str], Path], "subprocess.CompletedProcess[str]"]
-
-
-def run_argv(argv: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(  # noqa: S603 - argv list, no shell
-        argv, cwd=cwd, capture_output=True, text=True, timeout=DOCKER_TIMEOUT_S, check=False
-    )
 
 
 def find_compose_files(project_dir: Path) -> list[Path]:
@@ -57,19 +48,10 @@ class RawConfig:
 
 def compose_config(project_dir: Path, files: Sequence[Path], run: Runner = run_argv) -> RawConfig:
     """The project's configuration from Compose itself, or from its YAML files as a fallback."""
-    base = ["docker", "compose", "--project-directory", str(project_dir)]
-    base += [a for f in files for a in ("-f", str(f))]
-    reason = "docker compose failed"
-    for extra in (["--profile", "*"], []):  # every profile; older Compose rejects "*"
-        try:
-            done = run([*base, *extra, "config", "--format", "json"], project_dir)
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            reason = f"docker compose not runnable: {exc}"
-            break
-        if done.returncode == 0:
-            return RawConfig(json.loads(done.stdout), "docker compose config")
-        reason = (done.stderr.strip().splitlines() or [f"exit {done.returncode}"])[-1]
-    return RawConfig(read_yaml_files(project_dir, files), f"the YAML files ({reason})")
+    data, how = docker_cli.compose_config(project_dir, files, run)
+    if data is not None:
+        return RawConfig(data, how)
+    return RawConfig(read_yaml_files(project_dir, files), f"the YAML files ({how})")
 
 
 _VAR = re.compile(

@@ -8,11 +8,10 @@ manager (or no swarm): no stack, compose as before.
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
-from drillctl.init.compose_source import Runner
 from drillctl.init.model import Project
+from drillctl.target.docker_cli import Runner, output_lines
 
 
 def find_stack(project: Project, run: Runner) -> str | None:
@@ -20,25 +19,14 @@ def find_stack(project: Project, run: Runner) -> str | None:
     wanted = {s.name for s in project.services if not s.profiles}
     if not wanted:
         return None
-    stacks = _lines(run, ["docker", "stack", "ls", "--format", "{{.Name}}"], project.dir)
+    stacks = output_lines(run, ["stack", "ls", "--format", "{{.Name}}"], project.dir)
     stacks.sort(key=lambda name: name != project.name)
     for stack in stacks:
-        argv = ["docker", "stack", "services", stack, "--format", "{{.Name}}"]
-        names = {n.removeprefix(f"{stack}_") for n in _lines(run, argv, project.dir)}
+        args = ["stack", "services", stack, "--format", "{{.Name}}"]
+        names = {n.removeprefix(f"{stack}_") for n in output_lines(run, args, project.dir)}
         if wanted <= names:
             return stack
     return None
-
-
-def _lines(run: Runner, argv: list[str], cwd: Path) -> list[str]:
-    """Docker's output lines; none when docker is missing, fails or is not a swarm manager."""
-    try:
-        done = run(argv, cwd)
-    except (OSError, subprocess.SubprocessError):
-        return []
-    if done.returncode != 0:
-        return []
-    return [line.strip() for line in done.stdout.splitlines() if line.strip()]
 
 
 def swarm_note(stack: str, directory: Path) -> str:

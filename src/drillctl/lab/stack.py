@@ -1,24 +1,24 @@
 """The reference lab (``compose/``) as one object: build, start and wait for health, stop, inspect.
 
-Every Docker call is an argv list run through :func:`subprocess.run` (``docker compose ...``);
+Every Docker call goes through ``target/docker_cli.py`` (``docker compose ...`` as argv lists);
 failures become :class:`~drillctl.core.errors.TargetError` with the tail of Docker's own message.
 ``up()`` is idempotent: services already running and unchanged are left alone.
 """
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
 import sys
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from drillctl.core.errors import TargetError
 from drillctl.lab.endpoints import LabEndpoints
 from drillctl.lab.progress import HealthWatch, Report, quiet
+from drillctl.target import docker_cli
+from drillctl.target.docker_cli import ComposeCli
 
 DEFAULT_PROJECT = "ebit-lab"
 COMPOSE_FILE = "compose.yaml"
@@ -68,19 +68,13 @@ class LabStack:
     def endpoints(self) -> LabEndpoints:
         return LabEndpoints.from_env(self.env)
 
+    @property
+    def _compose(self) -> ComposeCli:
+        return ComposeCli(self.project_name, self.project_dir, self.compose_files, self.env)
+
     def compose_args(self) -> list[str]:
         """The argv prefix of every compose call on this lab."""
-        args = [
-            "docker",
-            "compose",
-            "-p",
-            self.project_name,
-            "--project-directory",
-            str(self.project_dir),
-        ]
-        for file in self.compose_files:
-            args += ["-f", str(file)]
-        return args
+        return self._compose.args()
 
     # -- verbs --------------------------------------------------------------------------------
     def up(self, smoke: bool = False, build: bool = True, report: Report = quiet) -> None:
@@ -122,13 +116,13 @@ class LabStack:
     def logs(self, service: str, *, tail: int | None = None, follow: bool = False) -> int:
         """Stream a service's logs to this process's stdout; return docker's exit code."""
         self.ensure_docker()
-        args = [*self.compose_args(), "--profile", "smoke", "logs", "--no-color"]
+        args = ["--profile", "smoke", "logs", "--no-color"]
         args += [
             *(["--tail", str(tail)] if tail is not None else []),
             *(["--follow"] if follow else []),
             service,
         ]
-        return _run(args, self.env, capture=False).returncode
+        return self._compose.stream(args)
 
     def ensure_docker(self) -> None:
         """The lab's compose file is here and the Docker engine answers; else a TargetError."""
@@ -137,72 +131,29 @@ class LabStack:
                 f"no reference lab at {self.project_dir} ({COMPOSE_FILE} is missing)",
                 hint="run drillctl from the root of a drillctl clone, or set EBIT_LAB_DIR",
             )
-        try:
-            done = _run(["docker", "info", "--format", "{{.ServerVersion}}"], self.env, timeout=30)
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            raise TargetError(f"Docker is not usable here: {exc}", hint=PREREQS_HINT) from exc
-        if done.returncode != 0:
-            reason = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no answer"]
-            raise TargetError(f"Docker engine unreachable: {reason[0]}", hint=PREREQS_HINT)
+        docker_cli.engine_answers(self.env, hint=PREREQS_HINT)
 
     # -- internals ------------------------------------------------------------------------------
     def _ensure_build_inputs(self, report: Callable[[str], None]) -> None:
         """The base image and the wheelhouse come from scripts/lab-prereqs.sh: run it if needed."""
         wheels = self.project_dir / ".wheels"
-        if self._image_exists(BASE_IMAGE) and any(wheels.glob("*.whl")):
+        if docker_cli.image_exists(BASE_IMAGE, self.env) and any(wheels.glob("*.whl")):
             return
         script = self.project_dir.parent / "scripts" / "lab-prereqs.sh"
         if not script.is_file():
             raise TargetError(f"{BASE_IMAGE} or {wheels} is missing", hint=PREREQS_HINT)
         report(f"preparing the base image and the wheelhouse ({script.name})")
-        done = _run([str(script)], self.prereqs_env(), timeout=1800)
+        done = docker_cli.run([str(script)], self.prereqs_env(), timeout=1800)
         if done.returncode != 0:
-            raise TargetError(f"{script} failed:\n{_tail(done.stderr or done.stdout)}")
+            raise TargetError(f"{script} failed:\n{docker_cli.tail(done.stderr or done.stdout)}")
 
     def prereqs_env(self) -> dict[str, str]:
         """The script builds the wheelhouse with the interpreter drillctl runs under, wherever
         drillctl is installed (not the clone's .venv, which a pipx install does not have)."""
         return {**self.env, "DRILLCTL_PYTHON": sys.executable}
 
-    def _image_exists(self, image: str) -> bool:
-        argv = ["docker", "image", "inspect", "--format", "{{.Id}}", image]
-        return _run(argv, self.env, timeout=60).returncode == 0
-
     def _containers(self) -> list[ServiceStatus]:
-        out = self._compose(["--profile", "smoke", "ps", "--all", "--format", "json"])
-        return [_service_status(item) for item in _json_items(out)]
-
-    def _compose(self, args: Sequence[str], timeout: float = 120) -> str:
-        argv = [*self.compose_args(), *args]
-        try:
-            done = _run(argv, self.env, timeout=timeout)
-        except subprocess.TimeoutExpired as exc:
-            raise TargetError(
-                f"`docker compose {' '.join(args)}` took more than {timeout:.0f} s"
-            ) from exc
-        if done.returncode != 0:
-            raise TargetError(
-                f"`docker compose {' '.join(args)}` failed:\n{_tail(done.stderr or done.stdout)}"
-            )
-        return done.stdout
-
-
-def _run(
-    argv: list[str], env: Mapping[str, str], *, timeout: float | None = None, capture: bool = True
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(  # noqa: S603 - argv list built here, no shell
-        argv, env=env, capture_output=capture, text=True, timeout=timeout, check=False
-    )
-
-
-def _json_items(text: str) -> list[dict[str, object]]:
-    """``compose ps --format json`` prints one object per line (v2.21+) or one array (older)."""
-    text = text.strip()
-    if not text:
-        return []
-    if text.startswith("["):
-        return list(json.loads(text))
-    return [json.loads(line) for line in text.splitlines() if line.strip()]
+        return [_service_status(item) for item in self._compose.ps(["--profile", "smoke"])]
 
 
 def _service_status(item: Mapping[str, object]) -> ServiceStatus:
@@ -212,7 +163,3 @@ def _service_status(item: Mapping[str, object]) -> ServiceStatus:
         state=str(item.get("State", "")),
         health=str(item.get("Health", "") or ""),
     )
-
-
-def _tail(text: str, lines: int = 15) -> str:
-    return "\n".join(text.strip().splitlines()[-lines:])

@@ -19,8 +19,9 @@ from typing import Any
 import yaml
 
 from drillctl.core.errors import TargetError
-from drillctl.lab.stack import DEFAULT_PROJECT, LabStack, ServiceStatus, _run, _tail
+from drillctl.lab.stack import DEFAULT_PROJECT, LabStack, ServiceStatus
 from drillctl.lab.swarm_file import stack_document
+from drillctl.target import docker_cli
 
 
 def _quiet(line: str) -> None:
@@ -171,12 +172,7 @@ class SwarmLab:
             self._docker(["volume", "rm", *names])
 
     def _docker(self, args: list[str], timeout: float = 60) -> str:
-        done = _run(["docker", *args], self.env, timeout=timeout)
-        if done.returncode != 0:
-            raise TargetError(
-                f"`docker {' '.join(args)}` failed:\n{_tail(done.stderr or done.stdout)}"
-            )
-        return done.stdout
+        return docker_cli.docker(args, self.env, timeout=timeout)
 
 
 class _NoAliases(yaml.SafeDumper):

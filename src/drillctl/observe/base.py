@@ -9,8 +9,9 @@ stand in for all of them in tests.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol, runtime_checkable
 
 from drillctl.core.errors import SourceUnavailable
@@ -70,3 +71,57 @@ class Source(Protocol):
 
     async def evidence(self, query: EvidenceQuery, start: datetime, end: datetime) -> Evidence:
         """Evidence items for the window; raises SourceUnavailable."""
+
+
+# What a source may do beyond ``Source``, each a small Protocol checked with ``isinstance`` where
+# it is used (a source that cannot, such as Prometheus without Grafana, is simply passed over).
+
+
+@runtime_checkable
+class ValidatesQueries(Protocol):
+    async def validate_queries(self, signals: Iterable[Signal]) -> list[str]:
+        """Each problem with the signals' queries, in words; raises SourceUnavailable."""
+
+
+@runtime_checkable
+class RangeQueries(Protocol):
+    async def query_range(
+        self, query: str, start: datetime, end: datetime, step: timedelta
+    ) -> list[Any]:
+        """The series of a query over a window; raises SourceUnavailable."""
+
+
+@runtime_checkable
+class RuleHealthSource(Protocol):
+    async def rule_health(self) -> list[Any]:
+        """The health of the server's recording and alerting rules; raises SourceUnavailable."""
+
+
+@runtime_checkable
+class DashboardLinks(Protocol):
+    async def links(
+        self, titles: list[str], start: datetime, end: datetime
+    ) -> dict[str, str | None]:
+        """A deep link per dashboard title for the window (None: no such dashboard)."""
+
+
+@runtime_checkable
+class DashboardEvidence(Protocol):
+    async def dashboard_evidence(
+        self, titles: list[str], start: datetime, end: datetime
+    ) -> Evidence:
+        """The dashboards of the window as evidence; raises SourceUnavailable."""
+
+
+@runtime_checkable
+class Annotates(Protocol):
+    async def annotate(
+        self,
+        text: str,
+        at: datetime,
+        *,
+        end: datetime | None = None,
+        tags: list[str] | None = None,
+        dashboard_title: str | None = None,
+    ) -> int | None:
+        """Mark a drill phase on a dashboard; None when the source cannot (no token)."""

@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from drillctl.core.errors import DrillError, SourceUnavailable
-from drillctl.observe.base import QueryError, Source
+from drillctl.observe.base import QueryError, RangeQueries, RuleHealthSource, Source
 from drillctl.observe.baseline import compute_baseline, rule_problems
 from drillctl.observe.detect import describe_rule
 from drillctl.observe.observer import required_sources
@@ -132,7 +132,7 @@ class Doctor:
     async def rules(self, scenario: ScenarioBase) -> list[Check]:
         """Each Prometheus signal's rule against the baseline its recent history gives."""
         prometheus: Any = self.sources.get("prometheus")
-        if prometheus is None or not hasattr(prometheus, "query_range"):
+        if not isinstance(prometheus, RangeQueries):
             return []
         end = self.now()
         start = end - scenario.baseline
@@ -157,7 +157,7 @@ class Doctor:
     async def alert_rules(self, scenario: ScenarioBase) -> list[Check]:
         prometheus: Any = self.sources.get("prometheus")
         names = [a.name for a in scenario.expect.alerts]
-        if not names or prometheus is None or not hasattr(prometheus, "rule_health"):
+        if not names or not isinstance(prometheus, RuleHealthSource):
             return []
         try:
             rules = {r.name: r for r in await prometheus.rule_health() if r.kind == "alerting"}

@@ -14,7 +14,7 @@ from datetime import datetime
 from drillctl.core import events as ev
 from drillctl.core.errors import SourceUnavailable
 from drillctl.core.journal import Journal
-from drillctl.observe.base import Evidence, Source
+from drillctl.observe.base import Annotates, DashboardEvidence, Evidence, Source
 from drillctl.scenario.model import EvidenceQuery, ScenarioBase
 
 FALLBACKS = {"loki": "logs"}
@@ -68,7 +68,7 @@ async def _dashboards(
     end: datetime,
 ) -> list[Evidence]:
     grafana = sources.get("grafana")
-    if grafana is None or not scenario.dashboards or not hasattr(grafana, "dashboard_evidence"):
+    if not scenario.dashboards or not isinstance(grafana, DashboardEvidence):
         return []
     try:
         return [await grafana.dashboard_evidence(list(scenario.dashboards), start, end)]
@@ -89,7 +89,7 @@ async def annotate(
 ) -> None:
     """Annotate each scenario dashboard (a no-op without Grafana or its token)."""
     grafana = sources.get("grafana")
-    if grafana is None or not hasattr(grafana, "annotate"):
+    if not isinstance(grafana, Annotates):
         return
     for title in scenario.dashboards:
         try:

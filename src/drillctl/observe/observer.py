@@ -38,7 +38,7 @@ from drillctl.core import events as ev
 from drillctl.core.clock import Clock
 from drillctl.core.errors import SourceUnavailable
 from drillctl.core.journal import Journal
-from drillctl.observe import evidence
+from drillctl.observe import base, evidence
 from drillctl.observe.alerts import AlertSeen, AlertTracker
 from drillctl.observe.base import AlertSource, Evidence, QueryError, Sample, Source
 from drillctl.observe.baseline import rule_problems
@@ -130,7 +130,7 @@ class Observer:
     async def _query_problems(self) -> list[str]:
         problems = []
         prometheus = self.sources.get("prometheus")
-        if prometheus is not None and hasattr(prometheus, "validate_queries"):
+        if isinstance(prometheus, base.ValidatesQueries):
             try:
                 problems += await prometheus.validate_queries(self.scenario.signals)
             except SourceUnavailable as exc:
@@ -362,7 +362,7 @@ class Observer:
         """Deep links to the scenario's dashboards for the window (±5 min), by title; {} without
         Grafana, and titles Grafana does not have are left out (``gather_evidence`` names them)."""
         grafana = self.sources.get("grafana")
-        if grafana is None or not hasattr(grafana, "links"):
+        if not isinstance(grafana, base.DashboardLinks):
             return {}
         try:
             links = await grafana.links(list(self.scenario.dashboards), start, end)

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Callable
-from typing import Any
 
 from drillctl.core.durations import format_duration
+from drillctl.faults.base import FaultParams
+from drillctl.faults.registry import plugin_for
 from drillctl.readiness.template import PLACEHOLDER
 from drillctl.scenario.model import EvidenceQuery, ScenarioBase, Signal, SymptomRule
 
@@ -141,7 +142,7 @@ _COMMANDS: dict[str, Callable[[Signal], str]] = {
 
 
 def _fix(scenario: ScenarioBase) -> str:
-    faults: list[Any] = list(getattr(scenario, "faults", []))
+    faults: list[FaultParams] = list(getattr(scenario, "faults", []))
     steps = [f"{n}. {revert_step(f)}" for n, f in enumerate(reversed(faults), start=1)]
     timeout = format_duration(scenario.recovery.timeout)
     steps.append(
@@ -153,36 +154,12 @@ def _fix(scenario: ScenarioBase) -> str:
     )
 
 
-def revert_step(fault: Any) -> str:
-    """How to undo one fault, in words and a local command (secret values never shown)."""
-    build = _REVERTS.get(fault.type)
-    return build(fault) if build else f"Undo the `{fault.type}` fault: {PLACEHOLDER}"
-
-
-def _exec_revert(f: Any) -> str:
-    if f.revert_argv:
-        return f"Run `docker compose exec {f.service} {shlex.join(f.revert_argv)}`."
-    return f"`{shlex.join(f.argv or [])}` in {f.service} has no undo command: {PLACEHOLDER}"
-
-
-def _env_revert(f: Any) -> str:
-    names = ", ".join(sorted(f.environment))
-    command = f"docker compose up -d --force-recreate {f.service}"
-    return f"Remove the override of {names} and recreate the service: `{command}`."
-
-
-_REVERTS: dict[str, Callable[[Any], str]] = {
-    "stop-service": lambda f: f"Start the service: `docker compose start {f.service}`.",
-    "kill-service": lambda f: f"Start the service: `docker compose start {f.service}`.",
-    "pause-service": lambda f: f"Unpause the service: `docker compose unpause {f.service}`.",
-    "restart-service": lambda f: f"Wait until it runs again: `docker compose ps {f.service}`.",
-    "exec": _exec_revert,
-    "env-override": _env_revert,
-    "ws-storm": lambda f: (
-        f"Stop the client storm against {f.url}{f.path}, or block its source address."
-    ),
-    "host-command": lambda f: f"Stop the process `{f.argv[0]}` ({f.stop_signal}).",
-}
+def revert_step(fault: FaultParams) -> str:
+    """How to undo one fault: the fault plugin's own words, and its local command if it has one
+    (its secret words masked)."""
+    plan = plugin_for(fault).plan()
+    command = f": `docker compose {shlex.join(plan.by_hand)}`" if plan.by_hand else ""
+    return f"{plan.revert[:1].upper()}{plan.revert[1:]}{command}."
 
 
 def _prevention(scenario: ScenarioBase) -> str:

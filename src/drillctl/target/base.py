@@ -137,6 +137,15 @@ class TargetDriver(ABC):
     @abstractmethod
     def disable_profile(self, profile: str, services: list[str]) -> None: ...
 
+    def command_line(self, *args: str) -> str:
+        """How a person runs ``args`` by hand on this target, for a failed revert's to-do."""
+        return f"`{' '.join(args)}` with the tools of the {self.describe().get('driver')} target"
+
+    def profile_services(self, profile: str) -> set[str] | None:
+        """The services a profile defines; None when the driver cannot tell (then a drill stops
+        none of them afterwards)."""
+        return None
+
     @abstractmethod
     def logs(
         self, services: list[str], since: datetime, until: datetime | None = None

@@ -129,6 +129,10 @@ class ComposeDriver(ComposeHelpers, TargetDriver):
             "profiles": list(p.profiles),
         }
 
+    def command_line(self, *args: str) -> str:
+        files = [f"-f {f}" for f in self.project.files]
+        return "`" + " ".join(["docker compose -p", self.project.name, *files, *args]) + "`"
+
     def inventory(self) -> list[dict[str, object]]:
         return container_inventory(self.sdk(), self._containers())
 
@@ -213,6 +217,10 @@ class ComposeDriver(ComposeHelpers, TargetDriver):
             except DockerException as exc:
                 raise TargetError(f"cannot start profile {profile}: {_tail(exc.stderr)}") from exc
         return added
+
+    def profile_services(self, profile: str) -> set[str]:
+        services = self.config(all_profiles=True).get("services", {})
+        return {n for n, spec in services.items() if profile in (spec or {}).get("profiles", [])}
 
     def disable_profile(self, profile: str, services: list[str]) -> None:
         client = self._whales(profiles=[*self.project.profiles, profile])

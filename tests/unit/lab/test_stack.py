@@ -10,7 +10,8 @@ import pytest
 from drillctl.core.errors import TargetError
 from drillctl.lab import stack as stack_module
 from drillctl.lab.endpoints import DEFAULT_PORTS, LabEndpoints
-from drillctl.lab.stack import LabStack, _json_items, default_lab_dir
+from drillctl.lab.stack import LabStack, default_lab_dir
+from drillctl.target.docker_cli import json_items
 
 COMPOSE = Path(__file__).resolve().parents[3] / "compose"
 
@@ -63,9 +64,9 @@ def test_an_unreachable_engine_is_a_target_error_with_a_hint() -> None:
 
 
 def test_compose_ps_json_lines_and_arrays_both_parse() -> None:
-    assert _json_items('{"Service":"a"}\n{"Service":"b"}\n') == [{"Service": "a"}, {"Service": "b"}]
-    assert _json_items('[{"Service":"a"}]') == [{"Service": "a"}]
-    assert _json_items("") == []
+    assert json_items('{"Service":"a"}\n{"Service":"b"}\n') == [{"Service": "a"}, {"Service": "b"}]
+    assert json_items('[{"Service":"a"}]') == [{"Service": "a"}]
+    assert json_items("") == []
 
 
 def test_the_wheelhouse_is_built_with_the_interpreter_drillctl_runs_under() -> None:

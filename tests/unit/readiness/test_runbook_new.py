@@ -94,8 +94,11 @@ def test_from_a_scenario_the_known_parts_are_filled(folder: Path) -> None:
         "'sum(rate(ebit_auth_signin_total{result=\"failure\"}[10s]))'"
     ) in text
     assert "grep -iE '(sign.?in|login|auth).*(fail|invalid|denied|401|unauthori)'" in text
-    assert "1. Remove the override of ADMIN_DEFAULT_PASSWORD and recreate the service: " in text
-    assert "`docker compose up -d --force-recreate ebit-api`" in text
+    # the Fix step is the env-override plugin's own revert words and command (its plan)
+    assert (
+        "1. Recreate service ebit-api from the project's own definition: "
+        "`docker compose up -d --force-recreate ebit-api`."
+    ) in text
     assert "drill-wrong-password" not in text  # the injected value is never written
     assert "| [admin-locked-out](admin-locked-out.md) | Admin sign-in failure spike" in (
         folder / "README.md"
@@ -115,7 +118,7 @@ def test_from_a_scenario_what_drillctl_cannot_know_stays_to_be_done(folder: Path
         "Rollback: {{TBD}}",
         "- {{TBD}}",  # prevention beyond the alerts
     ]
-    assert "1. Start the service: `docker compose start ebit-api`." in lines
+    assert "1. Start service ebit-api: `docker compose start ebit-api`." in lines
 
 
 def test_cli_asks_before_overwriting(cli: Invoke, folder: Path) -> None:

@@ -60,8 +60,10 @@ class _FaultEvent(JournalEvent):
 
 
 class FaultInjectStarted(_FaultEvent):
-    """Written BEFORE the fault acts: ``plan`` (one line) and ``undo`` (enough for a later
-    process, `drillctl recover`, to revert)."""
+    """Written BEFORE the fault acts: ``plan`` (one line), ``undo`` (enough for a later
+    process, `drillctl recover`, to revert) and ``revert``, the plugin's own words for how it is
+    put back ("start service ebit-api"; absent in 0.1.0 journals: read it with
+    ``revert_words``)."""
 
     type: Literal["fault.inject-started"] = "fault.inject-started"
     # the line's ``data.type``: renamed here, ``type`` is the event's own
@@ -69,6 +71,12 @@ class FaultInjectStarted(_FaultEvent):
     fault_type: str = ""
     plan: str = ""
     undo: dict[str, Any] = {}
+    revert: str | None = None
+
+    @property
+    def revert_words(self) -> str:
+        """How the fault is put back, in words; a 0.1.0 journal did not record them."""
+        return self.revert or f"undo {self.plan or self.fault_type}"
 
 
 class FaultInjected(_FaultEvent):
