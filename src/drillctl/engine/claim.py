@@ -3,9 +3,9 @@
 The claim is built ONLY from what a responder could see in the journal: the signals that moved,
 the container events just before them, the log lines drillctl gathered, exporter metrics (a
 key count falling to zero reads as a flushed keyspace), and latency or error signals of one
-service that kept running (a network or resource fault: ``claim_network``). Never from the fault events: what drillctl
-injected is the answer, not evidence. So the verdict measures whether the stack's observability
-reveals the cause, and a deliberately wrong expected root cause comes out as a mismatch.
+service that kept running (a network or resource fault: ``claim_network``). Never from the fault
+events: what drillctl injected is the answer, not evidence. So the verdict measures whether the
+stack's observability reveals the cause, and a deliberately wrong root cause is a mismatch.
 
 The verdict on a claim is ``core.verdict.judge_claim``: a pure function, so a report can judge a
 finished run's journal again against another root cause.

@@ -1,8 +1,9 @@
 """drillctl's claim, built from the lab's recorded journals (0.1.0: tests/fixtures/journals/v010;
 0.2 runs of the network drills and the swarm drill: tests/fixtures/journals/v020, copied from the
-lab's `suite --all` and swarm runs of 2026-12-07) as the diagnosis saw them (the events before its hypothesis), judged against each built-in
-scenario's root cause: the right one matches, a deliberately wrong service or kind of change does
-not, and the claim never rests on the fault events (what drillctl injected)."""
+lab's `suite --all` and swarm runs of 2026-12-07) as the diagnosis saw them (the events before
+its hypothesis), judged against each built-in scenario's root cause: the right one matches, a
+deliberately wrong service or kind of change does not, and the claim never rests on the fault
+events (what drillctl injected)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,6 @@ from drillctl.core.verdict import judge_claim
 from drillctl.engine.claim import build_claim
 from drillctl.scenario.catalog import Catalog
 from drillctl.scenario.model import ScenarioBase
-
 
 JOURNALS = Path(__file__).resolve().parents[2] / "fixtures" / "journals"
 RUNS, RUNS_020 = JOURNALS / "v010" / "runs", JOURNALS / "v020"
