@@ -104,13 +104,14 @@ class Diagnosis:
         )
 
     def verdict(self, text: str, service: str | None = None, kind: str | None = None) -> None:
-        """The verdict on a responder's hypothesis: their sentence, service and kind of change.
-        A sentence without the fields (the panel does not ask for them yet) is read for them:
-        the expected service named in it, and the kind of change its words state."""
-        cause = self.scenario.root_cause.model_dump(mode="json")
+        """The verdict on a responder's hypothesis: the service and kind of change they picked in
+        the panel, and their sentence. One stated without the fields (both left empty, or an
+        older journal) is read for them: the expected service named in it, and the kind of change
+        its words state. The responder names no signal (the panel does not ask for one), so the
+        root cause's signals are not compared."""
+        cause = {**self.scenario.root_cause.model_dump(mode="json"), "signals": []}
         if service is None and kind is None:
             service, kind = read_sentence(text, cause.get("service"))
-            cause = {**cause, "signals": []}  # a sentence names symptoms, not signal names
         stated = Claim(service=service, kind=ChangeKind(kind) if kind else None, sentence=text)
         self.judge(stated, cause)
 

@@ -20,13 +20,16 @@ from drillctl.operator.panel import PanelView, render
 from drillctl.operator.responder import KeyHandler
 
 
-def _screen(ev: Events, now_s: float, prompt: str | None = None) -> list[str]:
+def _screen(
+    ev: Events, now_s: float, prompt: str | None = None, hint: str | None = None
+) -> list[str]:
     console = Console(width=80, record=True, color_system=None, force_terminal=False)
     console.print(
         render(
             PanelView.fold(ev.events),
             ev.events[0].ts.__class__.fromisoformat(Events.at(now_s)),
             prompt,
+            hint,
         )
     )
     return console.export_text().rstrip("\n").split("\n")
@@ -101,6 +104,15 @@ def test_panel_fits_80_by_24() -> None:
     assert screen[-1].startswith("> ") and screen[-1].endswith("_")
 
 
+def test_the_options_of_a_hypothesis_field_fit_under_the_prompt() -> None:
+    keys = KeyHandler(["ebit-api", "ebit-postgres", "ebit-redis-cache"] * 4)
+    keys.feed("hebit-")
+    screen = _screen(_busy_drill(), now_s=70, prompt=keys.prompt, hint=keys.hint)
+    assert len(screen) <= 24 and max(len(line) for line in screen) <= 80
+    assert screen[-1] == "> service: ebit-_"
+    assert screen[-2].startswith("Tab completes, Enter picks, empty skips: ebit-api ebit-postgres")
+
+
 def test_keys_bar_when_not_typing() -> None:
     assert "a ack  h hypothesis" in _screen(_busy_drill(), now_s=20)[-1]
 
@@ -121,10 +133,10 @@ def test_keys_become_actions() -> None:
 
 def test_free_text_prompt_edits_and_submits() -> None:
     keys = KeyHandler()
-    assert keys.feed("hredis flushd") == []
+    assert keys.feed("h\r\rredis flushd") == []  # service and kind left not stated
     assert keys.prompt == "hypothesis: redis flushd"
     assert keys.feed("\x7fed\r") == [Action(ResponderHypothesis(text="redis flushed"))]
     assert keys.prompt is None
     assert keys.feed("dq\x1b") == []  # q typed into the prompt is text, Esc cancels
     assert keys.feed("nmemo\x15ok\n") == [Action(ResponderNote(text="ok"))]
-    assert keys.feed("h  \r") == []  # nothing typed: nothing journalled
+    assert keys.feed("h\r\r  \r") == []  # nothing typed: nothing journalled
