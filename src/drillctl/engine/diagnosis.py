@@ -11,6 +11,7 @@ checklist's evidence.
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -37,7 +38,11 @@ from drillctl.engine.hypothesis import build_hypothesis
 from drillctl.engine.ports import LiveJournal, ObserverPort, Recurrence
 from drillctl.scenario.model import ScenarioBase
 
-LOOKBACK = timedelta(seconds=30)  # the evidence window starts this long before the injection
+LOOKBACK = timedelta(seconds=30)
+# a metric name in a PromQL query, by the suffixes exporters give them (not labels or functions)
+_METRIC = re.compile(
+    r"\b([a-z_][a-z0-9_]*_(?:total|seconds|bucket|count|sum|jobs|keys|up|bytes))\b"
+)  # the evidence window starts this long before the injection
 
 
 class Diagnosis:
@@ -79,22 +84,29 @@ class Diagnosis:
             self.judge(claim)
 
     def search_recurrence(self) -> None:
+        """Runbooks and past runs that name what the responder sees, journalled apart."""
         if self.recurrence is None:
             return
-        text = symptom_text(self.journal.events, self.scenario)
+        events = self.journal.events
         try:
-            hits = list(self.recurrence(text))
+            found = self.recurrence(
+                symptom_text(events, self.scenario), anchors(events, self.scenario)
+            )
         except Exception as exc:  # a broken index must not stop a drill; say so in the journal
             self.journal.append(SourceUnavailable(source="recurrence", reason=str(exc)))
             return
-        summary = (
-            f"{len(hits)} runbook(s) match the symptom"
-            if hits
-            else "no runbook matches the symptom"
-        )
-        self.journal.append(
-            Evidence(kind="runbook", source="recurrence", summary=summary, items=hits[:3])
-        )
+        for kind, items, what in (
+            ("runbook", found.runbooks, "runbook(s)"),
+            ("past-run", found.runs, "past run(s)"),
+        ):
+            summary = (
+                f"{len(items)} {what} match the symptom"
+                if items
+                else f"no {what[:-3]} matches the symptom"
+            )
+            self.journal.append(
+                Evidence(kind=kind, source="recurrence", summary=summary, items=list(items))
+            )
 
     def judge(self, claim: Claim, cause: dict[str, Any] | None = None) -> None:
         cause = cause or self.scenario.root_cause.model_dump(mode="json")
@@ -145,6 +157,27 @@ def symptom_text(events: Sequence[JournalEvent], scenario: ScenarioBase) -> str:
         elif isinstance(event, Evidence) and event.kind == "log":
             words.append(event.summary)
     return " ".join(words)
+
+
+def anchors(events: Sequence[JournalEvent], scenario: ScenarioBase) -> list[tuple[str, str]]:
+    """The names the symptom gives a responder to search by: the alerts that went off, the
+    signals that moved, the metrics their queries read, the services they and the alerts name."""
+    signals = {s.name: s for s in scenario.signals}
+    found: list[tuple[str, str]] = []
+    for event in events:
+        if isinstance(event, Alert) and event.state != AlertState.RESOLVED:
+            found.append(("alert", event.name))
+            found += [("service", s) for s in [event.labels.get("service")] if s]
+        elif isinstance(event, Symptom) and (signal := signals.get(event.signal)) is not None:
+            found.append(("signal", signal.name))
+            found += [("metric", m) for m in metric_names(signal.query)]
+            found += [("service", signal.service)] if signal.service else []
+    return list(dict.fromkeys(found))
+
+
+def metric_names(query: str) -> list[str]:
+    """The metric names a PromQL query reads (what its dashboard panel is titled after)."""
+    return list(dict.fromkeys(_METRIC.findall(query)))
 
 
 # words a responder uses for each kind of change (the first kind whose word starts a word wins)

@@ -195,6 +195,8 @@ def _on_evidence(view: PanelView, event: Evidence) -> None:
                 f"[link={i['url']}]{Text(str(i.get('title') or 'dashboard')).markup}[/link]"
                 for i in items
             )
+    elif event.kind == "past-run" and not view.blind:  # beside the runbooks: both are step 5
+        view.found[5] = "; ".join(filter(None, (view.found.get(5), Text(event.summary).markup)))
     elif slot is not None and slot not in view.found and not view.blind:
         words = summary_words(event, stopped_spans(view.containers))  # the reports' words
         view.found[slot] = Text(words).markup

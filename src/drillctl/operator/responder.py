@@ -101,7 +101,10 @@ class KeyHandler:
     def _typing(self, char: str) -> Action | None:
         choice = self.choices.get(self.prompt_kind or "")
         if char in ENTER:
-            return self._picked(choice) if choice else self._sent()
+            if choice is None:
+                return self._sent()
+            self._picked(choice)
+            return None
         self.problem = None
         if char == ESC:
             self.prompt_kind, self.buffer = None, ""

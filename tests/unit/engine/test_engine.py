@@ -217,6 +217,11 @@ def test_recurrence_search_lands_as_runbook_evidence(tmp_path: Path) -> None:
     asyncio.run(r.engine.run())
     runbook = next(d for d in r.of("evidence") if d["kind"] == "runbook")
     assert runbook["items"][0]["path"] == "runbooks/queue.md"
+    assert runbook["summary"] == "1 runbook(s) match the symptom"
+    # the signal that moved is what the search names (the fake rig's signal has no metric name)
+    assert runbook["items"][0]["why"] == ["signal waiting"]
+    run = next(d for d in r.of("evidence") if d["kind"] == "past-run")
+    assert (run["summary"], run["items"][0]["run"]) == ("1 past run(s) match the symptom", "r0")
     assert "runbook runbooks/queue.md matches" in r.of("hypothesis.auto")[0]["text"]
 
 

@@ -73,6 +73,7 @@ def _busy_drill() -> Events:
         summary="1 runbook(s) match the symptom",
         items=[{"path": "runbooks/bullmq-backpressure.md"}],
     )
+    ev.add(12, "evidence", kind="past-run", source="recurrence", summary="no past run matches")
     ev.add(13, "responder.ack")
     ev.add(14, "responder.checklist", item="check logs")
     ev.add(15, "responder.hypothesis", text="the consumer is down " * 10)
@@ -92,7 +93,7 @@ def test_panel_shows_timers_signals_alerts_and_checklist() -> None:
     assert "[x] 1 acknowledge" in text
     assert "[ ] 2 open the dashboards: ebit-perf-test perf-system" in text
     assert "[x] 4 check logs: 12 error lines from ebit-api" in text
-    assert "[ ] 5 search for a recurrence: 1 runbook(s) match the symptom" in text
+    assert "[ ] 5 search for a recurrence: 1 runbook(s) match the symptom; no past run" in text
     assert "[ ] 6 if this were P0/P1 I would page now" in text
     assert "hypothesis: the consumer is down" in text
 
