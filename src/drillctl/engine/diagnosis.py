@@ -135,8 +135,9 @@ class Diagnosis:
         if cause.service is None or cause.kind is None:
             return []
         verdicts = of_type(self.journal.events, HypothesisVerdict)
-        if not verdicts:
-            return []
+        if not verdicts:  # said, never silently dropped: no signal moved, nothing was claimed
+            why = "not judged: no signal moved, so drillctl formed no hypothesis"
+            return [Result("hypothesis", False, why, True, None)]
         matched = verdicts[-1].matched
         detail = "drillctl's hypothesis " + ("matches" if matched else "does not match")
         return [Result("hypothesis", matched, detail + " the root cause", True, matched)]
