@@ -12,7 +12,7 @@ events: what drillctl injected is the answer, not evidence.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from drillctl.core.events import (
     Alert,
@@ -22,6 +22,7 @@ from drillctl.core.events import (
     Claim,
     Container,
     Evidence,
+    JournalEvent,
     RunStarted,
     Symptom,
     first_of,
@@ -33,6 +34,7 @@ LATENCY_UNITS = frozenset({"s", "ms", "us", "seconds", "milliseconds"})
 # words of a signal's name that say it counts failures or time taken
 TROUBLE_WORDS = ("latency", "duration", "slow", "fail", "error", "timeout", "5xx")
 RUNNING_ACTIONS = ("health_status", "exec_")  # the container still runs through these
+ALERT_SLACK = timedelta(seconds=5)  # Prometheus stamps active_at at its rule evaluation
 
 
 def from_network(
@@ -70,10 +72,27 @@ def _unit(events: Sequence[Event], signal: str) -> str | None:
 
 
 def _alerting(events: Sequence[Event]) -> set[str | None]:
-    """Services named by the alerts that went pending or firing (their ``service`` label)."""
+    """Services named by the alerts that went off during the drill (their ``service`` label)."""
+    return {a.labels.get("service") for a in fresh_alerts(events) if a.labels.get("service")}
+
+
+def fresh_alerts(events: Sequence[JournalEvent]) -> list[Alert]:
+    """Alerts pending or firing that became active once the drill was under way: one still
+    firing from an earlier drill (active before this one's injection) says nothing of this one.
+    Only the injection's time is read, as a responder knows when the drill started."""
+    injected = next((e.ts for e in events if e.type == "fault.injected"), None)
     live = (AlertState.PENDING, AlertState.FIRING)
-    alerts = [e for e in events if isinstance(e, Alert) and e.state in live]
-    return {a.labels.get("service") for a in alerts if a.labels.get("service")}
+    return [
+        e
+        for e in events
+        if isinstance(e, Alert)
+        and e.state in live
+        and (injected is None or _active(e) >= injected - ALERT_SLACK)
+    ]
+
+
+def _active(alert: Alert) -> datetime:
+    return (parse_rfc3339(alert.active_at) if alert.active_at else None) or alert.ts
 
 
 def _changed(events: Sequence[Event], service: str, since: datetime) -> bool:

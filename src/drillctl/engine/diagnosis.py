@@ -33,6 +33,7 @@ from drillctl.core.events import (
 )
 from drillctl.core.verdict import judge_claim
 from drillctl.engine.claim import build_claim
+from drillctl.engine.claim_network import fresh_alerts
 from drillctl.engine.expectations import Result
 from drillctl.engine.hypothesis import build_hypothesis
 from drillctl.engine.ports import LiveJournal, ObserverPort, Recurrence
@@ -165,8 +166,9 @@ def anchors(events: Sequence[JournalEvent], scenario: ScenarioBase) -> list[tupl
     signals that moved, the metrics their queries read, the services they and the alerts name."""
     signals = {s.name: s for s in scenario.signals}
     found: list[tuple[str, str]] = []
+    fresh = {id(a) for a in fresh_alerts(events)}  # not one still firing from an earlier drill
     for event in events:
-        if isinstance(event, Alert) and event.state != AlertState.RESOLVED:
+        if isinstance(event, Alert) and id(event) in fresh:
             found.append(("alert", event.name))
             found += [("service", s) for s in [event.labels.get("service")] if s]
         elif isinstance(event, Symptom) and (signal := signals.get(event.signal)) is not None:

@@ -12,6 +12,7 @@ from drillctl.core.events import (
     ChangeKind,
     Container,
     Evidence,
+    FaultInjected,
     RunStarted,
     Symptom,
 )
@@ -97,3 +98,19 @@ def test_signals_of_two_services_or_a_plain_count_claim_nothing() -> None:
         _journal(signal="queue_waiting", unit="jobs"), {"queue_waiting": "ebit-api"}
     )
     assert count is not None and count.kind is None
+
+
+def test_an_alert_still_firing_from_an_earlier_drill_names_no_service() -> None:
+    """Back-to-back drills: an alert active before this injection says nothing of this one."""
+    injected = FaultInjected(ts=T0 + timedelta(seconds=20))
+    stale = Alert(
+        ts=T0,
+        name="DbSlow",
+        state=AlertState.FIRING,
+        active_at=(T0 - timedelta(minutes=2)).isoformat(),
+        labels={"service": "ebit-postgres"},
+    )
+    claim = build_claim(_journal(injected, stale), {"write_latency": "ebit-api"})
+    assert claim is not None and claim.service == "ebit-api"
+    fresh = stale.model_copy(update={"active_at": (T0 + timedelta(seconds=30)).isoformat()})
+    assert build_claim(_journal(injected, fresh), {"write_latency": "ebit-api"}).kind is None  # type: ignore[union-attr]
