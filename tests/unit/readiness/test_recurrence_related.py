@@ -13,7 +13,7 @@ from conftest import RUNBOOKS, Invoke
 
 from drillctl.readiness.recurrence import recall
 from drillctl.readiness.recurrence_match import Anchor
-from drillctl.report.archive import write_reports
+from drillctl.report.archive import FILES, render, summarize_run
 from drillctl.report.fmt import item_text
 
 JOURNALS = Path(__file__).resolve().parents[2] / "fixtures" / "journals"
@@ -45,7 +45,9 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Path:
         run = folder / recorded.name
         run.mkdir(parents=True)
         shutil.copy(recorded / "journal.jsonl", run / "journal.jsonl")
-        write_reports(run)
+        summary = summarize_run(run)
+        for fmt in ("json", "markdown"):  # what the index reads (no chart: it takes seconds)
+            (run / FILES[fmt]).write_text(render(fmt, summary), encoding="utf-8")
     return folder
 
 
