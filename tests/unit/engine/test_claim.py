@@ -7,6 +7,7 @@ events (what drillctl injected)."""
 
 from __future__ import annotations
 
+import functools
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,7 @@ LAB_SERVICES = ("ebit-api", "ebit-redis-cache", "ebit-postgres", "prometheus")
 KEYS_BASELINE = 1280.0
 
 
+@functools.cache  # each test judges the same few scenarios and journals again: read them once
 def _scenario(name: str) -> ScenarioBase:
     return Catalog(None).load(name).scenario
 
@@ -58,11 +60,16 @@ def _cache_keys(events: list[Event]) -> list[Event]:
 
 
 def _seen(name: str, run: Path | None = None) -> list[Event]:
+    return list(_read_seen(name, run))
+
+
+@functools.cache
+def _read_seen(name: str, run: Path | None) -> tuple[Event, ...]:
     events = read_journal((run or RECORDED[name]) / "journal.jsonl").events
     if name == "redis-cache-flush":
         events = _cache_keys(events)
     cut = next(i for i, e in enumerate(events) if e.type == "hypothesis.auto")
-    return events[:cut]
+    return tuple(events[:cut])
 
 
 def _claim(name: str, events: list[Event] | None = None) -> Claim:
