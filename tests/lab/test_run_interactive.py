@@ -1,6 +1,7 @@
 """An interactive drill through a pseudo-terminal (pexpect, 80x24): the responder acknowledges and
-states a hypothesis with keys; both are journalled with their time, and the report shows the time
-to hypothesis and whether it matched the expected root cause."""
+states a hypothesis with keys (service and kind of change picked with Tab, then the sentence);
+both are journalled with their time, and the report shows the time to hypothesis and whether it
+matched the expected root cause."""
 
 from __future__ import annotations
 
@@ -54,8 +55,14 @@ def test_keys_are_journalled_and_the_report_times_the_hypothesis(lab: Any, state
         child.expect("SYMPTOM", timeout=120)  # queue_waiting broke its rule
         child.send("a")
         child.send("h")
-        child.expect("hypothesis: ")  # the prompt line
-        child.send("the consumer ebit-api is down, the queue is backing up\r")
+        child.expect("service: ")  # the prompt line: first the service, Tab completes it
+        child.send("ebit-a\t")
+        child.expect("service: ebit-api")
+        child.send("\rstop\t")
+        child.expect("kind: stopped")
+        child.send("\r")
+        child.expect("hypothesis: ")  # then the sentence
+        child.send("the consumer is gone, the queue is backing up\r")
         child.send("d")
         child.send("backlog, not loss: let it drain\r")
         child.expect(pexpect.EOF, timeout=300)
@@ -69,9 +76,11 @@ def test_keys_are_journalled_and_the_report_times_the_hypothesis(lab: Any, state
         and "responder.hypothesis" in types
         and "responder.decision" in types
     )
-    assert run.of("responder.hypothesis")[0]["text"].startswith("the consumer ebit-api is down")
+    stated = run.of("responder.hypothesis")[0]
+    assert stated["text"] == "the consumer is gone, the queue is backing up"
+    assert (stated["service"], stated["kind"]) == ("ebit-api", "stopped")
     verdict = run.of("hypothesis.verdict")[-1]
-    # the sentence states the service and the kind of change the root cause expects
+    # the picked fields (not the sentence) are the service and kind the root cause expects
     assert verdict["matched"] is True, verdict
     assert verdict["compared"]["service"] == {
         "expected": "ebit-api",

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -25,6 +24,7 @@ from drillctl.readiness.findings import Finding, blockers
 
 if TYPE_CHECKING:
     from drillctl.context import Context
+    from drillctl.readiness.recurrence_match import Match
 
 
 class Format(StrEnum):
@@ -139,37 +139,63 @@ def runbook_lint(
 def recurrence(
     ctx: typer.Context,
     text: Annotated[str, typer.Argument(help="what you see: a symptom, an alert, a log line")],
-    limit: Annotated[int, typer.Option("--limit", min=1, help="how many matches")] = 5,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="how many of each kind")] = 5,
     runbooks_dir: Annotated[
         Path | None, typer.Option("--runbooks-dir", help="default: drill.runbooks_dir")
     ] = None,
+    alert: Annotated[list[str] | None, typer.Option("--alert", help="an alert that fired")] = None,
+    signal: Annotated[
+        list[str] | None, typer.Option("--signal", help="a signal (metric) that moved")
+    ] = None,
+    service: Annotated[
+        list[str] | None, typer.Option("--service", help="a service involved (explains only)")
+    ] = None,
     output: Annotated[Format, typer.Option("--format", help="text or json")] = Format.text,
 ) -> None:
-    """Has this happened before? Runbooks and past drill reports ranked by relevance (BM25)."""
+    """Has this happened before? Runbooks and past drill reports, apart, each ranked by relevance
+    (BM25) with why it matched. Given --alert or --signal, only those that name one of them."""
     context = _ctx(ctx)
     folder = _runbooks_dir(context, runbooks_dir)
     _require_folder(folder, "--runbooks-dir" if runbooks_dir else "drill.runbooks_dir", context)
     marks = ("**", "**") if output is Format.json else ("\x02", "\x03")
-    from drillctl.readiness.recurrence import search
+    from drillctl.readiness.recurrence import recall
+    from drillctl.readiness.recurrence_match import Anchor
 
-    found = search(text, folder, context.history_db, limit, runs_dir=context.runs_dir, marks=marks)
+    given = {"alert": alert, "signal": signal, "service": service}
+    anchors = tuple(Anchor(k, n) for k, names in given.items() for n in names or [])  # type: ignore[arg-type]
+    found = recall(
+        text,
+        folder,
+        context.history_db,
+        limit,
+        anchors=anchors,
+        runs_dir=context.runs_dir,
+        marks=marks,
+    )
     if output is Format.json:
-        typer.echo(
-            json.dumps(
-                {"schema_version": 1, "query": text, "matches": [asdict(m) for m in found]},
-                indent=2,
-            )
-        )
+        body = {"schema_version": 1, "query": text, **found.as_data()}
+        typer.echo(json.dumps(body, indent=2))
         return
-    if not found:
+    if not found.all():
         typer.echo("no runbook or past drill matches")
         return
-    for rank, match in enumerate(found, start=1):
+    _print_matches(context, "runbooks", found.runbooks)
+    _print_matches(context, "past runs", found.runs)
+
+
+def _print_matches(context: Context, heading: str, matches: list[Match]) -> None:
+    context.console.print(f"[bold underline]{heading}[/]", highlight=False)
+    if not matches:
+        context.console.print(f"   no {heading[:-1]} matches", highlight=False)
+    for match in matches:
         where = _shown(match.path_or_run) if match.kind == "runbook" else match.path_or_run
         context.console.print(
-            f"{rank}. [bold]{escape(match.title)}[/]  score {match.score:.2f}", highlight=False
+            f"{match.rank}. [bold]{escape(match.title)}[/]  score {match.score:.2f}",
+            highlight=False,
         )
         context.console.print(f"   {match.kind} {escape(where)}", highlight=False, soft_wrap=True)
+        reasons = "; ".join(match.why) or "its words"
+        context.console.print(f"   why: {escape(reasons)}", highlight=False, soft_wrap=True)
         passage = escape(match.snippet).replace("\x02", "[bold yellow]").replace("\x03", "[/]")
         context.console.print(f"   {passage}", highlight=False, soft_wrap=True)
 

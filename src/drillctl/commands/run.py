@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
@@ -32,6 +32,7 @@ from drillctl.core.events import Event, TrafficStats
 from drillctl.core.journal import JOURNAL_NAME
 from drillctl.engine.engine import DrillOptions, Engine, LiveJournal, Outcome
 from drillctl.engine.lock import ProjectLock
+from drillctl.engine.ports import Recurrence, RecurrenceFound
 from drillctl.engine.recover import refuse_if_unrecovered
 from drillctl.engine.rollback import Interrupts
 from drillctl.engine.run_ids import new_run_id, new_seed
@@ -43,7 +44,8 @@ from drillctl.observe.observer import Observer
 from drillctl.operator import blind as blind_mode
 from drillctl.operator import gm_channel
 from drillctl.readiness.drill_context import journal_start_context
-from drillctl.readiness.recurrence import search
+from drillctl.readiness.recurrence import recall
+from drillctl.readiness.recurrence_match import Anchor, project_path, recurrence_item
 from drillctl.scenario.model import ScenarioBase
 from drillctl.scenario.secrets import resolve_secrets
 from drillctl.target.base import TargetDriver
@@ -272,24 +274,26 @@ def _running_in_profile(driver: TargetDriver, profile: str) -> tuple[set[str] | 
     return {n for n in names if driver.state(n).running > 0}, names
 
 
-def _recurrence(context: Context) -> Callable[[str], list[dict[str, Any]]] | None:
+def _recurrence(context: Context) -> Recurrence | None:
     runbooks = context.settings.drill.runbooks_dir
     if runbooks is None or not runbooks.is_dir():
         return None
 
-    def find(text: str) -> list[dict[str, Any]]:
-        matches = search(
-            text, runbooks, context.history_db, 3, runs_dir=context.runs_dir, marks=("", "")
+    def find(text: str, anchors: Sequence[tuple[str, str]]) -> RecurrenceFound:
+        found = recall(
+            text,
+            runbooks,
+            context.history_db,
+            3,
+            anchors=tuple(Anchor(kind, name) for kind, name in anchors),  # type: ignore[arg-type]
+            runs_dir=context.runs_dir,
+            marks=("", ""),
         )
-        return [
-            {
-                "path": m.path_or_run,
-                "title": m.title,
-                "passage": m.snippet,
-                "score": m.score,
-                "kind": m.kind,
-            }
-            for m in matches
-        ]
+        return RecurrenceFound(
+            runbooks=[
+                recurrence_item(m, "path", project_path(m.path_or_run)) for m in found.runbooks
+            ],
+            runs=[recurrence_item(m, "run", m.path_or_run) for m in found.runs],
+        )
 
     return find

@@ -1,10 +1,11 @@
 """drillctl's hypothesis as a claim with fields, and the verdict that compares fields.
 
 The claim is built ONLY from what a responder could see in the journal: the signals that moved,
-the container events just before them, the log lines drillctl gathered, and exporter metrics (a
-key count falling to zero reads as a flushed keyspace). Never from the fault events: what drillctl
-injected is the answer, not evidence. So the verdict measures whether the stack's observability
-reveals the cause, and a deliberately wrong expected root cause comes out as a mismatch.
+the container events just before them, the log lines drillctl gathered, exporter metrics (a
+key count falling to zero reads as a flushed keyspace), and latency or error signals of one
+service that kept running (a network or resource fault: ``claim_network``). Never from the fault
+events: what drillctl injected is the answer, not evidence. So the verdict measures whether the
+stack's observability reveals the cause, and a deliberately wrong root cause is a mismatch.
 
 The verdict on a claim is ``core.verdict.judge_claim``: a pure function, so a report can judge a
 finished run's journal again against another root cause.
@@ -28,6 +29,7 @@ from drillctl.core.events import (
 )
 from drillctl.core.journal import Event
 from drillctl.core.timeconv import parse_rfc3339
+from drillctl.engine.claim_network import from_network
 from drillctl.engine.hypothesis import LOOKBACK
 
 KIND_WORDS = {
@@ -57,7 +59,8 @@ def build_claim(events: Sequence[Event], services: Mapping[str, str | None]) -> 
         _from_containers(events, first)
         or _from_keyspace(events, services)
         or _from_surge(events)
-        or Claim(evidence=["no container event, key count or single source explains it"])
+        or from_network(events, symptoms, services, first - LOOKBACK)
+        or Claim(evidence=["no container event, key count, single source or path explains it"])
     )
     sentence = _sentence(claim, signals)
     return claim.model_copy(update={"signals": signals, "sentence": sentence})
@@ -139,5 +142,6 @@ def _sentence(claim: Claim, signals: Sequence[str]) -> str:
     if claim.kind is None:
         return f"Likely cause: unknown; {drove} moved with no visible change behind it."
     source = f" from {claim.source}" if claim.source else ""
+    source += f" on its path to {claim.peer}" if claim.peer else ""
     what = f"{claim.service or 'a service'} {KIND_WORDS[claim.kind]}{source}"
     return f"Likely cause: {what}, which drove {drove}."

@@ -11,6 +11,7 @@ checklist's evidence.
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -32,12 +33,17 @@ from drillctl.core.events import (
 )
 from drillctl.core.verdict import judge_claim
 from drillctl.engine.claim import build_claim
+from drillctl.engine.claim_network import fresh_alerts
 from drillctl.engine.expectations import Result
 from drillctl.engine.hypothesis import build_hypothesis
 from drillctl.engine.ports import LiveJournal, ObserverPort, Recurrence
 from drillctl.scenario.model import ScenarioBase
 
-LOOKBACK = timedelta(seconds=30)  # the evidence window starts this long before the injection
+LOOKBACK = timedelta(seconds=30)
+# a metric name in a PromQL query, by the suffixes exporters give them (not labels or functions)
+_METRIC = re.compile(
+    r"\b([a-z_][a-z0-9_]*_(?:total|seconds|bucket|count|sum|jobs|keys|up|bytes))\b"
+)  # the evidence window starts this long before the injection
 
 
 class Diagnosis:
@@ -79,22 +85,29 @@ class Diagnosis:
             self.judge(claim)
 
     def search_recurrence(self) -> None:
+        """Runbooks and past runs that name what the responder sees, journalled apart."""
         if self.recurrence is None:
             return
-        text = symptom_text(self.journal.events, self.scenario)
+        events = self.journal.events
         try:
-            hits = list(self.recurrence(text))
+            found = self.recurrence(
+                symptom_text(events, self.scenario), anchors(events, self.scenario)
+            )
         except Exception as exc:  # a broken index must not stop a drill; say so in the journal
             self.journal.append(SourceUnavailable(source="recurrence", reason=str(exc)))
             return
-        summary = (
-            f"{len(hits)} runbook(s) match the symptom"
-            if hits
-            else "no runbook matches the symptom"
-        )
-        self.journal.append(
-            Evidence(kind="runbook", source="recurrence", summary=summary, items=hits[:3])
-        )
+        for kind, items, what in (
+            ("runbook", found.runbooks, "runbook(s)"),
+            ("past-run", found.runs, "past run(s)"),
+        ):
+            summary = (
+                f"{len(items)} {what} match the symptom"
+                if items
+                else f"no {what[:-3]} matches the symptom"
+            )
+            self.journal.append(
+                Evidence(kind=kind, source="recurrence", summary=summary, items=list(items))
+            )
 
     def judge(self, claim: Claim, cause: dict[str, Any] | None = None) -> None:
         cause = cause or self.scenario.root_cause.model_dump(mode="json")
@@ -104,13 +117,14 @@ class Diagnosis:
         )
 
     def verdict(self, text: str, service: str | None = None, kind: str | None = None) -> None:
-        """The verdict on a responder's hypothesis: their sentence, service and kind of change.
-        A sentence without the fields (the panel does not ask for them yet) is read for them:
-        the expected service named in it, and the kind of change its words state."""
-        cause = self.scenario.root_cause.model_dump(mode="json")
+        """The verdict on a responder's hypothesis: the service and kind of change they picked in
+        the panel, and their sentence. One stated without the fields (both left empty, or an
+        older journal) is read for them: the expected service named in it, and the kind of change
+        its words state. The responder names no signal (the panel does not ask for one), so the
+        root cause's signals are not compared."""
+        cause = {**self.scenario.root_cause.model_dump(mode="json"), "signals": []}
         if service is None and kind is None:
             service, kind = read_sentence(text, cause.get("service"))
-            cause = {**cause, "signals": []}  # a sentence names symptoms, not signal names
         stated = Claim(service=service, kind=ChangeKind(kind) if kind else None, sentence=text)
         self.judge(stated, cause)
 
@@ -122,8 +136,9 @@ class Diagnosis:
         if cause.service is None or cause.kind is None:
             return []
         verdicts = of_type(self.journal.events, HypothesisVerdict)
-        if not verdicts:
-            return []
+        if not verdicts:  # said, never silently dropped: no signal moved, nothing was claimed
+            why = "not judged: no signal moved, so drillctl formed no hypothesis"
+            return [Result("hypothesis", False, why, True, None)]
         matched = verdicts[-1].matched
         detail = "drillctl's hypothesis " + ("matches" if matched else "does not match")
         return [Result("hypothesis", matched, detail + " the root cause", True, matched)]
@@ -144,6 +159,28 @@ def symptom_text(events: Sequence[JournalEvent], scenario: ScenarioBase) -> str:
         elif isinstance(event, Evidence) and event.kind == "log":
             words.append(event.summary)
     return " ".join(words)
+
+
+def anchors(events: Sequence[JournalEvent], scenario: ScenarioBase) -> list[tuple[str, str]]:
+    """The names the symptom gives a responder to search by: the alerts that went off, the
+    signals that moved, the metrics their queries read, the services they and the alerts name."""
+    signals = {s.name: s for s in scenario.signals}
+    found: list[tuple[str, str]] = []
+    fresh = {id(a) for a in fresh_alerts(events)}  # not one still firing from an earlier drill
+    for event in events:
+        if isinstance(event, Alert) and id(event) in fresh:
+            found.append(("alert", event.name))
+            found += [("service", s) for s in [event.labels.get("service")] if s]
+        elif isinstance(event, Symptom) and (signal := signals.get(event.signal)) is not None:
+            found.append(("signal", signal.name))
+            found += [("metric", m) for m in metric_names(signal.query)]
+            found += [("service", signal.service)] if signal.service else []
+    return list(dict.fromkeys(found))
+
+
+def metric_names(query: str) -> list[str]:
+    """The metric names a PromQL query reads (what its dashboard panel is titled after)."""
+    return list(dict.fromkeys(_METRIC.findall(query)))
 
 
 # words a responder uses for each kind of change (the first kind whose word starts a word wins)

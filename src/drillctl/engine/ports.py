@@ -82,8 +82,16 @@ class TrafficPort(Protocol):
     async def stop(self) -> dict[str, Any]: ...
 
 
-# the recurrence search: symptom text in, matching runbooks / past runs out (path, title, passage)
-Recurrence = Callable[[str], Sequence[dict[str, Any]]]
+# the recurrence search: the symptom's text and anchors ((kind, name): the alerts, signals, metrics
+# and services it names) in; the related runbooks and past runs out, apart, each ranked, each
+# item {rank, path or run, title, why, passage, score}
+Recurrence = Callable[[str, Sequence[tuple[str, str]]], "RecurrenceFound"]
+
+
+@dataclass(frozen=True)
+class RecurrenceFound:
+    runbooks: Sequence[dict[str, Any]] = ()
+    runs: Sequence[dict[str, Any]] = ()
 
 
 @dataclass

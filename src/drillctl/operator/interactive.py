@@ -21,7 +21,7 @@ REFRESH_S = 0.25
 
 
 async def run_interactive(engine: Engine, console: Console, fd: int) -> Outcome:
-    handler = KeyHandler()
+    handler = KeyHandler(target_services(engine.options.target))
     with (
         TerminalKeys(fd) as terminal,
         Live(console=console, auto_refresh=False, transient=False) as live,
@@ -54,4 +54,11 @@ async def _redraw(engine: Engine, handler: KeyHandler, live: Live) -> None:
 
 def _draw(engine: Engine, handler: KeyHandler, live: Live) -> None:
     view = PanelView.fold(engine.journal.events)
-    live.update(render(view, engine.clock.now(), handler.prompt), refresh=True)
+    live.update(render(view, engine.clock.now(), handler.prompt, handler.hint), refresh=True)
+
+
+def target_services(target: dict[str, object]) -> list[str]:
+    """The services the responder picks from: the target's inventory at the start of the run."""
+    listed = target.get("services")
+    items = listed if isinstance(listed, list) else []
+    return [str(s["service"]) for s in items if isinstance(s, dict) and s.get("service")]

@@ -195,6 +195,8 @@ def _on_evidence(view: PanelView, event: Evidence) -> None:
                 f"[link={i['url']}]{Text(str(i.get('title') or 'dashboard')).markup}[/link]"
                 for i in items
             )
+    elif event.kind == "past-run" and not view.blind:  # beside the runbooks: both are step 5
+        view.found[5] = "; ".join(filter(None, (view.found.get(5), Text(event.summary).markup)))
     elif slot is not None and slot not in view.found and not view.blind:
         words = summary_words(event, stopped_spans(view.containers))  # the reports' words
         view.found[slot] = Text(words).markup
@@ -315,15 +317,21 @@ def _checklist(view: PanelView) -> Text:
     return out
 
 
-def render(view: PanelView, now: datetime, prompt: str | None = None) -> RenderableType:
-    """The whole panel: at most 24 lines of at most 80 columns."""
+def render(
+    view: PanelView, now: datetime, prompt: str | None = None, hint: str | None = None
+) -> RenderableType:
+    """The whole panel: at most 24 lines of at most 80 columns; ``hint`` (the options while a
+    hypothesis's service or kind is picked) takes the place of the responder's older line."""
     parts: list[RenderableType] = [_header(view, now), _signal_table(view), _alerts(view)]
     parts.append(Text("first five minutes", style="bold underline"))
     parts.append(_checklist(view))
     if view.hint:
         parts.append(Text(view.hint[:WIDTH], style="bold magenta", no_wrap=True))
-    for line in view.last_words[-2:]:
+    words = view.last_words[-1:] if hint and prompt is not None else view.last_words[-2:]
+    for line in words:
         parts.append(Text(line[:WIDTH], style="cyan", no_wrap=True, overflow="ellipsis"))
+    if hint and prompt is not None and not view.ended:
+        parts.append(Text(hint, style="dim", no_wrap=True, overflow="ellipsis"))
     if view.ended:
         parts.append(Text(f"drill ended: {view.ended}", style="bold"))
     elif prompt is not None:

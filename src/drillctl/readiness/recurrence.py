@@ -1,5 +1,10 @@
 """Recurrence search: has this happened before? Runbooks and past drill reports ranked by BM25.
 
+``recall`` is what a drill and ``drillctl recurrence`` use: runbooks and past runs in two lists,
+each ranked, each match saying why it matched; given ``anchors`` (the alerts, signals and metrics
+of the symptom: ``recurrence_match``), only documents that name one of them are related. ``search``
+is the plain ranking of both kinds together.
+
 The documents live in the history database (``<state_dir>/history.sqlite``) in drillctl's own
 tables: ``recurrence_docs`` (an FTS5 table, porter stemming) and ``recurrence_files`` (what was
 indexed, with each file's mtime and size). Every search first brings the index up to date: a
@@ -22,11 +27,20 @@ from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from drillctl.core import inputs
 from drillctl.core.errors import DrillError
 from drillctl.readiness import markdown
+from drillctl.readiness.recurrence_match import (
+    Anchor,
+    Found,
+    Kind,
+    Match,
+    anchor_query,
+    named,
+    why,
+)
 from drillctl.readiness.runbooks import runbook_files
 
 RUN_FILES = ("report.json", "timeline.md")
@@ -49,17 +63,11 @@ SELECT key, kind, ref, title, bm25(recurrence_docs, 0, 0, 0, 4.0, 1.0) AS rank,
        snippet(recurrence_docs, 4, ?, ?, ' … ', 24)
 FROM recurrence_docs WHERE recurrence_docs MATCH ? ORDER BY rank
 """
-
-Kind = Literal["runbook", "run"]
-
-
-@dataclass(frozen=True)
-class Match:
-    kind: Kind
-    path_or_run: str  # the runbook's path, or the run id
-    title: str
-    score: float  # higher is more relevant (BM25, sign flipped)
-    snippet: str  # the best matching passage, matched words between the markers
+_NAMED = """
+SELECT key, highlight(recurrence_docs, 3, ?, ?), highlight(recurrence_docs, 4, ?, ?)
+FROM recurrence_docs WHERE recurrence_docs MATCH ?
+"""
+MARKS = ("\x02", "\x03")  # what recurrence_match reads the matched spans between
 
 
 @dataclass(frozen=True)
@@ -89,18 +97,74 @@ def search(
     docs = [*_runbook_docs(runbooks_dir), *_run_docs(runs_dir or db_path.parent / "runs")]
     with closing(_connect(db_path)) as conn:
         refresh(conn, docs)
-        return _best_per_document(conn.execute(_QUERY, (*marks, query)), limit)
+        return [m for _, m in _best_per_document(conn.execute(_QUERY, (*marks, query)), limit)]
 
 
-def _best_per_document(rows: Iterator[tuple[Any, ...]], limit: int) -> list[Match]:
-    """Rows come best first; keep the first (best) passage of each runbook or run."""
+def recall(
+    text: str,
+    runbooks_dir: Path | None,
+    db_path: Path,
+    limit: int = 5,
+    *,
+    anchors: tuple[Anchor, ...] = (),
+    runs_dir: Path | None = None,
+    marks: tuple[str, str] = ("**", "**"),
+) -> Found:
+    """Runbooks and past runs apart, each ranked (up to ``limit``), each with why it matched;
+    with ``anchors``, only the documents that name one of the symptom's alerts, signals or
+    metrics (a service alone does not make a runbook related), those naming more of them first,
+    then by BM25."""
+    query = fts_query(" ".join([text, *(a.words for a in anchors)]))
+    if not query:
+        return Found()
+    docs = [*_runbook_docs(runbooks_dir), *_run_docs(runs_dir or db_path.parent / "runs")]
+    with closing(_connect(db_path)) as conn:
+        refresh(conn, docs)
+        related = _related(conn, anchors)
+        rows = conn.execute(_QUERY, (*MARKS, query))
+        best = _best_per_document(rows, None, keep=related)
+    if related is not None:  # naming more of the symptom's alerts, signals, metrics ranks first
+        best.sort(key=lambda kv: -sum(a.admits for a in related[kv[0]]))  # stable: then BM25
+    lists: dict[Kind, list[Match]] = {"runbook": [], "run": []}
+    for key, match in best:
+        kept = lists[match.kind]
+        if len(kept) < limit:
+            reasons = why((related or {}).get(key, []), match.snippet)
+            kept.append(_marked(match, len(kept) + 1, reasons, marks))
+    return Found(runbooks=lists["runbook"], runs=lists["run"])
+
+
+def _related(
+    conn: sqlite3.Connection, anchors: tuple[Anchor, ...]
+) -> dict[str, list[Anchor]] | None:
+    """Each document that names an anchor that admits (an alert, signal or metric): the anchors
+    it names. None when no anchor admits (a free-text search): every document is related."""
+    if not anchor_query(anchors):
+        return None
+    any_anchor = " OR ".join(dict.fromkeys(f'"{a.words}"' for a in anchors if a.words))
+    found: dict[str, list[Anchor]] = {}
+    for key, title, body in conn.execute(_NAMED, (*MARKS, *MARKS, any_anchor)):
+        found.setdefault(key, []).extend(named(anchors, (title, body)))
+    return {k: list(dict.fromkeys(v)) for k, v in found.items() if any(a.admits for a in v)}
+
+
+def _marked(match: Match, rank: int, reasons: tuple[str, ...], marks: tuple[str, str]) -> Match:
+    snippet = match.snippet.replace(MARKS[0], marks[0]).replace(MARKS[1], marks[1])
+    return Match(match.kind, match.path_or_run, match.title, match.score, snippet, rank, reasons)
+
+
+def _best_per_document(
+    rows: Iterator[tuple[Any, ...]], limit: int | None, keep: dict[str, Any] | None = None
+) -> list[tuple[str, Match]]:
+    """Rows come best first; keep the first (best) passage of each runbook or run (of those in
+    ``keep``, when given)."""
     found: dict[str, Match] = {}
     for key, kind, ref, title, rank, passage in rows:
-        if key not in found:
+        if key not in found and (keep is None or key in keep):
             found[key] = Match(kind, ref, title, round(-rank, 4), _flat(passage))
         if len(found) == limit:
             break
-    return list(found.values())
+    return list(found.items())
 
 
 def fts_query(text: str) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
+from drillctl.report.recurrence import recurrence_line
+
 # a measured value written with all its digits ("0.20223684210526316"); not part of a time, a
 # version or an address (nothing word-like, no dot or colon next to it)
 _LONG_NUMBER = re.compile(r"(?<![\w.:/-])-?\d+\.\d{4,}(?![\w.:])")
@@ -77,6 +79,8 @@ def item_text(item: object) -> str:
     """An evidence item on one line: text as is, ``{title, url}`` as ``title: url``, other
     mappings as ``key=value`` pairs (floats rounded)."""
     if isinstance(item, dict):
+        if (line := recurrence_line(item)) is not None:  # a runbook or past run, ranked, and why
+            return one_line(line)
         if "title" in item and "url" in item:
             return one_line(f"{item['title']}: {item['url'] or 'not found'}")
         return one_line(", ".join(f"{k}={_item_value(v)}" for k, v in item.items()))

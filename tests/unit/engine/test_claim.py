@@ -1,15 +1,19 @@
-"""drillctl's claim, built from the lab's recorded 0.1.0 journals (tests/fixtures/journals/v010)
-as the diagnosis saw them (the events before its hypothesis), judged against each built-in
-scenario's root cause: the right one matches, a deliberately wrong service or kind of change does
-not, and the claim never rests on the fault events (what drillctl injected)."""
+"""drillctl's claim, built from the lab's recorded journals (0.1.0: tests/fixtures/journals/v010;
+0.2 runs of the network drills and the swarm drill: tests/fixtures/journals/v020, copied from the
+lab's `suite --all` and swarm runs of 2026-12-07) as the diagnosis saw them (the events before
+its hypothesis), judged against each built-in scenario's root cause: the right one matches, a
+deliberately wrong service or kind of change does not, and the claim never rests on the fault
+events (what drillctl injected)."""
 
 from __future__ import annotations
 
+import functools
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from builtin_names import BUILTIN_SCENARIOS
 
 from drillctl.core.events import Baseline, ChangeKind, Claim, Sample
 from drillctl.core.journal import Event, read_journal
@@ -19,17 +23,27 @@ from drillctl.engine.claim import build_claim
 from drillctl.scenario.catalog import Catalog
 from drillctl.scenario.model import ScenarioBase
 
-RUNS = Path(__file__).resolve().parents[2] / "fixtures" / "journals" / "v010" / "runs"
+JOURNALS = Path(__file__).resolve().parents[2] / "fixtures" / "journals"
+RUNS, RUNS_020 = JOURNALS / "v010" / "runs", JOURNALS / "v020"
 RECORDED = {
-    "bullmq-backpressure": "20261207-140521-bullmq-backpressure-88f7",
-    "redis-cache-flush": "20261207-140612-redis-cache-flush-1b85",
-    "signin-failure-spike": "20261207-141237-signin-failure-spike-96d2",
-    "ws-handshake-storm": "20261207-141043-ws-handshake-storm-0b38",
+    "bullmq-backpressure": RUNS / "20261207-140521-bullmq-backpressure-88f7",
+    "redis-cache-flush": RUNS / "20261207-140612-redis-cache-flush-1b85",
+    "signin-failure-spike": RUNS / "20261207-141237-signin-failure-spike-96d2",
+    "ws-handshake-storm": RUNS / "20261207-141043-ws-handshake-storm-0b38",
+    "cache-partition": RUNS_020 / "20261207-160434-cache-partition-d76f",
+    "postgres-latency": RUNS_020 / "20261207-160528-postgres-latency-0512",
 }
+# a second lab run of each network drill, an hour earlier (another load on the 2-core lab)
+AGAIN = {
+    "cache-partition": RUNS_020 / "20261207-151522-cache-partition-01f9",
+    "postgres-latency": RUNS_020 / "20261207-151635-postgres-latency-586e",
+}
+SWARM = RUNS_020 / "20261207-145805-replica-loss-346f"  # replica-loss: keywords only
 LAB_SERVICES = ("ebit-api", "ebit-redis-cache", "ebit-postgres", "prometheus")
 KEYS_BASELINE = 1280.0
 
 
+@functools.cache  # each test judges the same few scenarios and journals again: read them once
 def _scenario(name: str) -> ScenarioBase:
     return Catalog(None).load(name).scenario
 
@@ -45,12 +59,17 @@ def _cache_keys(events: list[Event]) -> list[Event]:
     return extra + events
 
 
-def _seen(name: str) -> list[Event]:
-    events = read_journal(RUNS / RECORDED[name] / "journal.jsonl").events
+def _seen(name: str, run: Path | None = None) -> list[Event]:
+    return list(_read_seen(name, run))
+
+
+@functools.cache
+def _read_seen(name: str, run: Path | None) -> tuple[Event, ...]:
+    events = read_journal((run or RECORDED[name]) / "journal.jsonl").events
     if name == "redis-cache-flush":
         events = _cache_keys(events)
     cut = next(i for i, e in enumerate(events) if e.type == "hypothesis.auto")
-    return events[:cut]
+    return tuple(events[:cut])
 
 
 def _claim(name: str, events: list[Event] | None = None) -> Claim:
@@ -102,6 +121,8 @@ def test_the_claims_name_what_a_responder_would() -> None:
         "redis-cache-flush": ("ebit-redis-cache", ChangeKind.FLUSHED),
         "signin-failure-spike": ("ebit-api", ChangeKind.RECREATED),
         "ws-handshake-storm": ("ebit-api", ChangeKind.SURGE),
+        "cache-partition": ("ebit-api", ChangeKind.NETWORK_OR_RESOURCE),
+        "postgres-latency": ("ebit-api", ChangeKind.NETWORK_OR_RESOURCE),
     }
     assert _claim("ws-handshake-storm").source == "172.18.0.1"
     assert "1,280 keys to 3" in _claim("redis-cache-flush").evidence[0]
@@ -113,3 +134,28 @@ def test_keywords_match_the_sentence_never_the_quoted_evidence() -> None:
     assert judge_claim(claim, cause)[:2] == (False, [])
     said = claim.model_copy(update={"sentence": "a handshake storm from one client"})
     assert judge_claim(said, cause)[:2] == (True, ["storm", "handshake"])
+
+
+def test_every_builtin_scenario_has_a_recorded_journal_judged_here() -> None:
+    assert sorted([*RECORDED, "replica-loss"]) == BUILTIN_SCENARIOS
+
+
+@pytest.mark.parametrize("name", AGAIN)
+def test_a_second_lab_run_of_a_network_drill_earns_the_same_verdict(name: str) -> None:
+    scenario = _scenario(name)
+    claim = build_claim(_seen(name, AGAIN[name]), {s.name: s.service for s in scenario.signals})
+    assert claim is not None and judge_claim(claim, _cause(name))[0], claim
+    assert not judge_claim(claim, _cause(name, service="ebit-redis-cache"))[0]
+
+
+def test_the_swarm_drill_keywords_only_cause_still_gives_a_mismatch_when_wrong() -> None:
+    """replica-loss keeps a keywords-only root cause (informational verdict): a wrong service
+    set over it, or wrong keywords, still come out as a mismatch."""
+    events = read_journal(SWARM / "journal.jsonl").events
+    seen = events[: next(i for i, e in enumerate(events) if e.type == "hypothesis.auto")]
+    claim = build_claim(seen, {s.name: s.service for s in _scenario("replica-loss").signals})
+    assert claim is not None and claim.service == "ebit-api"
+    assert judge_claim(claim, _cause("replica-loss"))[0]
+    assert not judge_claim(claim, _cause("replica-loss", service="ebit-postgres"))[0]
+    wrong = _cause("replica-loss", keywords=["postgres", "latency"], min_keywords=1)
+    assert judge_claim(claim, wrong)[:2] == (False, [])

@@ -217,6 +217,11 @@ def test_recurrence_search_lands_as_runbook_evidence(tmp_path: Path) -> None:
     asyncio.run(r.engine.run())
     runbook = next(d for d in r.of("evidence") if d["kind"] == "runbook")
     assert runbook["items"][0]["path"] == "runbooks/queue.md"
+    assert runbook["summary"] == "1 runbook(s) match the symptom"
+    # the signal that moved is what the search names (the fake rig's signal has no metric name)
+    assert runbook["items"][0]["why"] == ["signal waiting"]
+    run = next(d for d in r.of("evidence") if d["kind"] == "past-run")
+    assert (run["summary"], run["items"][0]["run"]) == ("1 past run(s) match the symptom", "r0")
     assert "runbook runbooks/queue.md matches" in r.of("hypothesis.auto")[0]["text"]
 
 
@@ -256,3 +261,16 @@ def test_the_faults_are_held_from_when_they_took_effect(tmp_path: Path) -> None:
     held = (ts["fault.revert-started"] - r.faults.effective_at).total_seconds()
     assert (r.faults.effective_at - inject).total_seconds() == 10
     assert 20 <= held < 21
+
+
+def test_a_verdict_that_could_not_be_formed_is_reported_not_judged(tmp_path: Path) -> None:
+    """A root cause with fields and no symptom: the hypothesis expectation says why it was not
+    judged, instead of vanishing from the report."""
+    cause = {"summary": "consumer down", "service": "ebit-api", "kind": "stopped"}
+    scn = scenario(expect={"symptom_within": "10s"}, root_cause=cause)
+    r = rig(tmp_path, spike(1000, 1001), scn=scn)
+    outcome = asyncio.run(r.engine.run())
+    assert outcome.reason == "expectation failed: symptom, recovered, hypothesis"
+    judged = next(d for d in r.of("expectation") if d["name"] == "hypothesis")
+    assert judged["detail"] == "not judged: no signal moved, so drillctl formed no hypothesis"
+    assert "hypothesis.verdict" not in r.types()

@@ -20,13 +20,16 @@ from drillctl.operator.panel import PanelView, render
 from drillctl.operator.responder import KeyHandler
 
 
-def _screen(ev: Events, now_s: float, prompt: str | None = None) -> list[str]:
+def _screen(
+    ev: Events, now_s: float, prompt: str | None = None, hint: str | None = None
+) -> list[str]:
     console = Console(width=80, record=True, color_system=None, force_terminal=False)
     console.print(
         render(
             PanelView.fold(ev.events),
             ev.events[0].ts.__class__.fromisoformat(Events.at(now_s)),
             prompt,
+            hint,
         )
     )
     return console.export_text().rstrip("\n").split("\n")
@@ -70,6 +73,7 @@ def _busy_drill() -> Events:
         summary="1 runbook(s) match the symptom",
         items=[{"path": "runbooks/bullmq-backpressure.md"}],
     )
+    ev.add(12, "evidence", kind="past-run", source="recurrence", summary="no past run matches")
     ev.add(13, "responder.ack")
     ev.add(14, "responder.checklist", item="check logs")
     ev.add(15, "responder.hypothesis", text="the consumer is down " * 10)
@@ -89,7 +93,7 @@ def test_panel_shows_timers_signals_alerts_and_checklist() -> None:
     assert "[x] 1 acknowledge" in text
     assert "[ ] 2 open the dashboards: ebit-perf-test perf-system" in text
     assert "[x] 4 check logs: 12 error lines from ebit-api" in text
-    assert "[ ] 5 search for a recurrence: 1 runbook(s) match the symptom" in text
+    assert "[ ] 5 search for a recurrence: 1 runbook(s) match the symptom; no past run" in text
     assert "[ ] 6 if this were P0/P1 I would page now" in text
     assert "hypothesis: the consumer is down" in text
 
@@ -99,6 +103,15 @@ def test_panel_fits_80_by_24() -> None:
     assert len(screen) <= 24
     assert max(len(line) for line in screen) <= 80
     assert screen[-1].startswith("> ") and screen[-1].endswith("_")
+
+
+def test_the_options_of_a_hypothesis_field_fit_under_the_prompt() -> None:
+    keys = KeyHandler(["ebit-api", "ebit-postgres", "ebit-redis-cache"] * 4)
+    keys.feed("hebit-")
+    screen = _screen(_busy_drill(), now_s=70, prompt=keys.prompt, hint=keys.hint)
+    assert len(screen) <= 24 and max(len(line) for line in screen) <= 80
+    assert screen[-1] == "> service: ebit-_"
+    assert screen[-2].startswith("Tab completes, Enter picks, empty skips: ebit-api ebit-postgres")
 
 
 def test_keys_bar_when_not_typing() -> None:
@@ -121,10 +134,10 @@ def test_keys_become_actions() -> None:
 
 def test_free_text_prompt_edits_and_submits() -> None:
     keys = KeyHandler()
-    assert keys.feed("hredis flushd") == []
+    assert keys.feed("h\r\rredis flushd") == []  # service and kind left not stated
     assert keys.prompt == "hypothesis: redis flushd"
     assert keys.feed("\x7fed\r") == [Action(ResponderHypothesis(text="redis flushed"))]
     assert keys.prompt is None
     assert keys.feed("dq\x1b") == []  # q typed into the prompt is text, Esc cancels
     assert keys.feed("nmemo\x15ok\n") == [Action(ResponderNote(text="ok"))]
-    assert keys.feed("h  \r") == []  # nothing typed: nothing journalled
+    assert keys.feed("h\r\r  \r") == []  # nothing typed: nothing journalled

@@ -131,14 +131,16 @@ def test_cli_shows_the_passage_and_json(cli: Invoke, context) -> None:
     text = cli("recurrence", "handshake throttled", "--limit", "1")
     assert text.exit_code == 0, text.output
     lines = text.output.splitlines()
-    assert lines[0].startswith(
+    assert lines[0] == "runbooks"
+    assert lines[1].startswith(
         "1. WebSocket handshake storm: socket.io throttler rejecting  score "
     )
-    assert lines[1] == f"   runbook {RUNBOOKS / 'ws-handshake-storm.md'}"
-    assert "handshake" in lines[2]
+    assert lines[2] == f"   runbook {RUNBOOKS / 'ws-handshake-storm.md'}"
+    assert lines[3] == "   why: words: throttled, handshakes" and "handshake" in lines[4]
     body = json.loads(cli("recurrence", "handshake throttled", "--format", "json").output)
     assert body["schema_version"] == 1 and body["query"] == "handshake throttled"
     assert body["matches"][0]["kind"] == "runbook" and "**" in body["matches"][0]["snippet"]
+    assert body["runbooks"][0]["rank"] == 1 and body["runs"] == []
     assert context.history_db.is_file()
 
 

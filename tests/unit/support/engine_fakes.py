@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -13,6 +13,7 @@ from typing import Any
 from drillctl.core.clock import FakeClock
 from drillctl.core.errors import DrillError
 from drillctl.engine.engine import DrillOptions, Engine, LiveJournal
+from drillctl.engine.ports import RecurrenceFound
 from drillctl.scenario.model import ScenarioBase, scenario_model
 
 # value of each signal as a function of seconds since the fake observer was created
@@ -260,9 +261,20 @@ def rig(
         clock=clock,
         observer=observer,
         faults=fake_faults,
-        recurrence=lambda text: [{"path": "runbooks/queue.md", "passage": f"seen: {text[:20]}"}],
+        recurrence=fake_recurrence,
     )
     return Rig(engine, journal, clock, observer, fake_faults)
+
+
+def fake_recurrence(text: str, anchors: Sequence[tuple[str, str]]) -> RecurrenceFound:
+    """One runbook, and one past run when the symptom names an anchor, saying why."""
+    why = [f"{kind} {name}" for kind, name in anchors]
+    return RecurrenceFound(
+        runbooks=[
+            {"rank": 1, "path": "runbooks/queue.md", "why": why, "passage": f"seen: {text[:20]}"}
+        ],
+        runs=[{"rank": 1, "run": "r0", "title": "run r0", "why": why}] if anchors else [],
+    )
 
 
 def spike(start: float, end: float, high: float = 500, low: float = 5) -> Script:

@@ -23,6 +23,7 @@ class Claim(BaseModel):
     service: str | None = None
     kind: ChangeKind | None = None
     source: str | None = None  # for a surge: the peer address the traffic came from
+    peer: str | None = None  # for a network fault: the service its log lines name (the far end)
     signals: list[str] = []
     evidence: list[str] = []
     sentence: str = ""

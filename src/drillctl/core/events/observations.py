@@ -126,10 +126,11 @@ class SilenceExpired(JournalEvent):
 
 
 class Evidence(JournalEvent):
-    """What the drill gathered: ``kind`` log, trace, dashboard, runbook, probe or storm; or, at
-    the start, ``change`` (the last releases that touched a watched route, or, source ``target``,
-    what the services run differently since the last drill) and ``security`` (the area's
-    findings as {id, category, score, status} only)."""
+    """What the drill gathered: ``kind`` log, trace, dashboard, runbook or past-run (the
+    recurrence search, each item {rank, path or run, title, why, passage, score}), probe or
+    storm; or, at the start, ``change`` (the last releases that touched a watched route, or,
+    source ``target``, what the services run differently since the last drill) and ``security``
+    (the area's findings as {id, category, score, status} only)."""
 
     type: Literal["evidence"] = "evidence"
     kind: str = ""
