@@ -23,7 +23,7 @@ from rich.live import Live
 from rich.text import Text
 
 from drillctl.cli._common import SetOption, catalog, guarded
-from drillctl.cli.doctor_cmd import driver_or_none
+from drillctl.commands.doctor import driver_or_none
 from drillctl.core.errors import ConfigError
 
 if TYPE_CHECKING:  # the observer and the scenario stack load when a watch starts
