@@ -101,7 +101,7 @@ def run_doctor(result: InitResult, console: Console) -> bool:
     except DrillError as exc:
         console.print(f"[yellow]doctor could not run:[/] {exc}", markup=True)
         return False
-    console.print(render(checks, scenario.name))
+    console.print(render(checks, scenario.name if scenario else None))
     from drillctl.observe.doctor import failed_required
 
     failed = failed_required(checks)

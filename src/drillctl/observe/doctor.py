@@ -2,12 +2,12 @@
 
 Checks: each configured source (reachable, version; one that does not answer reads
 "unavailable: why"), each source drillctl knows that nobody configured ("not configured", never
-ok, even when a fallback such as error log lines stands in for Jaeger); the compose project (its services and how
-many run); with a scenario, each signal's query (refused is a failure, no data a warning), the
-alert rules its ``expect`` names, and each source it needs that nobody configured; the scenario's
-dashboards (or the two default ones) by exact title when Grafana is configured. A row is
-*required* when the scenario's signals or ``expect`` use its source (DESIGN.md), or when it is
-the compose project; ``failed_required`` decides the exit code.
+ok, even when a fallback such as error log lines stands in for Jaeger); the compose project (its
+services and how many run); with a scenario, each signal's query (refused is a failure, no data
+a warning), the alert rules its ``expect`` names, and each source it needs that nobody
+configured; the scenario's dashboards (or the two default ones) by exact title when Grafana is
+configured. A row is *required* when the scenario's signals or ``expect`` use its source
+(DESIGN.md), or when it is the compose project; ``failed_required`` decides the exit code.
 
 With a scenario, each Prometheus signal's rule is also judged against a baseline measured from
 the last ``scenario.baseline`` of history (1 s steps): a rule that cannot mean anything against it
