@@ -34,7 +34,9 @@ class DoctorReport:
     @property
     def failed(self) -> list[Check]:
         """The required checks that failed: any one makes the stack not ready (exit 1)."""
-        return [c for c in self.checks if c.required and c.status == "fail"]
+        from drillctl.observe.doctor import failed_required
+
+        return failed_required(self.checks)
 
     @property
     def ready(self) -> bool:
