@@ -103,9 +103,11 @@ class Doctor:
         """A source nobody configured: a failure when the scenario needs it and nothing stands
         in; otherwise "not configured", with the fallback that stands in, if any."""
         stand_in = self.sources.get(name)
+        if stand_in is None and name in needed:
+            return Check(name, "-", "fail", "not configured", True)
         if stand_in is None:
-            status: Status = "fail" if name in needed else "not configured"
-            return Check(name, "-", status, "not configured", name in needed)
+            how = f"set [sources] {name} in drillctl.toml or DRILLCTL_SOURCES_{name.upper()}"
+            return Check(name, "-", "not configured", how, False)
         try:
             info = await asyncio.wait_for(stand_in.check(), self.timeout)
         except (SourceUnavailable, TimeoutError):

@@ -52,7 +52,7 @@ def test_nothing_configured_reads_not_configured_for_every_source() -> None:
             "component": name,
             "item": "-",
             "status": "not configured",
-            "detail": "not configured",
+            "detail": f"set [sources] {name} in drillctl.toml or DRILLCTL_SOURCES_{name.upper()}",
             "required": False,
         }
     compose = row(envelope, "compose")

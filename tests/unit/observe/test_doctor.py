@@ -140,5 +140,6 @@ def test_a_source_nobody_configured_reads_not_configured_never_ok() -> None:
         "no Jaeger: error log lines with trace ids, via logs",
     )
     for name in ("alertmanager", "grafana", "loki"):
-        assert got[(name, "-")] == ("not configured", False, "not configured")
+        how = f"set [sources] {name} in drillctl.toml or DRILLCTL_SOURCES_{name.upper()}"
+        assert got[(name, "-")] == ("not configured", False, how)
     assert got[("prometheus", "reachable")] == ("ok", False, "version fake")
