@@ -55,7 +55,7 @@ def test_each_envelope_has_exactly_the_documented_fields(kind: str) -> None:
 @pytest.mark.parametrize(
     ("kind", "names"),
     [
-        ("drillctl.history", list(RunRecord.model_fields)),
+        ("drillctl.history", [*RunRecord.model_fields, *RunRecord.model_computed_fields]),
         ("drillctl.history", [f.name for f in fields(HistoryFilters)]),
         ("drillctl.doctor", [f.name for f in fields(Check)]),
         ("drillctl.recover", [f.name for f in fields(FaultLeft)]),
