@@ -19,13 +19,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from drillctl.clock import SystemClock
 from drillctl.config import load_settings
-from drillctl.errors import DrillError
+from drillctl.core.clock import SystemClock
+from drillctl.core.errors import DrillError
+from drillctl.core.redact import Redactor
 from drillctl.faults.base import FaultEnv
 from drillctl.faults.registry import all_params, plugin_for
 from drillctl.lab.stack import default_lab_dir
-from drillctl.redact import Redactor
 from drillctl.target.base import TargetDriver
 from drillctl.target.factory import build_driver
 

@@ -182,7 +182,7 @@ def test_sigkill_during_env_override_then_recover_restores_signin(lab, state_dir
     types = journal_types(state_dir, "run-kill")
     assert types[-2:] == ["fault.reverted", "run.ended"]
     listed = drillctl(lab, state_dir, "history", "--format", "json")
-    (row,) = json.loads(listed.stdout)
+    (row,) = json.loads(listed.stdout)["runs"]  # the drillctl.history envelope
     assert row["run_id"] == "run-kill", listed.stdout + listed.stderr
     assert row["result_text"] == "aborted, recovered by drillctl recover"
     assert "wrong-on-purpose" not in (state_dir / "runs" / "run-kill" / "journal.jsonl").read_text()

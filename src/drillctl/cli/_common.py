@@ -35,6 +35,11 @@ class Format(StrEnum):
 FormatOption = Annotated[Format, typer.Option("--format", help="text or json")]
 
 
+def warn_deprecated(old: str, new: str) -> None:
+    """A renamed flag or value keeps working for one minor version; stderr says the new name."""
+    typer.echo(f"drillctl: warning: {old} is deprecated and goes in 0.3.0; use {new}", err=True)
+
+
 def run_guarded(func: Callable[[], Any], console: Console | None = None) -> int:
     """Run a command body; map drillctl's own errors to their exit codes with a clear message."""
     err = console or Console(stderr=True)

@@ -1,30 +1,26 @@
-"""``drillctl doctor [NAME|FILE]``: is every source and the compose project ready for a drill?
+"""``drillctl doctor [NAME|FILE] [--format text|json]``: parsing and rendering only.
 
-Parsing and rendering only; the checks are in ``drillctl.observe.doctor``. Exit 1 when a required
-check fails (a source the scenario's signals or expect use, the compose project, a dashboard of a
-configured Grafana); 2 for a bad scenario or configuration.
+The checks are in ``drillctl.commands.doctor`` (and ``drillctl.observe.doctor``). Exit 1 when a
+required check fails (a source the scenario's signals or expect use, the compose project, a
+dashboard of a configured Grafana); 2 for a bad scenario or configuration.
 """
 
 from __future__ import annotations
 
-import asyncio
-import os
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
-from rich.text import Text
 
-from drillctl.cli._common import SetOption, catalog, guarded
-from drillctl.core.errors import DrillError
+from drillctl.cli._common import Format, FormatOption, SetOption, guarded
 
 if TYPE_CHECKING:
+    from rich.table import Table
+
+    from drillctl.commands.doctor import DoctorReport
     from drillctl.context import Context
     from drillctl.observe.doctor import Check
-    from drillctl.scenario.model import ScenarioBase
-    from drillctl.target.base import TargetDriver
 
-STYLE = {"ok": "green", "warn": "yellow", "fail": "bold red"}
+STYLE = {"ok": "green", "warn": "yellow", "fail": "bold red", "not configured": "dim"}
 
 
 def register(app: typer.Typer) -> None:
@@ -35,57 +31,40 @@ def doctor_cmd(
     ctx: typer.Context,
     scenario: Annotated[str | None, typer.Argument(help="scenario name or YAML file")] = None,
     set_: SetOption = None,
+    output: FormatOption = Format.text,
 ) -> None:
     """Check each configured source, the compose project and (with a scenario) its queries."""
 
     def body() -> None:
-        from drillctl.observe.doctor import failed_required
-        from drillctl.scenario.overrides import parse_assignments
-        from drillctl.scenario.secrets import resolve_secrets
+        from drillctl.commands.doctor import doctor
+        from drillctl.commands.envelope import dumps
 
         context: Context = ctx.obj
-        chosen = None
-        if scenario:
-            loaded = catalog(ctx).load(scenario, parse_assignments(set_ or []))
-            chosen = resolve_secrets(loaded.scenario, os.environ, context.redactor)
-        checks = asyncio.run(run_checks(context, chosen))
-        context.console.print(render(checks, chosen))
-        failed = failed_required(checks)
-        if failed:
-            names = ", ".join(f"{c.component} {c.item}".replace(" -", "") for c in failed)
-            context.console.print(f"[bold red]not ready:[/] {names}", highlight=False)
+        found = doctor(context=context, scenario=scenario, assignments=set_ or [])
+        if output is Format.json:
+            typer.echo(dumps(found), nl=False)
+        else:
+            _print(context, found)
+        if not found.ready:
             raise typer.Exit(1)
-        context.console.print("[green]ready[/]")
 
     guarded(body)
 
 
-def driver_or_none(context: Context) -> TargetDriver | None:
-    from drillctl.target.factory import build_driver  # docker SDK: loaded when a command needs it
-
-    try:
-        return build_driver(context.settings, clock=context.clock)
-    except DrillError:
-        return None
-
-
-async def run_checks(context: Context, scenario: ScenarioBase | None) -> list[Check]:
-    from drillctl.observe.doctor import Doctor
-    from drillctl.observe.factory import open_sources  # source clients: loaded at the point of use
-    from drillctl.target.factory import build_driver
-
-    driver = driver_or_none(context)
-    async with open_sources(context.settings.sources, driver=driver) as sources:
-        doctor = Doctor(
-            sources,
-            driver_factory=lambda: build_driver(context.settings, clock=context.clock),
-            now=context.clock.now,
-        )
-        return await doctor.run(scenario)
+def _print(context: Context, found: DoctorReport) -> None:
+    out = context.console
+    out.print(render(found.checks, found.scenario))
+    if found.ready:
+        out.print("[green]ready[/]")
+    else:
+        out.print(f"[bold red]not ready:[/] {', '.join(found.not_ready())}", highlight=False)
 
 
-def render(checks: list[Check], scenario: ScenarioBase | None) -> Table:
-    title = f"drillctl doctor: {scenario.name}" if scenario else "drillctl doctor"
+def render(checks: list[Check], scenario: str | None) -> Table:
+    from rich.table import Table
+    from rich.text import Text
+
+    title = f"drillctl doctor: {scenario}" if scenario else "drillctl doctor"
     table = Table("check", "item", "status", "required", "detail", title=title)
     for check in checks:
         status = Text(check.status, style=STYLE[check.status])

@@ -275,17 +275,16 @@ def gate_show(
     output: Annotated[Format, typer.Option("--format", help="text or json")] = Format.text,
 ) -> None:
     """Verify every item's evidence now and show what blocks. Exit 1 if anything does."""
-    from drillctl.readiness.gate_evidence import status as gate_status
+    from drillctl.commands.gate import gate_status
 
-    gate = gates.load(file)
-    found = gate_status(gate, file.resolve().parent, _ctx(ctx).runs_dir)
-    lines = (
-        [render.gate_json(gate, found)]
-        if output is Format.json
-        else render.gate_lines(gate, found, _shown(file))
-    )
-    for line in lines:
-        typer.echo(line)
+    found = gate_status(context=_ctx(ctx), file=file)
+    if output is Format.json:
+        from drillctl.commands.envelope import dumps
+
+        typer.echo(dumps(found), nl=False)
+    else:
+        for line in render.gate_lines(found.gate, found.status, _shown(file)):
+            typer.echo(line)
     if found.blocking():
         raise typer.Exit(1)
 

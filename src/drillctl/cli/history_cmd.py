@@ -1,25 +1,28 @@
 """``drillctl history``: past runs from the SQLite index, and moving that index between machines.
 
-``history [--scenario] [--operator] [--result] [--target] [--since] [--limit]`` lists runs;
+``history [--scenario] [--operator] [--result] [--target] [--since] [--limit] [--format]`` lists
+runs (``--format json``: the ``drillctl.history`` envelope);
 ``history export FILE`` / ``history import FILE`` carry it as JSON lines (CI restores it from
 its artefact store before a suite and saves it after); ``history rebuild`` re-reads every run
-directory. Parsing only; the work is in ``drillctl.report.history``.
+directory. Parsing and rendering only; the work is in ``drillctl.commands.history``.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from drillctl.cli._common import guarded
+from drillctl.cli._common import guarded, warn_deprecated
 from drillctl.core.errors import DrillError
 
 # The index loads the report stack (charts included): each command imports it when it runs.
 if TYPE_CHECKING:
+    from drillctl.commands.history import HistoryListing
     from drillctl.context import Context
 
 history_app = typer.Typer(
@@ -50,6 +53,12 @@ def parse_since(text: str, now: datetime) -> datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
+class HistoryFormat(StrEnum):
+    text = "text"
+    json = "json"  # the drillctl.history envelope: every column of every run
+    table = "table"  # 0.1.0's name for text: deprecated, goes in 0.3.0
+
+
 @history_app.callback(invoke_without_command=True)
 def history_list(
     ctx: typer.Context,
@@ -64,42 +73,38 @@ def history_list(
     since: Annotated[str | None, typer.Option("--since", help="7d, 24h or an ISO date")] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, help="at most this many runs")] = 20,
     format_: Annotated[
-        str, typer.Option("--format", "-F", help="table, or json (every column of every run)")
-    ] = "table",
+        HistoryFormat,
+        typer.Option("--format", "-F", help="text, or json (every column of every run)"),
+    ] = HistoryFormat.text,
 ) -> None:
     """List past runs, newest first."""
     if ctx.invoked_subcommand is not None:
         return
     context: Context = ctx.obj
+    if format_ is HistoryFormat.table:
+        warn_deprecated("--format table", "--format text")
 
     def body() -> None:
-        from drillctl.report import history
+        from drillctl.commands.history import HistoryFilters, history
 
         start = parse_since(since, context.clock.now()) if since else None
-        runs = history.query(
-            context.history_db,
-            scenario=scenario,
-            operator=operator,
-            result=result,
-            target=target,
-            since=start,
-            limit=limit,
-        )
-        if format_ == "json":
-            from drillctl.report.history_table import history_json
-
-            typer.echo(history_json(runs), nl=False)
-            return
-        if format_ != "table":
-            raise DrillError(f"--format {format_!r}: use table or json")
-        if not runs:
-            typer.echo("no runs recorded (drillctl history rebuild re-reads the run directories)")
-            return
-        from drillctl.report.history_table import history_table
-
-        context.console.print(history_table(runs, context.console.width))
+        filters = HistoryFilters(scenario, operator, result, target, start, limit)
+        _show(context, history(context=context, filters=filters), format_)
 
     guarded(body)
+
+
+def _show(context: Context, listing: HistoryListing, format_: HistoryFormat) -> None:
+    if format_ is HistoryFormat.json:
+        from drillctl.commands.envelope import dumps
+
+        typer.echo(dumps(listing), nl=False)
+    elif not listing.runs:
+        typer.echo("no runs recorded (drillctl history rebuild re-reads the run directories)")
+    else:
+        from drillctl.report.history_table import history_table
+
+        context.console.print(history_table(listing.runs, context.console.width))
 
 
 @history_app.command("export")
@@ -107,12 +112,12 @@ def export_cmd(
     ctx: typer.Context, file: Annotated[Path, typer.Argument(help="JSON lines file to write")]
 ) -> None:
     """Write every indexed run to FILE (JSON lines), e.g. for a CI artefact store."""
-    context: Context = ctx.obj
 
     def body() -> None:
-        from drillctl.report import history
+        from drillctl.commands.history import export_runs
 
-        typer.echo(f"exported {history.export(context.history_db, file)} runs to {file}")
+        done = export_runs(context=ctx.obj, file=file)
+        typer.echo(f"exported {done.count} runs to {done.path}")
 
     guarded(body)
 
@@ -122,12 +127,12 @@ def import_cmd(
     ctx: typer.Context, file: Annotated[Path, typer.Argument(help="a file from history export")]
 ) -> None:
     """Add (or update) the runs of an export file in the index."""
-    context: Context = ctx.obj
 
     def body() -> None:
-        from drillctl.report import history
+        from drillctl.commands.history import import_runs
 
-        typer.echo(f"imported {history.import_(context.history_db, file)} runs from {file}")
+        done = import_runs(context=ctx.obj, file=file)
+        typer.echo(f"imported {done.count} runs from {done.path}")
 
     guarded(body)
 
@@ -140,12 +145,11 @@ def rebuild_cmd(
     ] = False,
 ) -> None:
     """Re-index every run directory under the state directory."""
-    context: Context = ctx.obj
 
     def body() -> None:
-        from drillctl.report import history
+        from drillctl.commands.history import rebuild
 
-        count = history.rebuild(context.history_db, context.runs_dir, clear=clear)
-        typer.echo(f"indexed {count} runs from {context.runs_dir}")
+        done = rebuild(context=ctx.obj, clear=clear)
+        typer.echo(f"indexed {done.count} runs from {done.path}")
 
     guarded(body)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
-from drillctl.cli.doctor_cmd import render, run_checks
+from drillctl.cli.doctor_cmd import render
 from drillctl.core.errors import ConfigError, DrillError
 
 if TYPE_CHECKING:  # init's inspection, the scenario stack and doctor load when init runs
@@ -95,11 +95,13 @@ def run_doctor(result: InitResult, console: Console) -> bool:
 
         context = Context(settings=load_settings(config_path=result.config_path), console=console)
         scenario = _starter_scenario(result, context)
+        from drillctl.commands.doctor import run_checks
+
         checks = asyncio.run(run_checks(context, scenario))
     except DrillError as exc:
         console.print(f"[yellow]doctor could not run:[/] {exc}", markup=True)
         return False
-    console.print(render(checks, scenario))
+    console.print(render(checks, scenario.name if scenario else None))
     from drillctl.observe.doctor import failed_required
 
     failed = failed_required(checks)

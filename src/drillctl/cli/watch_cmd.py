@@ -23,7 +23,6 @@ from rich.live import Live
 from rich.text import Text
 
 from drillctl.cli._common import SetOption, catalog, guarded
-from drillctl.cli.doctor_cmd import driver_or_none
 from drillctl.core.errors import ConfigError
 
 if TYPE_CHECKING:  # the observer and the scenario stack load when a watch starts
@@ -103,6 +102,7 @@ async def watch(
     baseline: timedelta,
     poll: float,
 ) -> Observer:
+    from drillctl.commands.doctor import driver_or_none
     from drillctl.core.durations import format_duration
     from drillctl.observe.factory import open_sources  # source clients: loaded at the point of use
     from drillctl.observe.observer import Observer

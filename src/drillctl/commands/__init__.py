@@ -1,2 +1,4 @@
-"""One module per verb that does more than parse: `run` (one drill) and `suite` (many), with the
-helpers only they use. The CLI parses arguments, calls these and renders what they return."""
+"""One module per verb: a function that takes typed keyword arguments and returns a result object
+(`run`, `suite`, `list`, `doctor`, `history`, `recover`, `report`, `gate`), with the helpers only
+they use. The CLI parses arguments, calls these and renders what they return: text, or with
+``--format json`` the result's versioned envelope (``envelope.py``, docs/json-output.md)."""

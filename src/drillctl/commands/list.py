@@ -12,11 +12,12 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from drillctl.commands.envelope import envelope
 from drillctl.core.errors import Problem
 from drillctl.scenario.catalog import Catalog, Loaded
 from drillctl.scenario.loader import faults_of
 
-KIND = "drillctl.scenario-list"
+KIND = "scenario-list"
 SCHEMA_VERSION = 1
 
 
@@ -37,12 +38,12 @@ class ScenarioList:
     problems: list[Problem]  # files that did not load: the command exits 2 after listing
 
     def as_json(self) -> dict[str, Any]:
-        return {
-            "schema_version": SCHEMA_VERSION,
-            "kind": KIND,
-            "scenarios": [asdict(s) for s in self.scenarios],
-            "problems": [asdict(p) for p in self.problems],
-        }
+        return envelope(
+            KIND,
+            SCHEMA_VERSION,
+            scenarios=[asdict(s) for s in self.scenarios],
+            problems=[asdict(p) for p in self.problems],
+        )
 
 
 def list_scenarios(*, scenarios_dir: Path | None, variables: Mapping[str, str]) -> ScenarioList:

@@ -1,11 +1,13 @@
 """``drillctl doctor``: can a drill see what it needs? One row per check, rendered by the CLI.
 
-Checks: each configured source (reachable, version); the compose project (its services and how
-many run); with a scenario, each signal's query (refused is a failure, no data a warning), the
-alert rules its ``expect`` names, and each source it needs that nobody configured; the scenario's
-dashboards (or the two default ones) by exact title when Grafana is configured. A row is
-*required* when the scenario's signals or ``expect`` use its source (DESIGN.md), or when it is
-the compose project; ``failed_required`` decides the exit code.
+Checks: each configured source (reachable, version; one that does not answer reads
+"unavailable: why"), each source drillctl knows that nobody configured ("not configured", never
+ok, even when a fallback such as error log lines stands in for Jaeger); the compose project (its
+services and how many run); with a scenario, each signal's query (refused is a failure, no data
+a warning), the alert rules its ``expect`` names, and each source it needs that nobody
+configured; the scenario's dashboards (or the two default ones) by exact title when Grafana is
+configured. A row is *required* when the scenario's signals or ``expect`` use its source
+(DESIGN.md), or when it is the compose project; ``failed_required`` decides the exit code.
 
 With a scenario, each Prometheus signal's rule is also judged against a baseline measured from
 the last ``scenario.baseline`` of history (1 s steps): a rule that cannot mean anything against it
@@ -16,7 +18,7 @@ reached, a relative rule without data) fails here, as it would end the run befor
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
@@ -29,9 +31,11 @@ from drillctl.observe.observer import required_sources
 from drillctl.scenario.model import ScenarioBase, Signal
 from drillctl.target.base import TargetDriver
 
-Status = Literal["ok", "warn", "fail"]
+Status = Literal["ok", "warn", "fail", "not configured"]
 DEFAULT_DASHBOARDS = ["ebit-perf-test", "perf-system"]
 PROBES = {"http", "tcp", "redis", "sql"}
+# The sources drillctl.toml's [sources] names by URL: each has a row, configured or not.
+CONFIGURABLE = frozenset({"alertmanager", "grafana", "jaeger", "loki", "prometheus"})
 
 
 @dataclass(frozen=True)
@@ -55,23 +59,25 @@ class Doctor:
         driver_factory: Callable[[], TargetDriver] | None,
         now: Callable[[], datetime],
         timeout: float = 10.0,
+        configured: Collection[str] | None = None,
     ) -> None:
         self.sources = sources
         self.driver_factory = driver_factory
         self.now = now
         self.timeout = timeout
+        # which of CONFIGURABLE have a URL; None: every source present was configured
+        self.configured = set(sources.keys() if configured is None else configured)
 
     async def run(self, scenario: ScenarioBase | None) -> list[Check]:
         needed = required_sources(scenario) if scenario else set()
+        present = self.sources.keys() - PROBES
         checks = [
-            c
-            for name in sorted(self.sources.keys() - PROBES)
-            for c in [await self.source(name, needed)]
+            await self.source(name, needed)
+            for name in sorted(present)
+            if name in self.configured or name not in CONFIGURABLE
         ]
-        checks += [
-            Check(n, "-", "fail", "not configured", True)
-            for n in sorted(needed - self.sources.keys())
-        ]
+        absent = (CONFIGURABLE - self.configured) | (needed - self.sources.keys())
+        checks += [await self.unconfigured(name, needed) for name in sorted(absent)]
         checks.append(await self.compose())
         if scenario is not None:
             checks += [await self.signal(s) for s in scenario.signals]
@@ -86,13 +92,28 @@ class Doctor:
         try:
             info = await asyncio.wait_for(self.sources[name].check(), self.timeout)
         except SourceUnavailable as exc:
-            return Check(name, "reachable", "fail", exc.reason, name in needed)
+            return Check(name, "reachable", "fail", f"unavailable: {exc.reason}", name in needed)
         except TimeoutError:
-            return Check(
-                name, "reachable", "fail", f"no answer within {self.timeout:g}s", name in needed
-            )
+            why = f"unavailable: no answer within {self.timeout:g}s"
+            return Check(name, "reachable", "fail", why, name in needed)
         detail = ", ".join(f"{k} {v}" for k, v in info.items() if k != "ready")
         return Check(name, "reachable", "ok", detail, name in needed)
+
+    async def unconfigured(self, name: str, needed: set[str]) -> Check:
+        """A source nobody configured: a failure when the scenario needs it and nothing stands
+        in; otherwise "not configured", with the fallback that stands in, if any."""
+        stand_in = self.sources.get(name)
+        if stand_in is None and name in needed:
+            return Check(name, "-", "fail", "not configured", True)
+        if stand_in is None:
+            how = f"set [sources] {name} in drillctl.toml or DRILLCTL_SOURCES_{name.upper()}"
+            return Check(name, "-", "not configured", how, False)
+        try:
+            info = await asyncio.wait_for(stand_in.check(), self.timeout)
+        except (SourceUnavailable, TimeoutError):
+            info = {}
+        detail = str(info.get("fallback") or "a fallback stands in")
+        return Check(name, "-", "not configured", detail, name in needed)
 
     async def compose(self) -> Check:
         if self.driver_factory is None:

@@ -43,6 +43,18 @@ def resolve_secret(value: str | None, env: Mapping[str, str]) -> str | None:
     return (env.get(match.group(1)) or None) if match else value
 
 
+def configured_sources(config: SourcesConfig) -> set[str]:
+    """The HTTP sources given a URL: the others are absent, or a fallback stands in for them."""
+    urls = {
+        "prometheus": config.prometheus,
+        "alertmanager": config.alertmanager,
+        "loki": config.loki,
+        "jaeger": config.jaeger,
+        "grafana": config.grafana,
+    }
+    return {name for name, url in urls.items() if url}
+
+
 def build_sources(
     config: SourcesConfig,
     *,

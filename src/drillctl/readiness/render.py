@@ -70,17 +70,3 @@ def _signatures(gate: Gate) -> str:
     return "; ".join(
         f"{s.role} {s.name}: {s.decision} at {s.at:%Y-%m-%d %H:%M} UTC" for s in gate.signatures
     )
-
-
-def gate_json(gate: Gate, status: GateStatus) -> str:
-    items = [{**asdict(i), "ok": i.ok} for i in status.items]
-    body = {
-        "schema_version": SCHEMA_VERSION,
-        "engineer": gate.engineer,
-        "items": items,
-        "signatures": [s.model_dump(mode="json") for s in gate.signatures],
-        "signoff": status.signoff,
-        "last_no_go": status.last_no_go,
-        "blocking": status.blocking(),
-    }
-    return json.dumps(body, indent=2)

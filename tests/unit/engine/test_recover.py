@@ -199,9 +199,9 @@ def test_a_recovered_killed_run_reads_aborted_recovered_by_drillctl_recover_in_h
     run_line = next(i for i, line in enumerate(lines) if KILLED in line)
     assert lines[run_line].split()[1] == "aborted,"  # the result cell: its first line ...
     assert "recovered by drillctl recover" in lines[run_line + 1]  # ... and its second
-    (row,) = json.loads(history("--format", "json").output)
+    (row,) = json.loads(history("--format", "json").output)["runs"]  # the drillctl.history envelope
     assert row["run_id"] == KILLED and row["result"] == "aborted"
     assert row["recovered_by"] == "drillctl recover"
     assert row["result_text"] == "aborted, recovered by drillctl recover"
-    aborted = json.loads(history("--result", "aborted", "--format", "json").output)
+    aborted = json.loads(history("--result", "aborted", "--format", "json").output)["runs"]
     assert [r["run_id"] for r in aborted] == [KILLED]  # still filtered by its result

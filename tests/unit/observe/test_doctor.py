@@ -76,7 +76,11 @@ def test_doctor_rows_and_what_is_required() -> None:
     doctor = Doctor(sources, driver_factory=Driver, now=lambda: datetime.now().astimezone())  # type: ignore[arg-type]
     got = rows(asyncio.run(doctor.run(scenario)))
     assert got[("prometheus", "reachable")] == ("ok", True, "version fake")
-    assert got[("alertmanager", "reachable")] == ("fail", False, "ConnectError: refused")
+    assert got[("alertmanager", "reachable")] == (
+        "fail",
+        False,
+        "unavailable: ConnectError: refused",
+    )
     assert got[("sql", "-")] == ("fail", True, "not configured")
     assert got[("compose", "ebit-lab")] == ("ok", True, "ebit-lab: 1/2 services running")
     assert got[("signal", "queue (prometheus)")] == ("ok", True, "3")
@@ -109,4 +113,33 @@ def test_doctor_without_scenario_or_docker() -> None:
         True,
         "cannot list the containers of ebit-lab: connection refused",
     )
+    assert got[("prometheus", "reachable")] == ("ok", False, "version fake")
+
+
+class TraceLogs(FakeSource):
+    """What observe/factory puts under "jaeger" when no Jaeger is configured."""
+
+    async def check(self) -> dict[str, Any]:
+        return {"fallback": "no Jaeger: error log lines with trace ids, via logs"}
+
+
+def test_a_source_nobody_configured_reads_not_configured_never_ok() -> None:
+    """#17: `jaeger reachable ok` with no Jaeger. The log fallback is named, the row is not ok."""
+    sources = {"prometheus": Prom("prometheus"), "jaeger": TraceLogs("jaeger")}
+    doctor = Doctor(
+        sources,
+        driver_factory=Driver,  # type: ignore[arg-type]
+        now=lambda: datetime.now().astimezone(),
+        configured={"prometheus"},
+    )
+    got = rows(asyncio.run(doctor.run(None)))
+    assert ("jaeger", "reachable") not in got
+    assert got[("jaeger", "-")] == (
+        "not configured",
+        False,
+        "no Jaeger: error log lines with trace ids, via logs",
+    )
+    for name in ("alertmanager", "grafana", "loki"):
+        how = f"set [sources] {name} in drillctl.toml or DRILLCTL_SOURCES_{name.upper()}"
+        assert got[(name, "-")] == ("not configured", False, how)
     assert got[("prometheus", "reachable")] == ("ok", False, "version fake")

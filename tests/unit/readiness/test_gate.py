@@ -295,3 +295,26 @@ def test_a_no_go_records_the_reason_and_sends_the_shifts_round_again(
         "Last no-go by Priya Nair (on-call): shadow week was too quiet; shift items reset" in status
     )
     assert "  --  shadow-shift          Shadow shift complete" in status
+
+
+def test_status_as_json_is_the_gate_status_envelope(cli: Invoke, repo: Path, runs: Path) -> None:
+    cli("gate", "init", "--engineer", "Dana Kim")
+    assert cli("gate", "check", "drill", "--run", GOOD).exit_code == 0
+    result = cli("gate", "status", "--format", "json")
+    assert result.exit_code == 1  # the other items still block
+    found = json.loads(result.stdout)
+    assert (found["schema_version"], found["kind"]) == (1, "drillctl.gate-status")
+    assert (found["file"], found["engineer"]) == ("oncall-gate.yaml", "Dana Kim")
+    items = {i["id"]: i for i in found["items"]}
+    assert set(items) == set(gates.ITEMS)
+    assert (items["drill"]["done"], items["drill"]["ok"], items["drill"]["problems"]) == (
+        True,
+        True,
+        [],
+    )
+    assert (items["runbook"]["done"], items["runbook"]["ok"]) == (False, False)
+    blocked = [line.split(":")[0] for line in found["blocking"]]
+    assert "runbook" in blocked and "drill" not in blocked
+    assert found["blocking"][0] == "runbook: not done: `drillctl gate check runbook --runbook PATH`"
+    assert found["signatures"] == [] and found["last_no_go"] is None
+    assert blocked.count("sign-off") == len(found["signoff"]) > 0

@@ -52,6 +52,6 @@ def test_a_wide_terminal_shows_every_column(state: Path) -> None:
 
 def test_format_json_gives_the_whole_table(state: Path) -> None:
     result = history(state, 80, "--format", "json")
-    rows = json.loads(result.stdout)
+    rows = json.loads(result.stdout)["runs"]
     assert sorted(r["run_id"] for r in rows) == RUN_IDS
     assert {"detect_s", "acknowledge_s", "hypothesis_s", "mitigate_s", "recover_s"} <= set(rows[0])

@@ -1,9 +1,0 @@
-"""Moved to ``drillctl.commands.finish``: an old path, importable for one release (#15)."""
-
-import sys
-
-from drillctl.commands import finish as _moved
-from drillctl.commands.finish import *  # noqa: F403
-
-# the old name is the same module object, so monkeypatching either path patches both
-sys.modules[__name__] = _moved
