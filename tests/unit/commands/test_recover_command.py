@@ -96,7 +96,7 @@ def test_without_yes_the_envelope_lists_what_would_be_reverted_and_exits_2(
     assert (found["attempted"], run["reverted"], run["faults"][0]["will_revert"]) == (
         False,
         False,
-        "start ebit-game",
+        "start service ebit-game",
     )
     assert not driver.state("ebit-game").running
 
