@@ -173,10 +173,18 @@ def alerts(events: Sequence[JournalEvent], injected: datetime | None) -> list[Al
                 slot["silenced"] = True
         elif event.state == AlertState.RESOLVED and slot.get("fired_at"):
             slot.setdefault("resolved_at", event.ts)
-    return [
-        AlertSummary(**slot, latency_s=figures.between(injected, slot.get("fired_at")))
-        for slot in found.values()
-    ]
+    return [_alert_summary(slot, injected) for slot in found.values()]
+
+
+def _alert_summary(slot: dict[str, Any], injected: datetime | None) -> AlertSummary:
+    before = _fired_before(slot.get("fired_at"), injected)
+    # an alert already firing has no latency: 0 s would count as the fastest alert in history
+    latency = None if before else figures.between(injected, slot.get("fired_at"))
+    return AlertSummary(**slot, latency_s=latency, before_injection=before)
+
+
+def _fired_before(fired_at: datetime | None, injected: datetime | None) -> bool:
+    return fired_at is not None and injected is not None and fired_at < injected
 
 
 def expectations(events: Sequence[JournalEvent]) -> list[Expectation]:

@@ -19,7 +19,7 @@ from drillctl.report.fmt import (
     stamp,
     with_unit,
 )
-from drillctl.report.model import DrillSummary, SignalSummary
+from drillctl.report.model import AlertSummary, DrillSummary, SignalSummary
 from drillctl.report.slack import header_text
 
 
@@ -154,12 +154,18 @@ def _alerts(s: DrillSummary) -> str:
     rows = [
         [
             md(a.name) + (" (silenced: nobody paged)" if a.silenced else ""),
-            seconds(a.latency_s) if a.fired_at else "never fired",
+            _fired_after(a),
             clock(a.resolved_at),
         ]
         for a in s.alerts
     ]
     return "## Alerts\n\n" + _table(["Alert", "Fired after injection", "Resolved"], rows)
+
+
+def _fired_after(alert: AlertSummary) -> str:
+    if alert.fired_at is None:
+        return "never fired"
+    return "already firing before the fault" if alert.before_injection else seconds(alert.latency_s)
 
 
 def _expectations(s: DrillSummary) -> str:

@@ -88,6 +88,8 @@ class AlertSummary(_Frozen):
     # fired while the drill's Alertmanager silence held it ([drill] silence); not in report.json
     # yet: its fields are pinned (#17 owns them); Slack and Markdown say it
     silenced: bool = Field(default=False, exclude=True)
+    # first seen firing before the fault was injected: not the drill's doing (same pinning)
+    before_injection: bool = Field(default=False, exclude=True)
 
 
 class SignalSummary(_Frozen):

@@ -181,6 +181,8 @@ def _alerts(s: DrillSummary) -> list[str]:
         )
         resolved += " — silenced by the drill: nobody paged" if alert.silenced else ""
         after = f" ({seconds(alert.latency_s)} after the injection)" if alert.latency_s else ""
+        if alert.before_injection:  # not the drill's doing: say so, or it reads as a finding
+            after = " (already firing before the fault)"
         lines.append(f"• {escape(alert.name)} fired {clock(alert.fired_at)}{after}, {resolved}")
     return lines if len(lines) > 1 else ["*Alerts:* none fired"]
 

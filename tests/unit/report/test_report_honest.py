@@ -11,14 +11,14 @@ import io
 import json
 import re
 import xml.etree.ElementTree as ET
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from report_helpers import JOURNALS, NAMES, load, with_events
 from rich.console import Console
 
-from drillctl.core.events import FaultRevertStarted, ResponderRevert, first_of
+from drillctl.core.events import FaultInjected, FaultRevertStarted, ResponderRevert, first_of
 from drillctl.core.journal import read_journal
 from drillctl.operator.panel import PanelView, render
 from drillctl.report.chart import main_signals, panel_marks, signal_series
@@ -221,3 +221,18 @@ def test_a_revert_that_put_something_back_is_a_line_on_the_chart() -> None:
     assert (summary.at.first_revert, "revert") in [
         (at, lab) for at, lab, _ in panel_marks(summary, signal)
     ]
+
+
+def test_an_alert_already_firing_before_the_fault_is_not_read_as_the_drills_doing() -> None:
+    events = read_journal(BULLMQ).events
+    injected = first_of(events, FaultInjected)
+    assert injected is not None
+    early = (injected.ts - timedelta(seconds=30)).isoformat()
+    alert = {"name": "BetsLost", "state": "firing", "source": "alertmanager"}
+    summary = summarize(with_events(events, (early, "alert", alert)))
+    [lost] = [a for a in summary.alerts if a.name == "BetsLost"]
+    assert lost.before_injection and lost.latency_s is None
+    assert "BetsLost fired " in render_slack(summary)
+    assert "(already firing before the fault)" in render_slack(summary)
+    assert "| BetsLost | already firing before the fault |" in render_markdown(summary)
+    assert not any(a.before_injection for a in summary.alerts if a.name != "BetsLost")
