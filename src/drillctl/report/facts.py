@@ -149,13 +149,36 @@ def _signal_summary(
         for at, v in samples
         if (since is None or at >= since) and (until is None or at <= until)
     ]
-    centre = slot.get("baseline")
     if window:
-        peak_at, peak = max(
-            window, key=lambda s: (abs(s[1] - centre), s[1]) if centre is not None else (s[1], 0.0)
-        )
+        peak_at, peak = _extreme(window, slot)
         slot.update(peak=peak, peak_at=peak_at)
     return SignalSummary(**slot, samples=len(samples))
+
+
+def _extreme(window: list[tuple[datetime, float]], slot: dict[str, Any]) -> tuple[datetime, float]:
+    """The sample furthest from the baseline in the direction the symptom broke (a drop's
+    low, not the catch-up peak after the revert); without a symptom, furthest either way."""
+    centre = slot.get("baseline")
+    if centre is None:
+        return max(window, key=lambda s: s[1])
+    direction = _broke_towards(slot, centre)
+    if direction == "down":
+        return min(window, key=lambda s: s[1])
+    if direction == "up":
+        return max(window, key=lambda s: s[1])
+    return max(window, key=lambda s: (abs(s[1] - centre), s[1]))
+
+
+def _broke_towards(slot: dict[str, Any], centre: float) -> str | None:
+    value, rule = slot.get("symptom_value"), slot.get("rule") or ""
+    if value is not None:
+        return "down" if value < centre else "up" if value > centre else None
+    if "symptom_at" not in slot:
+        return None
+    # no value at the symptom (the series vanished): the rule's own words say which way
+    return (
+        "down" if rule.lstrip().startswith("<") else "up" if rule.lstrip().startswith(">") else None
+    )
 
 
 def alerts(events: Sequence[JournalEvent], injected: datetime | None) -> list[AlertSummary]:

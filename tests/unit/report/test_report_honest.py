@@ -33,6 +33,7 @@ V010 = JOURNALS / "v010" / "runs"
 PATHS = [JOURNALS / f"{name}.jsonl" for name in NAMES] + sorted(V010.glob("*/journal.jsonl"))
 BULLMQ = V010 / "20261207-140521-bullmq-backpressure-88f7" / "journal.jsonl"  # ebit-api stopped
 FLUSH = V010 / "20261207-140612-redis-cache-flush-1b85" / "journal.jsonl"  # FLUSHDB: instant
+DETECT = Path(__file__).parents[2] / "fixtures" / "detect"  # real lab journals of #16
 _NUMBER = re.compile(r"(?<![\w.:/-])(\d+)\.(\d+)(?![\w.:])")
 
 
@@ -236,3 +237,15 @@ def test_an_alert_already_firing_before_the_fault_is_not_read_as_the_drills_doin
     assert "(already firing before the fault)" in render_slack(summary)
     assert "| BetsLost | already firing before the fault |" in render_markdown(summary)
     assert not any(a.before_injection for a in summary.alerts if a.name != "BetsLost")
+
+
+def test_a_signal_that_dropped_reports_its_low_not_the_catch_up_peak_after_the_revert() -> None:
+    events = read_journal(DETECT / "bullmq-stop-api.jsonl").events
+    low = next(s for s in summarize(events).signals if s.name == "credit_rate")
+    assert low.peak_at is not None and low.peak is not None
+    catch_up = (low.peak_at + timedelta(seconds=1)).isoformat()
+    sample = {"signal": "credit_rate", "value": 30.0, "at": catch_up}
+    summary = summarize(with_events(events, (catch_up, "sample", sample)))
+    [credit] = [s for s in summary.signals if s.name == "credit_rate"]
+    assert (credit.extreme_word, credit.peak) == ("low", low.peak)
+    assert f"credit_rate: baseline 4.6 bets/s → low {low.peak:.3g}" in render_slack(summary)
