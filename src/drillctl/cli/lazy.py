@@ -53,6 +53,10 @@ class LazyCommands(MutableMapping[str, "Command"]):
     def __len__(self) -> int:
         return len(self._verbs.keys() | self._built.keys())
 
+    def built(self) -> set[str]:
+        """The verbs whose module has been imported so far."""
+        return set(self._built)
+
     def summary(self, name: str) -> Command | None:
         """A stand-in that only names and describes the verb, for listing it without its module."""
         if name in self._built or name not in self._verbs:
