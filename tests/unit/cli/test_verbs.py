@@ -6,12 +6,14 @@ from __future__ import annotations
 import importlib
 import inspect
 from collections import defaultdict
+from pathlib import Path
 
 import pytest
 import typer
 from typer.main import get_command, get_group
 from typer.testing import CliRunner
 
+import drillctl.cli
 from drillctl.cli.app import app
 from drillctl.cli.lazy import LazyCommands
 from drillctl.cli.verbs import VERBS
@@ -81,3 +83,14 @@ def test_completing_a_verb_name_lists_matching_verbs_in_table_order() -> None:
     names = [item.value for item in items]
     assert names == [v.name for v in VERBS if v.name.startswith("r")]
     assert isinstance(root.commands, LazyCommands) and root.commands.built() == set()
+
+
+def test_every_cli_module_with_register_is_in_the_table() -> None:
+    """A verb module missing from the table would be a verb nobody can call."""
+    folder = Path(drillctl.cli.__file__).parent
+    with_register = {
+        path.stem
+        for path in folder.glob("*.py")
+        if "\ndef register(app" in path.read_text(encoding="utf-8")
+    }
+    assert with_register == {verb.module for verb in VERBS}
