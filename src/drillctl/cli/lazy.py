@@ -71,7 +71,9 @@ class LazyGroup(TyperGroup):
 
     def __init__(self, **attrs: Any) -> None:
         super().__init__(**attrs)
-        self.commands = LazyCommands(self.verbs, self._commands_of)
+        lazy = LazyCommands(self.verbs, self._commands_of)
+        lazy.update(self.commands)  # any command registered on the root app itself
+        self.commands = lazy
         self._listing = False
 
     def _commands_of(self, module_name: str) -> dict[str, Command]:

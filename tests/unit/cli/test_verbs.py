@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 import drillctl.cli
 from drillctl.cli.app import app
-from drillctl.cli.lazy import LazyCommands
+from drillctl.cli.lazy import LazyCommands, LazyGroup
 from drillctl.cli.verbs import VERBS
 
 
@@ -94,3 +94,16 @@ def test_every_cli_module_with_register_is_in_the_table() -> None:
         if "\ndef register(app" in path.read_text(encoding="utf-8")
     }
     assert with_register == {verb.module for verb in VERBS}
+
+
+def test_a_command_registered_on_the_root_itself_is_kept_after_the_verbs() -> None:
+    class Root(LazyGroup):
+        verbs = VERBS[:1]
+
+    root_app = typer.Typer(cls=Root)
+    root_app.callback()(lambda: None)
+    root_app.command("hello")(lambda: typer.echo("hi"))
+    done = CliRunner().invoke(root_app, ["hello"])
+    assert done.exit_code == 0 and done.output == "hi\n"
+    root = get_command(root_app)
+    assert root.list_commands(typer.Context(root)) == [VERBS[0].name, "hello"]
