@@ -73,7 +73,9 @@ VERBS = (
     Verb(
         "recurrence",
         "gate_cmd",
-        "Has this happened before? Runbooks and past drill reports ranked by relevance (BM25).",
+        "Has this happened before? Runbooks and past drill reports, apart, each ranked by "
+        "relevance\n(BM25) with why it matched. Given --alert or --signal, only those that name "
+        "one of them.",
     ),
     Verb(
         "init",
