@@ -21,6 +21,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import venv
 from pathlib import Path
@@ -28,6 +29,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "drillctl-bench"
 CHAOS_VENV = CACHE / "chaos-venv"
+# Where the commands run: outside any project (no drillctl.toml), except the row that runs in the
+# repository, where `validate` also asks `docker compose config` for the project's services.
+OUTSIDE = Path(tempfile.gettempdir())
+Row = tuple[str, list[str], dict[str, str], Path]
 
 
 def drillctl() -> str:
@@ -50,10 +55,12 @@ def chaos() -> str | None:
     return str(exe)
 
 
-def measure(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
+def measure(argv: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float]:
     """One run: (wall seconds, max RSS in MB) of the child alone."""
     started = time.perf_counter()
-    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        argv, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - started
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -62,13 +69,13 @@ def measure(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
     return wall, usage.ru_maxrss / 1024
 
 
-def median_of(argv: list[str], runs: int, env: dict[str, str]) -> tuple[float, float]:
-    measure(argv, env)  # warm the page cache: the figures are the steady cost, not a cold disk
-    samples = [measure(argv, env) for _ in range(runs)]
+def median_of(argv: list[str], runs: int, env: dict[str, str], cwd: Path) -> tuple[float, float]:
+    measure(argv, env, cwd)  # warm the page cache: the figures are the steady cost, not a cold disk
+    samples = [measure(argv, env, cwd) for _ in range(runs)]
     return statistics.median(s[0] for s in samples), statistics.median(s[1] for s in samples)
 
 
-def commands(exe: str, peers: bool) -> list[tuple[str, list[str], dict[str, str]]]:
+def commands(exe: str, peers: bool) -> list[Row]:
     env = dict(os.environ)
     complete = {
         **env,
@@ -76,23 +83,26 @@ def commands(exe: str, peers: bool) -> list[tuple[str, list[str], dict[str, str]
         "COMP_WORDS": "drillctl r",
         "COMP_CWORD": "1",
     }  # what one Tab after `drillctl r` runs
-    table = [
-        ("drillctl --version", [exe, "--version"], env),
-        ("drillctl --help", [exe, "--help"], env),
-        ("drillctl list", [exe, "list"], env),
-        (
-            "drillctl validate FILE",
-            [exe, "validate", str(ROOT / "scenarios" / "bullmq-backpressure.yaml")],
-            env,
-        ),
-        ("drillctl <Tab> (bash completion)", [exe], complete),
+    validate = [exe, "validate", str(ROOT / "scenarios" / "bullmq-backpressure.yaml")]
+    table: list[Row] = [
+        ("drillctl --version", [exe, "--version"], env, OUTSIDE),
+        ("drillctl --help", [exe, "--help"], env, OUTSIDE),
+        ("drillctl list", [exe, "list"], env, OUTSIDE),
+        ("drillctl validate FILE", validate, env, OUTSIDE),
+        ("drillctl <Tab> (bash completion)", [exe], complete, OUTSIDE),
+        ("drillctl validate FILE, in the repo", validate, env, ROOT),
     ]
     peer = chaos() if peers else None
     if peer:
-        table.append(("chaos --help (chaostoolkit)", [peer, "--help"], env))
+        table.append(("chaos --help (chaostoolkit)", [peer, "--help"], env, OUTSIDE))
     if peers and shutil.which("docker"):
-        table.append(("docker compose version", ["docker", "compose", "version"], env))
+        table.append(("docker compose version", ["docker", "compose", "version"], env, OUTSIDE))
     return table
+
+
+def load() -> str:
+    """The 1, 5 and 15 minute load averages: a loaded machine makes every figure larger."""
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def main() -> None:
@@ -101,11 +111,13 @@ def main() -> None:
     parser.add_argument("--drillctl", default=drillctl(), help="another build to compare")
     parser.add_argument("--no-peers", action="store_true", help="drillctl's commands only")
     args = parser.parse_args()
+    print(f"load average at the start: {load()} ({os.cpu_count()} CPUs)")
     print(f"{'command':<36} {'wall (median)':>14} {'max RSS (median)':>17}")
-    for label, argv, env in commands(args.drillctl, not args.no_peers):
-        wall, rss = median_of(argv, args.runs, env)
+    for label, argv, env, cwd in commands(args.drillctl, not args.no_peers):
+        wall, rss = median_of(argv, args.runs, env, cwd)
         print(f"{label:<36} {wall:>12.3f} s {rss:>14.1f} MB", flush=True)
     print(f"medians of {args.runs} runs each; targets for drillctl: <= 0.2 s, <= 60 MB")
+    print(f"load average at the end: {load()}")
 
 
 if __name__ == "__main__":

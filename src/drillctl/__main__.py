@@ -1,3 +1,3 @@
-from drillctl.cli.app import main
+from drillctl.cli import main
 
 main()

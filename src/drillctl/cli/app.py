@@ -1,7 +1,8 @@
-"""The typer application: global options, the context object, and one register() per verb module.
+"""The typer application: global options, the context object, and the verbs of ``verbs.VERBS``.
 
-Each verb lives in its own module under ``drillctl/cli/`` and exposes ``register(app)``. This module
-only wires them and turns ``DrillError`` into a message and an exit code (never a traceback).
+Each verb lives in its own module under ``drillctl/cli/`` and exposes ``register(app)``; the root
+group (``lazy.py``) imports that module only when the verb is used. This module only wires them and
+turns ``DrillError`` into a message and an exit code (never a traceback).
 """
 
 from __future__ import annotations
@@ -16,27 +17,21 @@ from rich.console import Console
 from rich.markup import escape
 
 from drillctl import __version__
-from drillctl.cli import (
-    changes_cmd,
-    doctor_cmd,
-    gate_cmd,
-    gm_cmd,
-    helpfmt,
-    history_cmd,
-    init_cmd,
-    lab_cmd,
-    recover_cmd,
-    report_cmd,
-    run_cmd,
-    scenario_cmds,
-    security_cmd,
-    suite_cmd,
-    watch_cmd,
-)
+from drillctl.cli import helpfmt
+from drillctl.cli.lazy import LazyGroup
+from drillctl.cli.verbs import VERBS
 from drillctl.core.errors import DrillError
+
+
+class RootGroup(LazyGroup):
+    """drillctl's root: every verb of ``verbs.VERBS``, its module imported when it is used."""
+
+    verbs = VERBS
+
 
 helpfmt.install()
 app = typer.Typer(
+    cls=RootGroup,
     name="drillctl",
     help=(
         "Chaos drills for docker compose stacks: inject a fault, watch, "
@@ -46,25 +41,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode="rich",
 )
-
-VERB_MODULES = [
-    scenario_cmds,  # list, show, validate, schema
-    run_cmd,
-    suite_cmd,
-    recover_cmd,
-    report_cmd,
-    history_cmd,
-    watch_cmd,
-    doctor_cmd,
-    gm_cmd,
-    lab_cmd,
-    gate_cmd,  # runbook, recurrence, escalation, gate
-    init_cmd,
-    security_cmd,  # security review
-    changes_cmd,
-]
-for _module in VERB_MODULES:
-    _module.register(app)
 
 
 def _version(value: bool) -> None:

@@ -25,7 +25,7 @@ from pydantic import (
 from pydantic.json_schema import GenerateJsonSchema
 
 from drillctl.core.durations import Bounds, Duration, format_duration
-from drillctl.core.events import ChangeKind
+from drillctl.core.states import ChangeKind
 from drillctl.core.urls import check_url, split_probe, url_problem
 from drillctl.faults.base import FaultParams
 from drillctl.faults.registry import all_params

@@ -10,28 +10,37 @@ import json
 import os
 import subprocess
 import sys
+from importlib.metadata import entry_points
 from pathlib import Path
 
 import pytest
+
+import drillctl.cli
+from drillctl.cli.verbs import VERBS
 
 ROOT = Path(__file__).resolve().parents[3]
 HEAVY = ("matplotlib", "docker", "aiohttp", "asyncpg", "python_on_whales", "drillctl.report.chart")
 PROBE = """
 import atexit, json, sys
-from drillctl.cli.app import main
+from drillctl.cli import main
 heavy = {heavy!r}
 atexit.register(lambda: print(json.dumps([m for m in heavy if m in sys.modules]), file=sys.stderr))
 sys.argv = ["drillctl", *{argv!r}]
 main()
 """
+VERB_MODULES = sorted({f"drillctl.cli.{verb.module}" for verb in VERBS})
 
 
 def probe(
-    argv: list[str], cwd: Path, env: dict[str, str] | None = None
+    argv: list[str],
+    cwd: Path,
+    env: dict[str, str] | None = None,
+    modules: tuple[str, ...] = HEAVY,
 ) -> subprocess.CompletedProcess[str]:
-    """Run drillctl ARGV through its console entry point in a fresh interpreter."""
+    """Run drillctl ARGV through its console entry point in a fresh interpreter; the last line
+    of its stderr lists which of ``modules`` it imported."""
     return subprocess.run(
-        [sys.executable, "-c", PROBE.format(heavy=HEAVY, argv=argv)],
+        [sys.executable, "-c", PROBE.format(heavy=modules, argv=argv)],
         cwd=cwd,
         capture_output=True,
         text=True,
@@ -98,3 +107,55 @@ def test_install_completion_writes_a_bash_script_that_calls_drillctl(tmp_path: P
     script = (tmp_path / ".bash_completions" / "drillctl.sh").read_text(encoding="utf-8")
     assert "_DRILLCTL_COMPLETE=complete_bash" in script
     assert "drillctl.sh" in (tmp_path / ".bashrc").read_text(encoding="utf-8")
+
+
+def loaded(argv: list[str], cwd: Path, modules: list[str]) -> list[str]:
+    done = probe(argv, cwd, modules=tuple(modules))
+    assert done.returncode == 0, done.stderr
+    return heavy_of(done)
+
+
+def test_the_probe_runs_the_console_entry_point() -> None:
+    (script,) = entry_points(group="console_scripts", name="drillctl")
+    assert script.load() is drillctl.cli.main
+
+
+def test_version_answers_without_the_cli_framework(tmp_path: Path) -> None:
+    done = probe(["--version"], tmp_path, modules=("typer", "rich", "pydantic", "drillctl.cli.app"))
+    assert done.stdout == "drillctl " + drillctl.__version__ + "\n"
+    assert heavy_of(done) == []
+
+
+def test_version_after_a_global_option_still_answers(tmp_path: Path) -> None:
+    """Only a bare `drillctl --version` skips typer; the eager option still works elsewhere."""
+    done = probe(["--config", "nowhere.toml", "--version"], tmp_path, modules=("typer",))
+    assert done.returncode == 0
+    assert done.stdout == "drillctl " + drillctl.__version__ + "\n"
+    assert heavy_of(done) == ["typer"]
+
+
+def test_help_imports_no_verb_module_and_no_models(tmp_path: Path) -> None:
+    assert loaded(["--help"], tmp_path, [*VERB_MODULES, "pydantic", "httpx"]) == []
+
+
+def test_a_tab_on_a_verb_name_imports_no_verb_module(tmp_path: Path) -> None:
+    env = {"_DRILLCTL_COMPLETE": "complete_bash", "COMP_WORDS": "drillctl r", "COMP_CWORD": "1"}
+    done = probe([], tmp_path, env, modules=tuple(VERB_MODULES))
+    assert done.returncode == 0
+    assert done.stdout.split() == ["run", "recover", "report", "recurrence", "runbook"]
+    assert heavy_of(done) == []
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["list"], ["validate", str(ROOT / "scenarios" / "bullmq-backpressure.yaml")]],
+    ids=" ".join,
+)
+def test_scenario_verbs_import_their_module_alone_and_no_journal_or_http(
+    argv: list[str], tmp_path: Path
+) -> None:
+    others = [m for m in VERB_MODULES if m != "drillctl.cli.scenario_cmds"]
+    unwanted = [*others, "httpx", "drillctl.core.events", "drillctl.readiness", "drillctl.report"]
+    assert loaded(argv, tmp_path, [*unwanted, "drillctl.cli.scenario_cmds"]) == [
+        "drillctl.cli.scenario_cmds"
+    ]
