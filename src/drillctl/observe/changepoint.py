@@ -78,8 +78,13 @@ class Cusum:
         return self.alarm
 
     @property
+    def over(self) -> bool:
+        """The sum is past its threshold (an alarm once ``RUN`` samples moved the same way)."""
+        return self.total > H_SCALES * self.scale
+
+    @property
     def alarm(self) -> bool:
-        return self.total > H_SCALES * self.scale and self.run >= RUN
+        return self.over and self.run >= RUN
 
     def reset(self) -> None:
         self.total, self.run, self.started_at = 0.0, 0, None
