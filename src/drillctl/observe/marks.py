@@ -3,7 +3,8 @@ observer writes about its marks is written here, and ``symptom.detected_at`` is 
 (the moment the evidence first supported the symptom) every report times detection with.
 
     baseline   signal, centre, spread (None: no data during the baseline), samples, missing,
-               unit, primary, no_data (the words for a signal without a baseline, else None)
+               unit, primary, no_data (the words for a signal without a baseline, else None),
+               not_watched (a secondary signal's meaningless rule: why it is not watched)
     onset      signal, value (None: no data), baseline, evidence (change-point | no data),
                change_at (where the change began), at (when the evidence sufficed)
     symptom    signal, value, baseline, rule, evidence (rule | change-point | no data),
@@ -20,7 +21,9 @@ from drillctl.observe.detect import Mark, describe_rule
 from drillctl.scenario.model import Signal
 
 
-def journal_baseline(journal: Journal, signal: Signal, baseline: Baseline) -> None:
+def journal_baseline(
+    journal: Journal, signal: Signal, baseline: Baseline, not_watched: str | None = None
+) -> None:
     journal.append(
         ev.Baseline(
             signal=signal.name,
@@ -31,6 +34,7 @@ def journal_baseline(journal: Journal, signal: Signal, baseline: Baseline) -> No
             unit=signal.unit,
             primary=signal.primary,
             no_data=None if baseline.measured else no_data_words(baseline),
+            not_watched=not_watched,
         )
     )
 

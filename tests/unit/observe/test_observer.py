@@ -307,10 +307,12 @@ def test_only_primary_signals_make_the_baseline_not_steady(
     journal: Journal, clock: FakeClock
 ) -> None:
     side = QUEUE | {"name": "side", "primary": False, "symptom": {"below": 0.5}}
-    prom = FakeSource("prometheus", {"queue_waiting": lambda at: 5.0, "side": lambda at: 0.0})
+    # 1 then 0: the rule can mean something (the baseline reached 1) and broke during it
+    dropped = step_at(clock, 2, before=1.0, after=0.0)
+    prom = FakeSource("prometheus", {"queue_waiting": lambda at: 5.0, "side": dropped})
     obs = observer(make_scenario([QUEUE, side]), {"prometheus": prom}, journal, clock)
     report = asyncio.run(obs.collect_baseline(timedelta(seconds=5)))
-    assert report.steady
+    assert report.steady and report.skipped == []
     assert report.secondary[0].startswith("side: < 0.5 broke during the baseline")
 
 
