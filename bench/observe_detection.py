@@ -7,8 +7,8 @@
    with (``at.symptom``), and → the first ``firing`` of the scenario's expected alert as
    Prometheus reported it; and how long the fault command itself took.
 2. The observer's own cost while polling every source at 1 s for ``--load-seconds``: CPU as a
-   share of one core (this process; and with the ``docker compose logs`` children it spawns) and
-   peak RSS.
+   share of one core (this process; and with any child process it spawns: none since the logs
+   source reads the Engine API in-process, target/sdk_logs.py) and peak RSS.
 
     .venv/bin/python bench/observe_detection.py [--runs 5] [--load-seconds 60] [--skip-latency]
                                                 [--project ebit-lab] [--drills NAME ...]
@@ -298,7 +298,7 @@ def main() -> None:
     print(f"  {figures['polls']} polls in {figures['wall']:.1f}s, {figures['down']} unavailable")
     print(
         f"  CPU {figures['own'] * 100:.1f}% of one core (this process), "
-        f"{figures['with_children'] * 100:.1f}% with its docker compose logs children"
+        f"{figures['with_children'] * 100:.1f}% with its children"
     )
     print(f"  peak RSS {figures['rss_mb']:.0f} MB")
 
