@@ -10,12 +10,16 @@ observer writes about its marks is written here, and ``symptom.detected_at`` is 
     symptom    signal, value, baseline, rule, evidence (rule | change-point | no data),
                first_breach_at, confirmed_at, detected_at
     recovered  signal, value, baseline, first_normal_at, confirmed_at
+    alert      name, state, source, active_at, labels, silenced (only when true)
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from drillctl.core import events as ev
 from drillctl.core.journal import Journal
+from drillctl.observe.alerts import AlertTransition
 from drillctl.observe.baseline import Baseline, no_data_words
 from drillctl.observe.detect import Mark, describe_rule
 from drillctl.scenario.model import Signal
@@ -76,3 +80,19 @@ def journal_mark(journal: Journal, signal: Signal, baseline: Baseline, mark: Mar
                 confirmed_at=mark.confirmed_at.isoformat(),
             )
         )
+
+
+def journal_alert(journal: Journal, change: AlertTransition, *, silenced: bool) -> None:
+    alert = change.alert
+    # absent unless silenced: the line stays as before for the reports' pinned fields
+    flag: dict[str, Any] = {"silenced": True} if silenced else {}
+    journal.append(
+        ev.Alert(
+            name=alert.name,
+            state=ev.AlertState(change.state),
+            source=alert.source,
+            active_at=alert.active_at.isoformat() if alert.active_at else None,
+            labels=alert.labels,
+            **flag,
+        )
+    )

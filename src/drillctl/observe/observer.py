@@ -12,8 +12,7 @@ journalled ``source.unavailable`` with the reason, retried with exponential back
     while ...:                                       # or: await observer.run_for(duration, stop)
         await observer.poll_once()                   # journals sample/symptom/recovered/alert
         await clock.sleep(observer.poll_interval)
-    observer.first_symptom_at(); observer.symptomatic(); observer.all_recovered()
-    observer.recovered_at(); observer.alerts_seen()["BetSettledQueueBacklog"].first_firing_at
+    observer.first_symptom_at(); observer.symptomatic(); observer.all_recovered(); ...
     await observer.gather_evidence(start, end)       # journals `evidence`: logs, traces, dashboards
     await observer.dashboard_links(start, end)       # {title: deep link} for run.started/reports
     await observer.annotate("drill d-42: inject", at) # Grafana annotation (needs a token)
@@ -21,10 +20,9 @@ journalled ``source.unavailable`` with the reason, retried with exponential back
     await observer.aclose()
 
 State queries are cheap and synchronous; detection happens inside ``poll_once``. Only ``primary``
-signals count for ``first_symptom_at``/``all_recovered``/``recovered_at`` and for a baseline that
-is not steady; the others are watched, detected and journalled all the same (``symptomatic()``
-lists both); a secondary signal whose rule means nothing against its baseline is not watched
-(observe/steady.py). Journal events and their data: core/events/.
+signals time detection and recovery and judge steadiness; the others are watched and journalled
+all the same (``symptomatic()`` lists both), unless their rule means nothing against their
+baseline (observe/steady.py). Journal events: core/events/.
 """
 
 from __future__ import annotations
@@ -32,7 +30,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
-from typing import Any
 
 from drillctl.core import events as ev
 from drillctl.core.clock import Clock
@@ -44,7 +41,7 @@ from drillctl.observe.base import AlertSource, Evidence, Sample, Source
 from drillctl.observe.detect import Detector
 from drillctl.observe.health import SourceHealth, shielded
 from drillctl.observe.invariants import InvariantResult, check_invariant
-from drillctl.observe.marks import journal_mark
+from drillctl.observe.marks import journal_alert, journal_mark
 from drillctl.observe.preflight import preflight_problems
 from drillctl.observe.steady import BaselineReport, judge_baselines
 from drillctl.observe.views import SignalView, required_sources, view_state
@@ -164,15 +161,9 @@ class Observer:
             return None
         try:
             value = await self._read(signal, at)
-        except SourceUnavailable as exc:
+        except (SourceUnavailable, TimeoutError) as exc:
             view.available = False
-            self.health.failed(key, exc, signal=signal.name)
-            return None
-        except TimeoutError:
-            view.available = False
-            self.health.failed(
-                key, SourceUnavailable(signal.source, "no answer in time"), signal=signal.name
-            )
+            self.health.failed(key, _unavailable(signal.source, exc), signal=signal.name)
             return None
         view.available = True
         self.health.succeeded(key)
@@ -197,28 +188,11 @@ class Observer:
                 name, asyncio.wait_for(source.active_alerts(), self.read_timeout)
             )
         except (SourceUnavailable, TimeoutError) as exc:
-            self.health.failed(
-                key,
-                exc
-                if isinstance(exc, SourceUnavailable)
-                else SourceUnavailable(name, "no answer in time"),
-            )
+            self.health.failed(key, _unavailable(name, exc))
             return
         self.health.succeeded(key)
         for change in self.alerts.feed(name, alerts, self.clock.now()):
-            alert = change.alert
-            # absent unless silenced: the line stays as before for the reports' pinned fields
-            silenced: dict[str, Any] = {"silenced": True} if self.silenced(alert.labels) else {}
-            self.journal.append(
-                ev.Alert(
-                    name=alert.name,
-                    state=ev.AlertState(change.state),
-                    source=alert.source,
-                    active_at=alert.active_at.isoformat() if alert.active_at else None,
-                    labels=alert.labels,
-                    **silenced,
-                )
-            )
+            journal_alert(self.journal, change, silenced=self.silenced(change.alert.labels))
 
     def _detect(self, sample: Sample) -> None:
         view = self.views[sample.signal]
@@ -318,3 +292,9 @@ class Observer:
             closer = getattr(source, "aclose", None)
             if closer is not None:
                 await closer()
+
+
+def _unavailable(source: str, exc: SourceUnavailable | TimeoutError) -> SourceUnavailable:
+    if isinstance(exc, SourceUnavailable):
+        return exc
+    return SourceUnavailable(source, "no answer in time")
