@@ -7,8 +7,8 @@
    with (``at.symptom``), and → the first ``firing`` of the scenario's expected alert as
    Prometheus reported it; and how long the fault command itself took.
 2. The observer's own cost while polling every source at 1 s for ``--load-seconds``: CPU as a
-   share of one core (this process; and with the ``docker compose logs`` children it spawns) and
-   peak RSS.
+   share of one core (this process; and with any child process it spawns: none since the logs
+   source reads the Engine API in-process, target/sdk_logs.py) and peak RSS.
 
     .venv/bin/python bench/observe_detection.py [--runs 5] [--load-seconds 60] [--skip-latency]
                                                 [--project ebit-lab] [--drills NAME ...]
@@ -64,8 +64,25 @@ def drill_runs(lab: LabStack, name: str, runs: int) -> list[dict[str, float | No
             marks = journal_marks(name, run.events())
             results.append(marks)
             print(f"  {name} run {i + 1}: exit {run.code}; {marks_words(marks)}", flush=True)
-            time.sleep(10)  # let the rate() windows forget the fault before the next baseline
+            settle(lab, name)
     return results
+
+
+def settle(lab: LabStack, name: str, timeout: float = 240) -> None:
+    """Wait until none of the scenario's expected alerts is pending or firing any more, then 10 s
+    for the rate() windows to forget the fault: a flushed cache re-warms for a minute or more, and
+    a run started before would measure its baseline on the last run's symptom (and exit 1)."""
+    names = "|".join(a.name for a in scenario(name).expect.alerts)
+    query = f'count(ALERTS{{alertname=~"{names}"}}) or vector(0)'
+    deadline = time.monotonic() + timeout
+    with httpx.Client(base_url=lab.endpoints.prometheus_url, timeout=5) as client:
+        while time.monotonic() < deadline:
+            with contextlib.suppress(httpx.HTTPError, KeyError, IndexError, ValueError):
+                body = client.get("/api/v1/query", params={"query": query}).json()
+                if float(body["data"]["result"][0]["value"][1]) == 0:
+                    break
+            time.sleep(2)
+    time.sleep(10)
 
 
 def cut_for(name: str) -> list[str]:
@@ -298,7 +315,7 @@ def main() -> None:
     print(f"  {figures['polls']} polls in {figures['wall']:.1f}s, {figures['down']} unavailable")
     print(
         f"  CPU {figures['own'] * 100:.1f}% of one core (this process), "
-        f"{figures['with_children'] * 100:.1f}% with its docker compose logs children"
+        f"{figures['with_children'] * 100:.1f}% with its children"
     )
     print(f"  peak RSS {figures['rss_mb']:.0f} MB")
 

@@ -119,7 +119,7 @@ FIELD_NOTES: dict[str, str] = {
     "endpoints such as `ssh://ci-host`) drillctl may drill; local engines need no entry",
     "SourcesConfig.prometheus": "Prometheus base URL",
     "SourcesConfig.alertmanager": "Alertmanager base URL",
-    "SourcesConfig.loki": "Loki base URL (without it, logs come from `docker compose logs`)",
+    "SourcesConfig.loki": "Loki base URL (without it, logs come from the containers' logs)",
     "SourcesConfig.loki_tenant": "sent as `X-Scope-OrgID` to a multi-tenant Loki",
     "SourcesConfig.jaeger": "Jaeger query base URL",
     "SourcesConfig.grafana": "Grafana base URL drillctl talks to",

@@ -15,6 +15,8 @@ absolute threshold), so a flat baseline (spread 0) cannot make one stray sample 
 is lower than the textbook 4-5 because two more guards stand behind it: the run of ``RUN`` samples
 moving the rule's way (a lone spike is not an onset) and the value leaving the baseline's noise
 (3 spreads); and an onset only times detection once the rule itself confirms the symptom.
+One sample may speak without the run when it breaks the rule itself with the sum ``over`` h
+(detect.py): that onset needs a second sample of evidence before it confirms a symptom.
 The change point itself is the sample where S last left 0 (``started_at``). False alarms of this
 tuning on the lab's undisturbed baselines: measured by bench/false_alarms.py.
 """
@@ -78,8 +80,13 @@ class Cusum:
         return self.alarm
 
     @property
+    def over(self) -> bool:
+        """The sum is past its threshold (an alarm once ``RUN`` samples moved the same way)."""
+        return self.total > H_SCALES * self.scale
+
+    @property
     def alarm(self) -> bool:
-        return self.total > H_SCALES * self.scale and self.run >= RUN
+        return self.over and self.run >= RUN
 
     def reset(self) -> None:
         self.total, self.run, self.started_at = 0.0, 0, None

@@ -18,9 +18,13 @@ Rule semantics (``SymptomRule``; any condition breaking is a breach)
 Detector (one per signal)
   Fed ``(at, value)`` in time order. Three kinds of mark:
   - ``onset``: the change-point test (observe/changepoint.py) says the signal has moved the
-    rule's way; journalled live, withdrawn silently if the signal settles back before a symptom.
-  - ``symptom``: the rule breaks and either kept breaking for ``for`` or an onset supports it
-    (evidence replaces the hold). ``first_at`` = the first breaching sample of the run,
+    rule's way, or one sample breaks the rule outside the baseline's noise with the test's sum
+    past its threshold (the first sample that breaks, not the second); journalled live,
+    withdrawn silently when the signal settles back (the test's sum back to 0, or a sample back
+    inside the noise) before a symptom.
+  - ``symptom``: the rule breaks and either kept breaking for ``for`` or an onset backed by
+    ``RUN`` samples of evidence supports it (evidence replaces the hold, a lone sample never
+    does). ``first_at`` = the first breaching sample of the run,
     ``confirmed_at`` = the sample that confirmed it, ``detected_at`` = the earliest moment the
     evidence supported it (the onset's alarm, or the confirmation): THE detect mark every report
     times detection with.
@@ -135,6 +139,7 @@ class Detector:
         self.last_value: float | None = None
         self.marks: list[Mark] = []
         self.onset_at: datetime | None = None  # an onset alarm not yet withdrawn
+        self._support = 0  # samples of evidence behind the standing onset
         self.absent = 0  # consecutive polls without data
         self._run_start: datetime | None = None
         self._up = rule_direction(rule) == "up"
@@ -165,20 +170,32 @@ class Detector:
             return None
         onset = None
         if self.absent >= RUN and self.onset_at is None:
-            self.onset_at = at
+            self.onset_at, self._support = at, self.absent
             onset = Mark("onset", at, at, None, evidence="no data")
         return self._step(at, None, True) or onset
 
     def _watch_onset(self, at: datetime, value: float) -> Mark | None:
         if self._cusum is None:
             return None
-        alarm = self._cusum.feed(at, value) and _outside_noise(value, self.baseline, self._up)
-        if self._cusum.total == 0.0:
-            self.onset_at = None  # the signal settled back: the onset is withdrawn
-        if not alarm or self.onset_at is not None:
+        outside = _outside_noise(value, self.baseline, self._up)
+        alarm = self._cusum.feed(at, value) and outside
+        # one sample is enough to speak when it breaks the rule itself (not enough to confirm)
+        single = outside and self._cusum.over and breaks(self.rule, value, self.baseline)
+        if self._cusum.total == 0.0 or (self.onset_at is not None and not outside):
+            self._withdraw()  # the signal settled back: the onset is withdrawn
             return None
-        self.onset_at = at
+        if self.onset_at is not None:
+            self._support += 1
+            return None
+        if not (alarm or single):
+            return None
+        self.onset_at, self._support = at, RUN if alarm else 1
         return Mark("onset", self._cusum.started_at or at, at, value, evidence="change-point")
+
+    def _withdraw(self) -> None:
+        if self.onset_at is not None and self._cusum is not None:
+            self._cusum.reset()  # a withdrawn onset starts the test afresh
+        self.onset_at, self._support = None, 0
 
     def _step(self, at: datetime, value: float | None, leaving: bool) -> Mark | None:
         """Extend or end the run of samples leaving the current state; flip when confirmed."""
@@ -187,7 +204,7 @@ class Detector:
             return None
         if self._run_start is None:
             self._run_start = at
-        supported = self.state == "normal" and self.onset_at is not None
+        supported = self.state == "normal" and self.onset_at is not None and self._support >= RUN
         if at - self._run_start < self.hold and not supported:
             return None
         return self._flip(at, value)
@@ -201,7 +218,7 @@ class Detector:
         else:
             mark = Mark("recovered", self._run_start, at, value)
             self.state = "normal"
-        self._run_start, self.onset_at = None, None
+        self._run_start, self.onset_at, self._support = None, None, 0
         if self._cusum is not None:
             self._cusum.reset()
         self.marks.append(mark)

@@ -1,16 +1,17 @@
-"""Compose logs: the log source when no Loki is configured (``docker compose logs --since``).
+"""Container logs: the log source when no Loki is configured.
 
 Reads through the target driver's ``logs()`` (blocking, so in a worker thread); nothing here
-knows about Docker. A signal with source ``logs`` counts the lines of ``service`` matching the
-regex ``query`` over the last ``window`` (30 s by default): a rate-like number the detector can
-compare with its baseline. Evidence keeps each line with its service and timestamp, filtered by
-the evidence query's ``pattern`` and by the line filters of a LogQL ``query`` written for Loki.
+knows about Docker (the compose driver asks the Engine API in-process: target/sdk_logs.py). A
+signal with source ``logs`` counts the lines of ``service`` matching the regex ``query`` over the
+last ``window`` (30 s by default): a rate-like number the detector can compare with its baseline.
+Evidence keeps each line with its service and timestamp, filtered by the evidence query's
+``pattern`` and by the line filters of a LogQL ``query`` written for Loki.
 
-Each ``docker compose logs`` is a process that costs a fair share of a CPU, so recent lines are
-kept per service and fetched incrementally (``--since`` the last fetch) at most every
-``refresh`` (5 s): a logs signal polled every second, and the trace fallback reading the same
-lines, cost one small fetch per service every few seconds instead of two full ones per poll.
-Windows older than the kept lines (evidence for a whole drill) are fetched directly.
+Recent lines are kept per service and fetched incrementally (``since`` the last fetch) at most
+every ``refresh`` (2 s): a logs signal polled every second, and the trace fallback reading the
+same lines, cost one small read per service every other poll instead of two full ones per poll
+(each read also makes the engine scan the container's log file from ``since``). Windows older
+than the kept lines (evidence for a whole drill) are fetched directly.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from drillctl.scenario.model import EvidenceQuery, Signal
 from drillctl.target.base import LogLine, TargetDriver
 
 DEFAULT_WINDOW = timedelta(seconds=30)
-REFRESH = timedelta(seconds=5)
+REFRESH = timedelta(seconds=2)
 KEEP = timedelta(minutes=5)
 
 

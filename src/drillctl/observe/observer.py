@@ -12,8 +12,7 @@ journalled ``source.unavailable`` with the reason, retried with exponential back
     while ...:                                       # or: await observer.run_for(duration, stop)
         await observer.poll_once()                   # journals sample/symptom/recovered/alert
         await clock.sleep(observer.poll_interval)
-    observer.first_symptom_at(); observer.symptomatic(); observer.all_recovered()
-    observer.recovered_at(); observer.alerts_seen()["BetSettledQueueBacklog"].first_firing_at
+    observer.first_symptom_at(); observer.symptomatic(); observer.all_recovered(); ...
     await observer.gather_evidence(start, end)       # journals `evidence`: logs, traces, dashboards
     await observer.dashboard_links(start, end)       # {title: deep link} for run.started/reports
     await observer.annotate("drill d-42: inject", at) # Grafana annotation (needs a token)
@@ -21,18 +20,16 @@ journalled ``source.unavailable`` with the reason, retried with exponential back
     await observer.aclose()
 
 State queries are cheap and synchronous; detection happens inside ``poll_once``. Only ``primary``
-signals count for ``first_symptom_at``/``all_recovered``/``recovered_at`` and for a baseline that
-is not steady; the others are watched, detected and journalled all the same (``symptomatic()``
-lists both). Journal events and their data: see drill/journal.py.
+signals time detection and recovery and judge steadiness; the others are watched and journalled
+all the same (``symptomatic()`` lists both), unless their rule means nothing against their
+baseline (observe/steady.py). Journal events: core/events/.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
 from drillctl.core import events as ev
 from drillctl.core.clock import Clock
@@ -40,43 +37,19 @@ from drillctl.core.errors import SourceUnavailable
 from drillctl.core.journal import Journal
 from drillctl.observe import base, evidence
 from drillctl.observe.alerts import AlertSeen, AlertTracker
-from drillctl.observe.base import AlertSource, Evidence, QueryError, Sample, Source
-from drillctl.observe.baseline import rule_problems
-from drillctl.observe.detect import Baseline, Detector, compute_baseline, describe_rule
+from drillctl.observe.base import AlertSource, Evidence, Sample, Source
+from drillctl.observe.detect import Detector
 from drillctl.observe.health import SourceHealth, shielded
 from drillctl.observe.invariants import InvariantResult, check_invariant
-from drillctl.observe.marks import journal_baseline, journal_mark
+from drillctl.observe.marks import journal_alert, journal_mark
+from drillctl.observe.preflight import preflight_problems
+from drillctl.observe.steady import BaselineReport, judge_baselines
+from drillctl.observe.views import SignalView, required_sources, view_state
 from drillctl.scenario.model import Invariant, ScenarioBase, Signal
 
+__all__ = ["BaselineReport", "Observer", "SignalView", "required_sources"]
+
 ALERT_SOURCES = ("prometheus", "alertmanager")
-
-
-@dataclass(frozen=True)
-class BaselineReport:
-    baselines: dict[str, Baseline]
-    not_steady: list[str]  # one line per primary signal whose rule broke during the baseline
-    no_data: list[str]  # signals without enough numeric samples for a baseline (not measured)
-    firing: list[str]  # alerts firing at the end of the baseline
-    secondary: list[str] = field(default_factory=list)  # same as not_steady, non-primary signals
-    # rules that cannot mean anything against the measured baseline: a scenario problem (exit 2)
-    problems: list[str] = field(default_factory=list)
-
-    @property
-    def steady(self) -> bool:
-        return not self.not_steady
-
-
-@dataclass
-class SignalView:
-    """What a live panel shows for one signal."""
-
-    signal: Signal
-    baseline: Baseline | None = None
-    value: float | None = None
-    at: datetime | None = None
-    state: str = "normal"  # normal | onset | breaching | symptomatic | recovering | no data
-    available: bool = True
-    history: list[float | None] = field(default_factory=list)
 
 
 class Observer:
@@ -111,42 +84,10 @@ class Observer:
         return required_sources(self.scenario)
 
     async def preflight(self) -> list[str]:
-        """Problems that must stop a drill before injection: a required source missing or not
-        answering, a query the source refuses (with the source's own error text)."""
-        problems = [
-            f"source {n}: not configured"
-            for n in sorted(self.required_sources())
-            if n not in self.sources
-        ]
-        for name in sorted(self.required_sources() & self.sources.keys()):
-            try:
-                await asyncio.wait_for(self.sources[name].check(), self.read_timeout)
-            except (SourceUnavailable, TimeoutError) as exc:
-                problems.append(f"source {name}: {getattr(exc, 'reason', 'no answer in time')}")
-        if not problems:
-            problems += await self._query_problems()
-        return problems
-
-    async def _query_problems(self) -> list[str]:
-        problems = []
-        prometheus = self.sources.get("prometheus")
-        if isinstance(prometheus, base.ValidatesQueries):
-            try:
-                problems += await prometheus.validate_queries(self.scenario.signals)
-            except SourceUnavailable as exc:
-                problems.append(f"source prometheus: {exc.reason}")
-        for signal in self.scenario.signals:
-            if signal.source == "prometheus":
-                continue
-            try:
-                await self._read(signal, self.clock.now())
-            except QueryError as exc:
-                problems.append(
-                    f"signal {signal.name}: {signal.source} refused the query: {exc.reason}"
-                )
-            except (SourceUnavailable, TimeoutError):
-                continue  # reachability was checked above; a flaky read is not a bad query
-        return problems
+        """Problems that must stop a drill before injection (observe/preflight.py); [] = go."""
+        return await preflight_problems(
+            self.scenario, self.sources, self._read, self.clock.now(), self.read_timeout
+        )
 
     async def collect_baseline(self, duration: timedelta) -> BaselineReport:
         """Poll for ``duration``; journal a ``baseline`` per signal; say if already symptomatic."""
@@ -167,24 +108,10 @@ class Observer:
     def _set_baselines(
         self, samples: dict[str, list[tuple[datetime, float | None]]]
     ) -> BaselineReport:
-        report = BaselineReport({}, [], [], [], [])
-        for signal in self.scenario.signals:
-            baseline = compute_baseline(v for _, v in samples[signal.name])
-            report.baselines[signal.name] = baseline
-            journal_baseline(self.journal, signal, baseline)
-            if not baseline.measured:
-                report.no_data.append(signal.name)
-            report.problems.extend(rule_problems(signal, baseline))
-            replay = Detector(signal.symptom, baseline)
-            marks = [m for at, v in samples[signal.name] if (m := replay.feed(at, v))]
-            symptoms = [m for m in marks if m.kind == "symptom"]
-            if symptoms:  # without a baseline only absolute thresholds can break (detect.py)
-                (report.not_steady if signal.primary else report.secondary).append(
-                    f"{signal.name}: {describe_rule(signal.symptom, baseline)} broke during "
-                    f"the baseline from {symptoms[0].first_at.isoformat()}"
-                )
-            self.detectors[signal.name] = Detector(signal.symptom, baseline)
-            self.views[signal.name].baseline = baseline
+        report, self.detectors = judge_baselines(self.scenario.signals, samples, self.journal)
+        for name, view in self.views.items():
+            view.baseline = report.baselines[name]
+            view.not_watched = name not in self.detectors
         report.firing.extend(self.alerts.firing())
         return report
 
@@ -234,15 +161,9 @@ class Observer:
             return None
         try:
             value = await self._read(signal, at)
-        except SourceUnavailable as exc:
+        except (SourceUnavailable, TimeoutError) as exc:
             view.available = False
-            self.health.failed(key, exc, signal=signal.name)
-            return None
-        except TimeoutError:
-            view.available = False
-            self.health.failed(
-                key, SourceUnavailable(signal.source, "no answer in time"), signal=signal.name
-            )
+            self.health.failed(key, _unavailable(signal.source, exc), signal=signal.name)
             return None
         view.available = True
         self.health.succeeded(key)
@@ -267,28 +188,11 @@ class Observer:
                 name, asyncio.wait_for(source.active_alerts(), self.read_timeout)
             )
         except (SourceUnavailable, TimeoutError) as exc:
-            self.health.failed(
-                key,
-                exc
-                if isinstance(exc, SourceUnavailable)
-                else SourceUnavailable(name, "no answer in time"),
-            )
+            self.health.failed(key, _unavailable(name, exc))
             return
         self.health.succeeded(key)
         for change in self.alerts.feed(name, alerts, self.clock.now()):
-            alert = change.alert
-            # absent unless silenced: the line stays as before for the reports' pinned fields
-            silenced: dict[str, Any] = {"silenced": True} if self.silenced(alert.labels) else {}
-            self.journal.append(
-                ev.Alert(
-                    name=alert.name,
-                    state=ev.AlertState(change.state),
-                    source=alert.source,
-                    active_at=alert.active_at.isoformat() if alert.active_at else None,
-                    labels=alert.labels,
-                    **silenced,
-                )
-            )
+            journal_alert(self.journal, change, silenced=self.silenced(change.alert.labels))
 
     def _detect(self, sample: Sample) -> None:
         view = self.views[sample.signal]
@@ -296,7 +200,7 @@ class Observer:
         if detector is None:
             return
         mark = detector.feed(sample.at, sample.value)
-        view.state = _state(detector)
+        view.state = view_state(detector)
         if mark is not None:
             journal_mark(self.journal, view.signal, detector.baseline, mark)
 
@@ -390,18 +294,7 @@ class Observer:
                 await closer()
 
 
-def required_sources(scenario: ScenarioBase) -> set[str]:
-    """Sources a scenario's signals or ``expect`` use (alerts are read from Prometheus)."""
-    needed: set[str] = {s.source for s in scenario.signals}
-    needed |= {inv.source for inv in scenario.expect.invariants}
-    if scenario.expect.alerts:
-        needed.add("prometheus")
-    return needed
-
-
-def _state(detector: Detector) -> str:
-    if detector.absent and detector.state == "normal":
-        return "no data"
-    if detector.pending_since is None:
-        return "onset" if detector.onset_at is not None else detector.state
-    return "breaching" if detector.state == "normal" else "recovering"
+def _unavailable(source: str, exc: SourceUnavailable | TimeoutError) -> SourceUnavailable:
+    if isinstance(exc, SourceUnavailable):
+        return exc
+    return SourceUnavailable(source, "no answer in time")

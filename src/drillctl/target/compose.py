@@ -9,11 +9,10 @@ Library errors become ``TargetError`` here, at the boundary.
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -37,10 +36,11 @@ from drillctl.target.compose_helpers import ComposeHelpers
 from drillctl.target.events import EventStream
 from drillctl.target.inventory import container_inventory
 from drillctl.target.safety import DockerEndpoint
+from drillctl.target.sdk_logs import containers_logs
+from drillctl.target.sdk_logs import parse_log_line as parse_log_line  # swarm.py reads it here
 
 PROJECT_LABEL = "com.docker.compose.project"
 SERVICE_LABEL = "com.docker.compose.service"
-_LOG_LINE = re.compile(r"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(\.\d+)?Z\s?(.*)$")
 
 
 @dataclass
@@ -234,18 +234,12 @@ class ComposeDriver(ComposeHelpers, TargetDriver):
     def logs(
         self, services: list[str], since: datetime, until: datetime | None = None
     ) -> list[LogLine]:
-        lines: list[LogLine] = []
-        for service in services:
-            text = self._compose(
-                "logs",
-                [service],
-                timestamps=True,
-                no_log_prefix=True,
-                since=_iso(since),
-                until=_iso(until) if until else None,
-            )
-            lines.extend(parse_log_line(service, raw) for raw in str(text).splitlines() if raw)
-        return lines
+        # the Engine API in this process, not one `docker compose logs` process per service
+        return [
+            line
+            for service in services
+            for line in containers_logs(service, self._containers(service), since, until)
+        ]
 
     def events(self, since: datetime) -> Iterator[ContainerEvent]:
         return EventStream(self.sdk(), self.project.name, since, self._clock)
@@ -277,19 +271,6 @@ def service_state(service: str, containers: list[Any]) -> ServiceState:
         state=state,
         health=health,
     )
-
-
-def parse_log_line(service: str, raw: str) -> LogLine:
-    match = _LOG_LINE.match(raw)
-    if not match:
-        return LogLine(service=service, at=None, text=raw)
-    fraction = (match.group(2) or ".0")[:7]
-    at = datetime.fromisoformat(match.group(1) + fraction).replace(tzinfo=UTC)
-    return LogLine(service=service, at=at, text=match.group(3))
-
-
-def _iso(at: datetime) -> str:
-    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _text(data: bytes | None) -> str:

@@ -45,7 +45,7 @@ def test_checks_after_use_the_previous_drills_own_baseline_for_primary_signals()
 
 
 def test_checks_before_only_judge_absolute_thresholds() -> None:
-    assert [c.name for c in checks_before(SIGNIN)] == ["signin_failure_ratio"]
+    assert [c.name for c in checks_before(SIGNIN)] == ["signin_failure_ratio", "signin_failures"]
     assert checks_before(BULLMQ) == []  # a delta needs the baseline the drill is about to take
 
 

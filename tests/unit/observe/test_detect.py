@@ -104,8 +104,10 @@ def test_zero_hold_confirms_on_the_first_breach() -> None:
 
 def test_recovery_needs_the_hold_within_tolerance() -> None:
     d = Detector(rule(factor=3, tolerance=1, **{"for": "2s"}), Baseline(10, 0, 10))
-    assert d.feed(at(0), 40) is None
-    assert d.feed(at(2), 40) is not None
+    first = d.feed(at(0), 40)
+    assert first is not None and first.kind == "onset"  # the first sample that breaks speaks
+    symptom = d.feed(at(1), 40)
+    assert symptom is not None and symptom.kind == "symptom"
     assert d.feed(at(3), 10.5) is None
     assert d.feed(at(4), 15) is None  # not within tolerance: restarts the run
     assert d.feed(at(5), 10) is None

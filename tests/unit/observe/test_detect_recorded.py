@@ -159,3 +159,62 @@ def test_the_detect_mark_is_what_the_report_times() -> None:
     assert summary.durations.detect_s == (summary.at.symptom - summary.at.injected) / timedelta(
         seconds=1
     )
+
+
+WS = "ws-storm-throttled.jsonl"  # 200 clients handshaking 60/s: the throttler rejects them
+SIGNIN = "signin-wrong-password.jsonl"  # ebit-api recreated with a wrong admin password
+
+
+def seed_signal(scenario: str, name: str) -> Signal:
+    found = Catalog(None).load(scenario).scenario
+    return next(s for s in found.signals if s.name == name)
+
+
+def effective_at(evs: list[Event]) -> datetime:
+    injected = next(e for e in evs if e.type == "fault.injected")
+    return parse_rfc3339(str(injected.data["effective_at"]))
+
+
+def first_firing(evs: list[Event], alert: str) -> datetime:
+    return next(
+        e.ts
+        for e in evs
+        if e.type == "alert" and e.data.get("name") == alert and e.data.get("state") == "firing"
+    )
+
+
+def test_the_first_sample_that_breaks_is_the_detect_mark_and_the_second_confirms() -> None:
+    evs = events(WS)
+    _, marks = replay(seed_signal("ws-handshake-storm", "handshakes_throttled"), WS)
+    onset, symptom = marks[0], marks[1]
+    assert (onset.kind, onset.evidence, round(onset.value, 2)) == ("onset", "change-point", 5.58)
+    assert symptom.kind == "symptom" and round(symptom.value, 2) == 11.66
+    assert symptom.first_at == onset.confirmed_at == symptom.detected_at < symptom.confirmed_at
+    # the mark the report times detection with: before the alert Prometheus fired
+    assert effective_at(evs) < symptom.detected_at < first_firing(evs, "WsHandshakesThrottled")
+
+
+def test_the_first_failed_sign_in_is_the_signin_drills_detect_mark() -> None:
+    evs = events(SIGNIN)
+    _, marks = replay(seed_signal("signin-failure-spike", "signin_failures"), SIGNIN)
+    onset, symptom = marks[0], marks[1]
+    assert onset.kind == "onset" and round(onset.value, 3) == 0.103  # one failure in 10 s
+    assert symptom.kind == "symptom" and symptom.detected_at == onset.confirmed_at
+    assert symptom.detected_at < first_firing(evs, "AdminSignInFailureSpike")
+    # the ratio still held the successes of before the recreate: 0.32 did not break > 0.5
+    _, ratio = replay(seed_signal("signin-failure-spike", "signin_failure_ratio"), SIGNIN)
+    assert ratio[0].confirmed_at > onset.confirmed_at
+
+
+def test_a_lone_spike_is_an_onset_withdrawn_never_a_symptom() -> None:
+    signal = seed_signal("ws-handshake-storm", "handshakes_throttled")
+    before, _ = split(events(WS), signal.name)
+    detector = Detector(signal.symptom, compute_baseline(v for _, v in before))
+    spiked = [(at, 5.0 if i == 3 else v) for i, (at, v) in enumerate(before)]
+    marks = [m for at, v in spiked if (m := detector.feed(at, v))]
+    assert [m.kind for m in marks] == ["onset"]  # live at the spike, withdrawn at the next 0
+    assert detector.onset_at is None and detector.state == "normal"
+    # one more lone breach later is a fresh onset again, not a symptom on the old evidence
+    late = before[-1][0] + timedelta(seconds=1)
+    mark = detector.feed(late, 5.0)
+    assert mark is not None and mark.kind == "onset" and detector.state == "normal"

@@ -164,7 +164,12 @@ def test_factory_wires_fallbacks_and_resolves_the_token_at_run_time() -> None:
 def test_recent_lines_are_fetched_incrementally_at_most_every_refresh() -> None:
     driver = FakeDriver(list(LINES))
     mono = [0.0]
-    source = ComposeLogsSource(driver, window=timedelta(seconds=30), monotonic=lambda: mono[0])  # type: ignore[arg-type]
+    source = ComposeLogsSource(  # type: ignore[arg-type]
+        driver,
+        window=timedelta(seconds=30),
+        refresh=timedelta(seconds=5),
+        monotonic=lambda: mono[0],
+    )
     errors = signal(source="logs", query='"level": "error"', service="ebit-api")
     counts = []
     for second in range(7, 19):

@@ -73,19 +73,19 @@ def test_symptom_marks_first_breach_and_confirmation_then_recovery(
     asyncio.run(poll_for(obs, clock, 50))
     [symptom] = events(journal, "symptom")
     assert symptom["first_breach_at"] == (start + timedelta(seconds=20)).isoformat()
-    # a step of 95 on a flat baseline: the change-point test has its evidence at the second
-    # sample, before the rule's 3 s hold would have confirmed
-    # (the onset and the symptom fall on the same sample: only the symptom is journalled)
-    assert events(journal, "onset") == []
+    # a step of 95 on a flat baseline: the first sample that breaks is an onset (the detect
+    # mark), the second confirms the symptom, before the rule's 3 s hold would have
+    [onset] = events(journal, "onset")
+    assert onset["at"] == (start + timedelta(seconds=20)).isoformat()
     assert symptom["confirmed_at"] == (start + timedelta(seconds=21)).isoformat()
-    assert symptom["detected_at"] == symptom["confirmed_at"]
+    assert symptom["detected_at"] == onset["at"]
     assert symptom["evidence"] == "change-point"
     assert symptom["baseline"] == 5 and symptom["value"] == 100
     assert "baseline x3" in symptom["rule"]
     [recovered] = events(journal, "recovered")
     assert recovered["first_normal_at"] == (start + timedelta(seconds=40)).isoformat()
     assert recovered["confirmed_at"] == (start + timedelta(seconds=43)).isoformat()
-    assert obs.first_symptom_at() == start + timedelta(seconds=21)
+    assert obs.first_symptom_at() == start + timedelta(seconds=20)
     assert obs.all_recovered() and obs.recovered_at() == start + timedelta(seconds=40)
 
 
@@ -307,10 +307,12 @@ def test_only_primary_signals_make_the_baseline_not_steady(
     journal: Journal, clock: FakeClock
 ) -> None:
     side = QUEUE | {"name": "side", "primary": False, "symptom": {"below": 0.5}}
-    prom = FakeSource("prometheus", {"queue_waiting": lambda at: 5.0, "side": lambda at: 0.0})
+    # 1 then 0: the rule can mean something (the baseline reached 1) and broke during it
+    dropped = step_at(clock, 2, before=1.0, after=0.0)
+    prom = FakeSource("prometheus", {"queue_waiting": lambda at: 5.0, "side": dropped})
     obs = observer(make_scenario([QUEUE, side]), {"prometheus": prom}, journal, clock)
     report = asyncio.run(obs.collect_baseline(timedelta(seconds=5)))
-    assert report.steady
+    assert report.steady and report.skipped == []
     assert report.secondary[0].startswith("side: < 0.5 broke during the baseline")
 
 

@@ -43,6 +43,9 @@ class Baseline(JournalEvent):
     missing: int = 0  # polls answered without data
     # fewer numeric samples than a baseline needs (centre and spread null): the words saying so
     no_data: str | None = None
+    # a secondary signal whose rule cannot mean anything against this baseline: why, and it is
+    # not watched during the drill (the same problem on a primary signal refuses the run, exit 2)
+    not_watched: str | None = None
 
 
 class Sample(JournalEvent):
