@@ -90,6 +90,10 @@ def test_blind_drill_with_a_game_master(lab: Any, state: Path) -> None:
         responder.expect("hint from lead", timeout=60)
         responder.send("a")
         responder.send("h")
+        responder.expect("service: ")  # the fields come first; Enter leaves each not stated
+        responder.send("\r")
+        responder.expect("kind: ")
+        responder.send("\r")
         responder.expect("hypothesis: ")
         responder.send("the consumer ebit-api is down, the queue is backing up\r")
         gm.expect("RESPONDER hypothesis", timeout=60)
