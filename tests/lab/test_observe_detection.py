@@ -136,4 +136,11 @@ def test_signin_failure_spike(smoke: Any, tmp_path: Path) -> None:
         )
     finally:
         compose(smoke, "up", "-d", "--no-deps", "--force-recreate", "--wait", "ebit-api")
-    check_marks(drill, "signin_failure_ratio")
+    # both are primary: the failure count usually breaks first, the ratio a sign-in or two later
+    primary = {"signin_failures", "signin_failure_ratio"}
+    first = min(
+        (e for e in drill.events("symptom") if e["signal"] in primary),
+        key=lambda e: e["detected_at"],
+    )
+    assert first["detected_at"] == drill.observer.first_symptom_at().isoformat()
+    check_marks(drill, first["signal"])
