@@ -81,22 +81,13 @@ def _conclude(out: Console, report: RecoverReport, output: Format) -> None:
             verdict = "reverted" if run.reverted else f"{len(run.failures)} revert(s) failed"
             out.print(f"run {escape(run.run_id)}: {verdict}")
     if report.failures:
-        raise RevertFailedError(_failure_lines(report))
+        from drillctl.engine.rollback import failure_message
+
+        raise RevertFailedError(failure_message(report.failures))
     if report.silences.failed:
         raise PreflightError("a silence could not be expired; it ends by itself at its endsAt")
     if report.runs and output is Format.text:
         out.print(f"recovered: {sum(len(r.faults) for r in report.runs)} fault(s) reverted")
-
-
-def _failure_lines(report: RecoverReport) -> str:
-    lines = [f"{len(report.failures)} revert(s) failed; the stack may be left degraded:"]
-    for f in report.failures:
-        lines += [
-            f"  - fault {f.index} ({f.id}): {f.error}",
-            f"    state: {f.state}",
-            f"    to do: {f.todo}",
-        ]
-    return "\n".join(lines)
 
 
 def _refusal(count: int) -> PreflightError | None:

@@ -243,14 +243,19 @@ class FaultStack:
         return f"once the stack is fixed, `{self._recover}` records the revert"
 
     def failure_message(self) -> str:
-        lines = [f"{len(self.failures)} revert(s) failed; the stack may be left degraded:"]
-        for f in self.failures:
-            lines += [
-                f"  - fault {f.index} ({f.id}): {f.error}",
-                f"    state: {f.state}",
-                f"    to do: {f.todo}",
-            ]
-        return "\n".join(lines)
+        return failure_message(self.failures)
+
+
+def failure_message(failures: list[RevertFailure]) -> str:
+    """What failed to revert, its state and what to do, for the exit-4 message."""
+    lines = [f"{len(failures)} revert(s) failed; the stack may be left degraded:"]
+    for f in failures:
+        lines += [
+            f"  - fault {f.index} ({f.id}): {f.error}",
+            f"    state: {f.state}",
+            f"    to do: {f.todo}",
+        ]
+    return "\n".join(lines)
 
 
 def injected_fields(result: dict[str, Any], returned: datetime) -> dict[str, Any]:
