@@ -61,19 +61,9 @@ def suite(lab: Any, state: Path, *args: str, env: dict[str, str] | None = None, 
 
 
 LAB_SERVICES = ("ebit-api", "ebit-redis-cache", "ebit-postgres")
-# root causes stated with service and kind: drillctl's verdict on them is an expectation (#17);
-# the network drills earn theirs from latency/error signals of a running ebit-api
-FIELD_DRILLS = {
-    "bullmq-backpressure",
-    "cache-partition",
-    "postgres-latency",
-    "redis-cache-flush",
-    "signin-failure-spike",
-    "ws-handshake-storm",
-}
 
 
-def report_is_honest(name: str, run_dir: Path, slack: str) -> None:
+def report_is_honest(run_dir: Path, slack: str) -> None:
     """What a trainee pastes agrees with itself (issue #17), on the drill's real Slack text."""
     report = json.loads((run_dir / "report.json").read_text(encoding="utf-8"))
     lines = slack.splitlines()
@@ -89,8 +79,9 @@ def report_is_honest(name: str, run_dir: Path, slack: str) -> None:
         assert source in slack, f"unavailable source {source} not named"
     for alert in (x for x in lines if x.startswith("• ") and " fired " in x):
         assert "resolved" in alert or "still firing at the end" in alert, alert
-    if name in FIELD_DRILLS:
-        assert ":white_check_mark: matches the root cause (verdict by drillctl)" in slack, slack
+    # every suite drill states its root cause with service and kind (the network drills earn
+    # theirs from latency/error signals of a running ebit-api): the verdict is an expectation
+    assert ":white_check_mark: matches the root cause (verdict by drillctl)" in slack, slack
     assert report["unreadable_lines"] == 0
 
 
@@ -139,7 +130,7 @@ def test_suite_all_passes_with_one_junit_and_one_json_summary(lab: Any, state: P
         assert (run_dir / "journal.jsonl").is_file()
         slack = (run_dir / "timeline.slack.txt").read_text(encoding="utf-8")
         timeline_shows_the_real_drill(scenario["scenario"], slack)
-        report_is_honest(scenario["scenario"], run_dir, slack)
+        report_is_honest(run_dir, slack)
         wrong_root_cause_is_a_mismatch(lab, state, run_dir)
     assert data["regressions"] == []  # a fresh state dir: no history to compare with
 
