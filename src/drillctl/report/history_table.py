@@ -9,7 +9,6 @@ hyp, mit, detect), and the caption says which were left out (``--format json`` h
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 
 from rich import box
@@ -82,7 +81,3 @@ def _result_cell(run: RunRecord) -> str:
     first, *rest = [escape(line) for line in _result_lines(run)]
     return "\n".join([first, *(f"[dim]{line}[/]" for line in rest)])
 
-
-def history_json(runs: Sequence[RunRecord]) -> str:
-    """The whole table as JSON: every column of every run listed."""
-    return json.dumps([r.model_dump(mode="json") for r in runs], indent=2) + "\n"
