@@ -80,4 +80,3 @@ def _result_lines(run: RunRecord) -> list[str]:
 def _result_cell(run: RunRecord) -> str:
     first, *rest = [escape(line) for line in _result_lines(run)]
     return "\n".join([first, *(f"[dim]{line}[/]" for line in rest)])
-
