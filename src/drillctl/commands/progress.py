@@ -37,6 +37,7 @@ from drillctl.core.events import (
     SourceUnavailable,
     Symptom,
 )
+from drillctl.report.fmt import number  # one way to write a measured value, as the reports do
 
 
 def line_for(event: Event, *, quiet: bool = False) -> str | None:
@@ -49,10 +50,6 @@ def line_for(event: Event, *, quiet: bool = False) -> str | None:
     return None if text is None else f"{event.ts:%H:%M:%S} {text}"
 
 
-def _num(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.4g}"
-
-
 def _started(e: RunStarted) -> str:
     name = e.scenario.get("name") or "?"
     return f"run {e.run_id}: scenario {name}, {e.mode}"
@@ -60,7 +57,9 @@ def _started(e: RunStarted) -> str:
 
 def _baseline(e: Baseline) -> str:
     unit = f" {e.unit}" if e.unit else ""
-    return f"baseline {e.signal}: {_num(e.centre)}{unit} ±{_num(e.spread)} ({e.samples} samples)"
+    return (
+        f"baseline {e.signal}: {number(e.centre)}{unit} ±{number(e.spread)} ({e.samples} samples)"
+    )
 
 
 def _injected(e: FaultInjected) -> str:
@@ -79,8 +78,8 @@ def _clock(iso: str) -> str:
 
 
 def _symptom(e: Symptom) -> str:
-    value = "no data" if e.value is None else _num(e.value)
-    return f"symptom {e.signal}: {value} (baseline {_num(e.baseline)}, {e.rule})"
+    value = "no data" if e.value is None else number(e.value)
+    return f"symptom {e.signal}: {value} (baseline {number(e.baseline)}, {e.rule})"
 
 
 def _alert(e: Alert) -> str:
@@ -126,7 +125,7 @@ _TEXT: dict[type[Any], Callable[[Any], str]] = {
     FaultRevertStarted: lambda e: f"fault {e.fault} reverting (by {e.by})",
     FaultReverted: lambda e: f"fault {e.fault} reverted",
     FaultRevertFailed: lambda e: f"fault {e.fault} revert FAILED: {e.error}",
-    Recovered: lambda e: f"recovered {e.signal}: {_num(e.value)} (baseline {_num(e.baseline)})",
+    Recovered: lambda e: f"recovered {e.signal}: {number(e.value)} (baseline {number(e.baseline)})",
     SilenceExpired: _silence_expired,
     Expectation: _expectation,
     RunEnded: lambda e: f"result {e.result} (exit {e.exit_code}): {e.reason}",
