@@ -29,8 +29,9 @@ Detector (one per signal)
     evidence supported it (the onset's alarm, or the confirmation): THE detect mark every report
     times detection with.
   - ``recovered``: once symptomatic, the first normal sample of a run of normal samples lasting
-    ``for``; normal means |value - centre| <= tolerance when the rule has one, else "the rule no
-    longer breaks".
+    ``for``; normal means the value is no worse than the centre by more than ``tolerance`` in the
+    symptom's direction (value <= centre + tolerance for an upward symptom) when the rule has
+    one, else "the rule no longer breaks".
   No data: ``None`` (the source answered, the series is absent) is skipped, except for a signal
   that had data in every baseline sample: there absence is evidence its producer is gone — it
   breaches like a broken rule (two absent polls in a row are an onset) and is not normal.
@@ -86,9 +87,14 @@ def breaks(rule: SymptomRule, value: float, baseline: Baseline) -> bool:
 
 
 def is_normal(rule: SymptomRule, value: float, baseline: Baseline) -> bool:
-    """Back to normal: within tolerance of the centre, or (without tolerance) no longer breaking."""
+    """Back to normal: no worse than the centre by more than the tolerance, in the symptom's
+    direction, or (without tolerance) no longer breaking. One-sided on purpose: a queue that
+    drains below a baseline that was itself a backlog, or a credit rate that overshoots while a
+    backlog drains, has recovered from the symptom."""
     if rule.tolerance is not None:
-        return abs(value - baseline.centre) <= rule.tolerance
+        up = rule_direction(rule) == "up"
+        worse_by = value - baseline.centre if up else baseline.centre - value
+        return worse_by <= rule.tolerance
     return not breaks(rule, value, baseline)
 
 

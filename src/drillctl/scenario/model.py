@@ -76,7 +76,10 @@ class SymptomRule(Strict):
     tolerance: float | None = Field(
         None,
         ge=0,
-        description="recovered when |value - centre| <= tolerance (default: rule no longer breaks)",
+        description=(
+            "recovered when no worse than the baseline centre by more than this, in the symptom's"
+            " direction (default: the rule no longer breaks)"
+        ),
     )
 
     @model_validator(mode="after")

@@ -82,6 +82,22 @@ def test_tolerance_defines_normal_when_given() -> None:
     assert is_normal(rule(factor=3), 13, b)
 
 
+def test_tolerance_is_one_sided_in_the_symptoms_direction() -> None:
+    # a baseline taken during a backlog (82 waiting): draining to 0 is back to normal, not "82 off"
+    backlog = Baseline(82, 20.8, 10)
+    queue = rule(delta=20, tolerance=5)
+    assert is_normal(queue, 0, backlog)
+    assert is_normal(queue, 87, backlog)
+    assert not is_normal(queue, 88, backlog)
+    # a rate that drops: overshooting above its baseline while a backlog drains is normal
+    rate = rule(factor=0.2, direction="down", tolerance=1)
+    assert is_normal(rate, 30, Baseline(10, 0, 10))
+    assert not is_normal(rate, 8.9, Baseline(10, 0, 10))
+    # `below` alone is a drop, so its tolerance bounds the value from below
+    assert not is_normal(rule(below=1, tolerance=0.5), 0.4, Baseline(1, 0, 10))
+    assert is_normal(rule(below=1, tolerance=0.5), 0.5, Baseline(1, 0, 10))
+
+
 def test_onset_is_the_first_breaching_sample_that_keeps_breaking_for_the_hold() -> None:
     # a noisy baseline (spread 10): the change-point test needs more than this to speak, so the
     # rule's own hold confirms
