@@ -5,7 +5,8 @@ the journal too, so the reports, which are pure functions of the journal, can ex
 
 Lifecycle (DESIGN.md, issue 6):
 - preflight problems → nothing injected, ``invalid``, exit 2;
-- a symptom already present during the baseline → nothing injected, ``not-steady``, exit 5;
+- a symptom, or an expected alert firing, during the baseline → nothing injected, ``not-steady``,
+  exit 5;
 - each fault is its own async context on the engine's one ``AsyncExitStack`` and stays for its
   own duration from when it took effect (engine/holds.py), then the engine reverts it, unless the
   responder reverts first (``r``); a guardrail (``max_fault_duration``, an ``abort_if``
@@ -224,11 +225,19 @@ class Engine:
             )
         primary = self._primary()
         broken = [line for line in report.not_steady if line.split(":", 1)[0] in primary]
+        broken += self._expected_alerts_already_firing(report.firing)
         if broken:  # a secondary signal (e.g. "active jobs below 0.5") says nothing of steadiness
             reason = "not in steady state during the baseline: " + "; ".join(broken)
             raise _Stop(
                 Outcome(ExitCode.NOT_STEADY, "not-steady", reason + "; nothing was injected")
             )
+
+    def _expected_alerts_already_firing(self, firing: list[str]) -> list[str]:
+        """An alert the drill expects that fires before the fault could not show the fault, and
+        a stack already paging is no place to add one (a steady-state check, like the signals')."""
+        expected = {alert.name for alert in self.scenario.expect.alerts}
+        return [f"alert {name} (expected by this drill) is already firing" for name in firing
+                if name in expected]  # fmt: skip
 
     async def _inject(self, stack: contextlib.AsyncExitStack) -> None:
         """Each fault its own context on the stack, held from when it took effect."""

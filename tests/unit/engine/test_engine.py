@@ -73,6 +73,30 @@ def test_symptom_during_baseline_exits_5_and_injects_nothing(tmp_path: Path) -> 
     assert "fault.inject-started" not in r.types()
 
 
+def test_an_expected_alert_firing_at_the_end_of_the_baseline_exits_5_and_injects_nothing(
+    tmp_path: Path,
+) -> None:
+    scn = scenario(expect={"alerts": [{"name": "BetSettledQueueBacklog", "within": "60s"}]})
+    r = rig(tmp_path, spike(8, 30), scn=scn)
+    r.observer.firing_at_baseline = ["ApiReadsFailing", "BetSettledQueueBacklog"]
+    outcome = asyncio.run(r.engine.run())
+    assert (outcome.exit_code, outcome.result) == (5, "not-steady")
+    assert outcome.reason == (
+        "not in steady state during the baseline: alert BetSettledQueueBacklog (expected by this"
+        " drill) is already firing; nothing was injected"
+    )  # ApiReadsFailing is not one the drill expects: it does not stop it
+    assert "fault.inject-started" not in r.types()
+
+
+def test_an_unexpected_alert_firing_at_the_baseline_does_not_stop_the_drill(
+    tmp_path: Path,
+) -> None:
+    r = rig(tmp_path, spike(8, 30))
+    r.observer.firing_at_baseline = ["ApiReadsFailing"]
+    outcome = asyncio.run(r.engine.run())
+    assert "fault.inject-started" in r.types(), outcome
+
+
 def test_no_symptom_fails_with_exit_1_naming_the_expectation(tmp_path: Path) -> None:
     scn = scenario(expect={"symptom_within": "10s"})
     r = rig(tmp_path, spike(1000, 1001), scn=scn)

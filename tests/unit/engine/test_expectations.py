@@ -49,6 +49,21 @@ def test_late_symptom_alert_that_never_fired_and_slow_recovery_fail() -> None:
     assert not results["recovered"].passed and results["recovered"].actual == 170.0
 
 
+def test_an_alert_already_firing_before_the_fault_is_said_so_and_fails() -> None:
+    ev = drill(symptom_at=8, revert_at=30, recovered_at=45)  # injected at 5
+    ev.add(2, "alert", name="BetSettledQueueBacklog", state="firing", source="alertmanager")
+    ev.add(31, "alert", name="BetSettledQueueBacklog", state="resolved", source="alertmanager")
+    expect = Expect(
+        alerts=[AlertExpectation(name="BetSettledQueueBacklog", within=timedelta(seconds=60))]
+    )
+    result = _by_name(check_timings(ev.events, expect, Recovery()))["alert:BetSettledQueueBacklog"]
+    assert not result.passed and result.actual is None
+    assert result.detail == (
+        "BetSettledQueueBacklog was already firing before the fault, "
+        "so its firing shows nothing about it"
+    )
+
+
 def test_a_signal_that_did_not_recover_is_named() -> None:
     ev = drill(symptom_at=8, recovered_at=None)
     results = _by_name(check_timings(ev.events, Expect(), Recovery()))

@@ -53,6 +53,7 @@ class FakeObserver:
         self.state: dict[str, str] = {}
         self.problems: list[str] = []
         self.evidence_windows: list[tuple[Any, Any]] = []
+        self.firing_at_baseline: list[str] = []  # alerts firing when the baseline ends
         self.invariant_values: dict[str, float | None] = {}
 
     async def preflight(self) -> list[str]:
@@ -77,7 +78,7 @@ class FakeObserver:
             self.journal.append(
                 "baseline", signal=signal.name, centre=1.0, spread=0.0, samples=5, unit=None
             )
-        return _Report(not_steady=sorted(set(breaking)))
+        return _Report(not_steady=sorted(set(breaking)), firing=list(self.firing_at_baseline))
 
     async def poll_once(self) -> None:
         now = self.clock.now().isoformat()
@@ -135,6 +136,7 @@ class FakeObserver:
 @dataclass
 class _Report:
     not_steady: list[str]
+    firing: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
     @property
