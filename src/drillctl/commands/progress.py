@@ -56,6 +56,8 @@ def _started(e: RunStarted) -> str:
 
 
 def _baseline(e: Baseline) -> str:
+    if e.centre is None:  # not measured: no centre and no spread to print
+        return f"baseline {e.signal}: no data ({e.samples} samples)"
     unit = f" {e.unit}" if e.unit else ""
     return (
         f"baseline {e.signal}: {number(e.centre)}{unit} ±{number(e.spread)} ({e.samples} samples)"

@@ -49,6 +49,10 @@ AT = datetime(2026, 12, 7, 15, 4, 5, tzinfo=UTC)
             "15:04:05 baseline queue_waiting: 3 jobs ±0.5 (6 samples)",
         ),
         (
+            Baseline(signal="api_up", centre=None, spread=None, samples=0),
+            "15:04:05 baseline api_up: no data (0 samples)",
+        ),
+        (
             FaultInjectStarted(fault=0, fault_type="stop_service", plan="stop ebit-api"),
             "15:04:05 fault 0 injecting: stop ebit-api",
         ),
