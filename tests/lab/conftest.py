@@ -17,6 +17,7 @@ import time
 
 import httpx
 import pytest
+from run_support import QUIET, lab_state
 
 from drillctl.core.errors import TargetError
 from drillctl.lab.stack import DEFAULT_PROJECT, LabStack
@@ -71,6 +72,7 @@ def wait_until_steady(stack: LabStack, timeout: float = STEADY_TIMEOUT_S) -> Non
         "all targets up": "min(up)",
         "smoke traffic": 'sum(rate(http_requests_total{route="/api/games"}[10s])) > bool 1',
         "smoke sockets": "smoke_ws_connected_clients >= bool 1",
+        **QUIET,  # the start-up backlog drained, nothing firing: the first drill's baseline
     }
     deadline = time.monotonic() + timeout
     pending = dict(checks)
@@ -81,7 +83,10 @@ def wait_until_steady(stack: LabStack, timeout: float = STEADY_TIMEOUT_S) -> Non
                     del pending[name]
             time.sleep(1)
     if pending:
-        raise TargetError(f"the lab is up but not steady after {timeout:.0f} s: {sorted(pending)}")
+        state = lab_state(stack.endpoints.prometheus_url)
+        raise TargetError(
+            f"the lab is up but not steady after {timeout:.0f} s: {sorted(pending)} ({state})"
+        )
 
 
 def _scalar(client: httpx.Client, expr: str) -> float | None:

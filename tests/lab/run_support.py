@@ -7,9 +7,12 @@ import os
 import re
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import httpx
 
 REPO = Path(__file__).resolve().parents[2]
 DRILLCTL = [sys.executable, "-m", "drillctl"]
@@ -58,6 +61,54 @@ class Run:
         return (self.run_dir / "timeline.slack.txt").read_text(encoding="utf-8")
 
 
+# the lab at rest: what a drill's baseline needs, and what a previous test's drill may leave for a
+# few seconds (an alert resolving, a queue draining); drillctl itself refuses such a baseline
+# with exit 5, which is right for a user and a flake for a test that did not cause it
+QUIET = {
+    "no alert firing": 'absent(ALERTS{alertstate="firing"})',
+    "queue drained": 'sum(bullmq_queue_jobs{queue="bet_settled_queue",state="waiting"}) < bool 10',
+}
+
+
+def wait_until_quiet(prometheus_url: str, timeout: float = 90) -> list[str]:
+    """Wait (bounded) until the QUIET checks hold; returns those that never did (the drill's own
+    baseline then decides)."""
+    pending = dict(QUIET)
+    deadline = time.monotonic() + timeout
+    with httpx.Client(base_url=prometheus_url, timeout=5) as client:
+        while pending and time.monotonic() < deadline:
+            pending = {k: q for k, q in pending.items() if _scalar(client, q) != 1.0}
+            if pending:
+                time.sleep(1)
+    return sorted(pending)
+
+
+def lab_state(prometheus_url: str) -> str:
+    """What a not-quiet lab looks like, for a failure message: queue depths and firing alerts."""
+    with httpx.Client(base_url=prometheus_url, timeout=5) as client:
+        queue = _vector(client, 'sum by (state) (bullmq_queue_jobs{queue="bet_settled_queue"})')
+        firing = _vector(client, 'count by (alertname) (ALERTS{alertstate="firing"})')
+    depths = ", ".join(f"{m.get('state')}={v}" for m, v in queue) or "no queue series"
+    alerts = ", ".join(m.get("alertname", "?") for m, _ in firing) or "none"
+    return f"bet_settled_queue {depths}; alerts firing: {alerts}"
+
+
+def _vector(client: httpx.Client, expr: str) -> list[tuple[dict[str, str], str]]:
+    try:
+        result = client.get("/api/v1/query", params={"query": expr}).json()["data"]["result"]
+    except (httpx.HTTPError, ValueError, KeyError):
+        return []
+    return [(r["metric"], r["value"][1]) for r in result]
+
+
+def _scalar(client: httpx.Client, expr: str) -> float | None:
+    try:
+        result = client.get("/api/v1/query", params={"query": expr}).json()["data"]["result"]
+    except (httpx.HTTPError, ValueError, KeyError):
+        return None
+    return float(result[0]["value"][1]) if result else None
+
+
 def run_drill(
     lab: Any,
     state_dir: Path,
@@ -66,8 +117,7 @@ def run_drill(
     timeout: float = 420,
     env: dict[str, str] | None = None,
 ) -> Run:
-    import time
-
+    wait_until_quiet(lab.endpoints.prometheus_url)
     started = time.monotonic()
     proc = subprocess.run(
         [*DRILLCTL, "run", scenario, "--non-interactive", *args],

@@ -26,6 +26,7 @@ from drillctl.lab.swarm_stack import SwarmLab
 
 # the drill helpers of the compose session work on any lab object with the same attributes
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "lab"))
+from run_support import QUIET, lab_state
 
 STEADY_TIMEOUT_S = 120
 LAB_KEY = pytest.StashKey["tuple[SwarmLab | None, str | None]"]()
@@ -75,6 +76,7 @@ def wait_until_steady(stack: SwarmLab, timeout: float = STEADY_TIMEOUT_S) -> Non
         "all targets up": "min(up)",
         "two api tasks": 'count(up{job="ebit-api"} == 1) == bool 2',
         "smoke traffic": 'sum(rate(http_requests_total{route="/api/games"}[10s])) > bool 1',
+        **QUIET,  # the start-up backlog drained, nothing firing: the first drill's baseline
     }
     deadline = time.monotonic() + timeout
     with httpx.Client(base_url=stack.endpoints.prometheus_url, timeout=5) as client:
@@ -82,7 +84,10 @@ def wait_until_steady(stack: SwarmLab, timeout: float = STEADY_TIMEOUT_S) -> Non
             checks = {k: q for k, q in checks.items() if _scalar(client, q) != 1.0}
             time.sleep(1)
     if checks:
-        raise TargetError(f"the swarm lab is not steady after {timeout:.0f} s: {sorted(checks)}")
+        state = lab_state(stack.endpoints.prometheus_url)
+        raise TargetError(
+            f"the swarm lab is not steady after {timeout:.0f} s: {sorted(checks)} ({state})"
+        )
 
 
 def _scalar(client: httpx.Client, expr: str) -> float | None:
