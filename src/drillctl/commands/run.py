@@ -28,7 +28,7 @@ from drillctl.commands.silence import around, silence_hook
 from drillctl.context import Context
 from drillctl.core.durations import parse_duration
 from drillctl.core.errors import DrillError, RevertFailedError
-from drillctl.core.events import Event, TrafficStats
+from drillctl.core.events import Event, SourceUnavailable, TrafficStats
 from drillctl.core.journal import JOURNAL_NAME
 from drillctl.engine.engine import DrillOptions, Engine, LiveJournal, Outcome
 from drillctl.engine.lock import ProjectLock
@@ -180,7 +180,7 @@ async def _run_engine(
     sink: Callable[[Any], None],
 ) -> Outcome:
     """The engine (with the panel and keys when interactive) while container events are followed."""
-    events = asyncio.ensure_future(follow_container_events(driver, engine.clock.now(), sink))
+    events = asyncio.ensure_future(_follow_or_say_why(driver, engine, sink))
     gm = gm_channel.following(engine, engine.journal.path.parent) if request.blind else None
     try:
         async with gm or contextlib.nullcontext():  # a blind drill follows the game master
@@ -193,6 +193,18 @@ async def _run_engine(
         events.cancel()
         with contextlib.suppress(BaseException):
             await events
+
+
+async def _follow_or_say_why(
+    driver: TargetDriver, engine: Engine, sink: Callable[[Any], None]
+) -> None:
+    """Follow container events for the drill; when Docker cannot give them, the journal says so
+    (a timeline without container events would otherwise read as "nothing happened")."""
+    try:
+        await follow_container_events(driver, engine.clock.now(), sink)
+    except Exception as exc:  # any failure of the event stream: the drill goes on without it
+        reason = f"container events are not followed: {exc}"
+        engine.journal.append(SourceUnavailable(source="docker-events", reason=reason))
 
 
 def _inventory(driver: TargetDriver) -> list[dict[str, object]]:
