@@ -15,6 +15,7 @@ from rich.table import Table
 
 from drillctl.cli._common import guarded
 from drillctl.cli.tables import copyable_column
+from drillctl.lab.endpoints import PASSWORDS_NOTE
 from drillctl.lab.stack import DEFAULT_PROJECT, LabStack, ServiceStatus
 
 if TYPE_CHECKING:
@@ -145,7 +146,11 @@ def progress(err: Console) -> Iterator[Report]:
 
 def endpoints_table(stack: Any) -> Table:
     rows = stack.endpoints.rows()
-    table = Table(title=f"lab {stack.project_name}: endpoints (127.0.0.1 only)", box=box.SIMPLE)
+    table = Table(
+        title=f"lab {stack.project_name}: endpoints (127.0.0.1 only)",
+        caption=PASSWORDS_NOTE,
+        box=box.SIMPLE,
+    )
     table.add_column("service")
     copyable_column(table, "address", [address for _, address in rows])
     for name, address in rows:

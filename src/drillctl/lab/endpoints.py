@@ -12,6 +12,8 @@ from dataclasses import dataclass
 HOST = "127.0.0.1"
 REDIS_PASSWORD = "cache"
 POSTGRES_USER = POSTGRES_PASSWORD = POSTGRES_DB = "ebit"
+REDACTED = "***"
+PASSWORDS_NOTE = "passwords (***): the lab's fixed ones, in compose/compose.yaml"
 
 # name in EBIT_LAB_<NAME>_PORT -> default port on 127.0.0.1
 DEFAULT_PORTS: dict[str, int] = {
@@ -80,16 +82,15 @@ class LabEndpoints:
         )
 
     def rows(self) -> list[tuple[str, str]]:
-        """(name, address) pairs for a table; the password is shown, it is the lab's fixed one."""
+        """(name, address) pairs for a table. Passwords are redacted like every secret drillctl
+        prints, fixed lab ones included (a terminal log or a screenshot travels); the table's
+        caption (``PASSWORDS_NOTE``) says where they are."""
         return [
             ("ebit-api (HTTP, /metrics, /socket.io)", self.api_url),
             ("prometheus", self.prometheus_url),
             ("alertmanager", self.alertmanager_url),
-            (
-                "ebit-redis-cache",
-                f"redis://:{self.redis_password}@{self.redis_host}:{self.redis_port}/0",
-            ),
-            ("ebit-postgres", self.postgres_dsn),
+            ("ebit-redis-cache", f"redis://:{REDACTED}@{self.redis_host}:{self.redis_port}/0"),
+            ("ebit-postgres", self.postgres_dsn.replace(f":{POSTGRES_PASSWORD}@", f":{REDACTED}@")),
             ("ebit-exporter", f"{self.exporter_url}/metrics"),
             ("redis-exporter", f"{self.redis_exporter_url}/metrics"),
         ]

@@ -41,6 +41,15 @@ def test_the_endpoint_table_keeps_each_url_on_one_line_at_80_columns() -> None:
         assert any(address in line for line in lines), address
 
 
+def test_the_endpoint_table_redacts_the_lab_passwords_and_says_where_they_are() -> None:
+    stack = LabStack("ebit-lab", env={})
+    text = "\n".join(rendered(endpoints_table(stack)))
+    assert "redis://:***@127.0.0.1:16379/0" in text
+    assert "postgresql://ebit:***@127.0.0.1:15432/ebit" in text
+    assert ":cache@" not in text and "ebit:ebit@" not in text
+    assert "passwords (***): the lab's fixed ones, in compose/compose.yaml" in text
+
+
 def test_container_names_are_never_folded() -> None:
     name = "ebit-lab-with-a-long-project-name-ebit-api-1"
     lines = rendered(status_table([ServiceStatus("ebit-api", name, "running", "healthy")]))
