@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.markup import escape
 
+from drillctl.core.envelope import envelope
 from drillctl.core.errors import DrillError
 from drillctl.readiness import findings as fmt
 from drillctl.readiness import gate as gates
@@ -80,7 +81,7 @@ def _shown(path: Path | str) -> str:
 def _print_findings(found: list[Finding], output: Format, **extra: object) -> None:
     shown = [Finding(_shown(f.file), f.line, f.code, f.message, f.level) for f in found]
     if output is Format.json:
-        typer.echo(fmt.to_json(shown, **extra))
+        typer.echo(fmt.to_json(shown, "runbook-lint", **extra))
         return
     for finding in shown:
         typer.echo(str(finding))
@@ -173,7 +174,7 @@ def recurrence(
         marks=marks,
     )
     if output is Format.json:
-        body = {"schema_version": 1, "query": text, **found.as_data()}
+        body = envelope("recurrence", 1, query=text, **found.as_data())
         typer.echo(json.dumps(body, indent=2))
         return
     if not found.all():

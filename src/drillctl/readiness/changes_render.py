@@ -7,6 +7,7 @@ import json
 from dataclasses import asdict
 from typing import Any
 
+from drillctl.core.envelope import envelope
 from drillctl.readiness.api_changes import Changes, Step
 from drillctl.readiness.migrations import Migration
 from drillctl.readiness.openapi_diff import Delta
@@ -35,7 +36,7 @@ def step_dict(step: Step) -> dict[str, Any]:
 
 def to_json(changes: Changes) -> str:
     data = {
-        "schema_version": SCHEMA_VERSION,
+        **envelope("changes", SCHEMA_VERSION),
         "reference": str(changes.reference),
         "version_log": str(changes.log),
         "sha256": changes.sha256,

@@ -8,6 +8,8 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Literal
 
+from drillctl.core.envelope import envelope
+
 SCHEMA_VERSION = 1
 Level = Literal["blocker", "note"]
 
@@ -33,8 +35,8 @@ def ordered(findings: Iterable[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: (f.file, f.line))
 
 
-def to_json(findings: Iterable[Finding], **extra: object) -> str:
+def to_json(findings: Iterable[Finding], kind: str, **extra: object) -> str:
+    """``kind``: the envelope's (core/envelope.py), e.g. ``runbook-lint``."""
     items = [asdict(f) for f in findings]
-    return json.dumps(
-        {"schema_version": SCHEMA_VERSION, **extra, "findings": items}, indent=2, default=str
-    )
+    body = envelope(kind, SCHEMA_VERSION, **extra, findings=items)
+    return json.dumps(body, indent=2, default=str)

@@ -6,6 +6,7 @@ import json
 from dataclasses import asdict
 from typing import TYPE_CHECKING
 
+from drillctl.core.envelope import envelope
 from drillctl.readiness.findings import SCHEMA_VERSION, blockers
 
 if TYPE_CHECKING:  # types only: the live modules load httpx, which the CLI imports on use
@@ -21,16 +22,17 @@ def verdict(count: int) -> str:
 
 
 def escalation_json(result: EscalationResult) -> str:
-    body = {
-        "schema_version": SCHEMA_VERSION,
-        "file": result.file,
-        "sha256": result.sha256,
-        "clean": result.clean,
-        "offline": result.offline,
-        "ping": result.ping,
-        "findings": [asdict(f) for f in result.findings],
-        "acks": [asdict(a) for a in result.acks],
-    }
+    body = envelope(
+        "escalation-check",
+        SCHEMA_VERSION,
+        file=result.file,
+        sha256=result.sha256,
+        clean=result.clean,
+        offline=result.offline,
+        ping=result.ping,
+        findings=[asdict(f) for f in result.findings],
+        acks=[asdict(a) for a in result.acks],
+    )
     return json.dumps(body, indent=2, default=str)
 
 

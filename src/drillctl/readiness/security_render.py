@@ -13,6 +13,7 @@ import json
 from dataclasses import asdict
 from typing import Any
 
+from drillctl.core.envelope import envelope
 from drillctl.readiness.findings import Finding
 from drillctl.readiness.reviews import Review, missing_notes
 from drillctl.readiness.security_register import SecurityFinding
@@ -52,7 +53,7 @@ def _shown_problem(problem: Finding, review: SecurityReview, full: bool) -> Find
 
 def to_json(review: SecurityReview, record: Review, full: bool) -> str:
     data = {
-        "schema_version": SCHEMA_VERSION,
+        **envelope("security-review", SCHEMA_VERSION),
         "register": str(review.register.path),
         "sha256": review.sha256,
         "findings": [finding_dict(f, full) for f in review.register.findings],

@@ -109,6 +109,7 @@ def test_json_gives_every_release_delta_and_migration(cli: Invoke) -> None:
     result = cli("changes", REFERENCE, "--migrations", MIGRATIONS, "--format", "json")
     assert result.exit_code == 0, result.output
     body = json.loads(result.output)
+    assert (body["schema_version"], body["kind"]) == (1, "drillctl.changes")
     assert [r["version"] for r in body["releases"]] == ["1.0.0", "1.1.0", "1.2.0", "1.3.0"]
     assert sum(len(r["deltas"]) for r in body["releases"]) == 6
     assert sum(len(r["migrations"]) for r in body["releases"]) == 4

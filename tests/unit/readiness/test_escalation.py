@@ -213,6 +213,7 @@ def test_cli_on_the_example_offline_is_a_go(cli: Invoke, context) -> None:
     assert result.exit_code == 0, result.output
     body = json.loads(result.output)
     assert (body["schema_version"], body["clean"], body["offline"]) == (1, True, True)
+    assert body["kind"] == "drillctl.escalation-check"
     assert not (
         context.state_dir / "escalation-checks.jsonl"
     ).exists()  # offline checks are not logged

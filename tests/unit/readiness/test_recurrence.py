@@ -139,6 +139,7 @@ def test_cli_shows_the_passage_and_json(cli: Invoke, context) -> None:
     assert lines[3] == "   why: words: throttled, handshakes" and "handshake" in lines[4]
     body = json.loads(cli("recurrence", "handshake throttled", "--format", "json").output)
     assert body["schema_version"] == 1 and body["query"] == "handshake throttled"
+    assert body["kind"] == "drillctl.recurrence"
     assert body["matches"][0]["kind"] == "runbook" and "**" in body["matches"][0]["snippet"]
     assert body["runbooks"][0]["rank"] == 1 and body["runs"] == []
     assert context.history_db.is_file()

@@ -89,7 +89,7 @@ def test_cli_json_is_a_versioned_envelope(cli: Invoke) -> None:
     result = cli("runbook", "lint", BAD, "--format", "json")
     assert result.exit_code == 1
     body = json.loads(result.output)
-    assert body["schema_version"] == 1
+    assert (body["schema_version"], body["kind"]) == (1, "drillctl.runbook-lint")
     assert [(Path(f["file"]).name, f["line"], f["code"]) for f in body["findings"]] == _located(BAD)
 
 

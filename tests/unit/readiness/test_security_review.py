@@ -93,6 +93,7 @@ def test_json_gives_every_finding_but_no_pending_title_source_or_note(cli: Invok
     )
     assert result.exit_code == 1  # the register has broken links
     body = json.loads(result.output)
+    assert (body["schema_version"], body["kind"]) == (1, "drillctl.security-review")
     assert [f["id"] for f in body["findings"]] == [f"SF-{n:03}" for n in range(1, 13)]
     pending = [f for f in body["findings"] if f["pending"]]
     assert len(pending) == 8 and all(
