@@ -8,6 +8,7 @@ from __future__ import annotations
 from rich.table import Table
 from rich.text import Text
 
+from drillctl.core.numbers import number as core_number
 from drillctl.observe.observer import Observer, SignalView
 
 STATE_STYLE = {
@@ -22,11 +23,8 @@ SPARK = "▁▂▃▄▅▆▇█"
 
 
 def number(value: float | None) -> str:
-    if value is None:
-        return "-"
-    if value == 0 or 0.01 <= abs(value) < 100_000:
-        return f"{value:.3g}" if abs(value) < 1 else f"{value:,.1f}".rstrip("0").rstrip(".")
-    return f"{value:.2e}"
+    """The reports' one way of writing a value (core/numbers.py), ``-`` in an empty cell."""
+    return core_number(value, missing="-")
 
 
 def sparkline(values: list[float | None], width: int = 12) -> str:

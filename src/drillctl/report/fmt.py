@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
+from drillctl.core.numbers import number as number  # the renderers' one number format
 from drillctl.report.recurrence import recurrence_line
 
 # a measured value written with all its digits ("0.20223684210526316"); not part of a time, a
@@ -40,17 +41,6 @@ def seconds(value: float | None) -> str:
         return f"{minutes}m{secs:02d}s" if secs else f"{minutes}m"
     hours, rest = divmod(whole, 3600)
     return f"{hours}h{rest // 60:02d}m"
-
-
-def number(value: float | None) -> str:
-    """A measured value: integers without a decimal point, others with 3 significant digits."""
-    if value is None:
-        return "n/a"
-    if float(value).is_integer():
-        return str(int(value))
-    if abs(value) >= 100:
-        return f"{value:.0f}"
-    return f"{value:.3g}"
 
 
 def round_numbers(text: str) -> str:

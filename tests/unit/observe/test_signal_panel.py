@@ -10,17 +10,22 @@ from drillctl.core.clock import FakeClock
 from drillctl.core.journal import Journal
 from drillctl.observe.observer import Observer
 from drillctl.observe.panel import number, signal_table, sparkline
+from drillctl.report.fmt import number as report_number
 
 
 def test_numbers_and_sparklines() -> None:
-    assert [number(v) for v in (None, 0, 0.1234, 5, 1234.5, 1e9)] == [
+    assert [number(v) for v in (None, 0, 0.1234, 5, 146.0, 1234.6, 1e9)] == [
         "-",
         "0",
         "0.123",
         "5",
-        "1,234.5",
-        "1.00e+09",
+        "146",
+        "1235",
+        "1000000000",
     ]
+    # the panel writes a value as the Slack timeline and the Markdown report do
+    for value in (0.0396, 0.00446, 82.0, 20.8, 146.0, 1234.6):
+        assert number(value) == report_number(value)
     assert sparkline([0, None, 5, 10]) == "▁ ▄█"  # the poll without data is a gap
     assert sparkline([None]) == ""
 
