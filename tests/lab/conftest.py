@@ -13,11 +13,9 @@ Environment: ``EBIT_LAB_PROJECT`` (compose project name, default ``ebit-lab``), 
 from __future__ import annotations
 
 import os
-import time
 
-import httpx
 import pytest
-from run_support import QUIET, lab_state
+from run_support import QUIET, lab_state, wait_for
 
 from drillctl.core.errors import TargetError
 from drillctl.lab.stack import DEFAULT_PROJECT, LabStack
@@ -74,24 +72,9 @@ def wait_until_steady(stack: LabStack, timeout: float = STEADY_TIMEOUT_S) -> Non
         "smoke sockets": "smoke_ws_connected_clients >= bool 1",
         **QUIET,  # the start-up backlog drained, nothing firing: the first drill's baseline
     }
-    deadline = time.monotonic() + timeout
-    pending = dict(checks)
-    with httpx.Client(base_url=stack.endpoints.prometheus_url, timeout=5) as client:
-        while pending and time.monotonic() < deadline:
-            for name, expr in list(pending.items()):
-                if _scalar(client, expr) == 1.0:
-                    del pending[name]
-            time.sleep(1)
+    pending = wait_for(stack.endpoints.prometheus_url, checks, timeout)
     if pending:
         state = lab_state(stack.endpoints.prometheus_url)
         raise TargetError(
-            f"the lab is up but not steady after {timeout:.0f} s: {sorted(pending)} ({state})"
+            f"the lab is up but not steady after {timeout:.0f} s: {pending} ({state})"
         )
-
-
-def _scalar(client: httpx.Client, expr: str) -> float | None:
-    try:
-        result = client.get("/api/v1/query", params={"query": expr}).json()["data"]["result"]
-    except (httpx.HTTPError, ValueError, KeyError):
-        return None
-    return float(result[0]["value"][1]) if result else None

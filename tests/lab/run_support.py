@@ -73,11 +73,17 @@ QUIET = {
 def wait_until_quiet(prometheus_url: str, timeout: float = 90) -> list[str]:
     """Wait (bounded) until the QUIET checks hold; returns those that never did (the drill's own
     baseline then decides)."""
-    pending = dict(QUIET)
+    return wait_for(prometheus_url, QUIET, timeout)
+
+
+def wait_for(prometheus_url: str, checks: dict[str, str], timeout: float) -> list[str]:
+    """Poll each named PromQL check (1 when it holds) until all held once or ``timeout``;
+    returns the names that never held."""
+    pending = dict(checks)
     deadline = time.monotonic() + timeout
     with httpx.Client(base_url=prometheus_url, timeout=5) as client:
         while pending and time.monotonic() < deadline:
-            pending = {k: q for k, q in pending.items() if _scalar(client, q) != 1.0}
+            pending = {k: q for k, q in pending.items() if scalar(client, q) != 1.0}
             if pending:
                 time.sleep(1)
     return sorted(pending)
@@ -101,7 +107,7 @@ def _vector(client: httpx.Client, expr: str) -> list[tuple[dict[str, str], str]]
     return [(r["metric"], r["value"][1]) for r in result]
 
 
-def _scalar(client: httpx.Client, expr: str) -> float | None:
+def scalar(client: httpx.Client, expr: str) -> float | None:
     try:
         result = client.get("/api/v1/query", params={"query": expr}).json()["data"]["result"]
     except (httpx.HTTPError, ValueError, KeyError):

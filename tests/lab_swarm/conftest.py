@@ -14,10 +14,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import httpx
 import pytest
 
 from drillctl.core.errors import TargetError
@@ -26,7 +24,7 @@ from drillctl.lab.swarm_stack import SwarmLab
 
 # the drill helpers of the compose session work on any lab object with the same attributes
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "lab"))
-from run_support import QUIET, lab_state
+from run_support import QUIET, lab_state, wait_for
 
 STEADY_TIMEOUT_S = 120
 LAB_KEY = pytest.StashKey["tuple[SwarmLab | None, str | None]"]()
@@ -78,24 +76,10 @@ def wait_until_steady(stack: SwarmLab, timeout: float = STEADY_TIMEOUT_S) -> Non
         "smoke traffic": 'sum(rate(http_requests_total{route="/api/games"}[10s])) > bool 1',
         **QUIET,  # the start-up backlog drained, nothing firing: the first drill's baseline
     }
-    deadline = time.monotonic() + timeout
-    with httpx.Client(base_url=stack.endpoints.prometheus_url, timeout=5) as client:
-        while checks and time.monotonic() < deadline:
-            checks = {k: q for k, q in checks.items() if _scalar(client, q) != 1.0}
-            time.sleep(1)
-    if checks:
+    pending = wait_for(stack.endpoints.prometheus_url, checks, timeout)
+    if pending:
         state = lab_state(stack.endpoints.prometheus_url)
-        raise TargetError(
-            f"the swarm lab is not steady after {timeout:.0f} s: {sorted(checks)} ({state})"
-        )
-
-
-def _scalar(client: httpx.Client, expr: str) -> float | None:
-    try:
-        result = client.get("/api/v1/query", params={"query": expr}).json()["data"]["result"]
-    except (httpx.HTTPError, ValueError, KeyError):
-        return None
-    return float(result[0]["value"][1]) if result else None
+        raise TargetError(f"the swarm lab is not steady after {timeout:.0f} s: {pending} ({state})")
 
 
 def drillctl(lab: SwarmLab, *args: str, env: dict[str, str], timeout: float = 300):
