@@ -92,10 +92,14 @@ def _from_containers(events: Sequence[Event], before: datetime) -> Claim | None:
 
 def _container_kind(actions: Sequence[str]) -> ChangeKind | None:
     done = set(actions)
-    if {"create", "destroy"} <= done:
-        return ChangeKind.RECREATED
     if "oom" in done:
         return ChangeKind.NETWORK_OR_RESOURCE
+    if "die" in done and not done & {"stop", "restart"}:
+        # died without anyone stopping it: a crash, even when a restart policy or an orchestrator
+        # already started it again or replaced it (swarm: kill, die, create, start, destroy)
+        return ChangeKind.CRASHED
+    if {"create", "destroy"} <= done:
+        return ChangeKind.RECREATED
     if "restart" in done or ("die" in done and "start" in done):
         return ChangeKind.RESTARTED
     if "stop" in done:

@@ -19,7 +19,7 @@ from drillctl.core.events import Baseline, ChangeKind, Claim, Sample
 from drillctl.core.journal import Event, read_journal
 from drillctl.core.timeconv import to_rfc3339
 from drillctl.core.verdict import judge_claim
-from drillctl.engine.claim import build_claim
+from drillctl.engine.claim import _container_kind, build_claim
 from drillctl.scenario.catalog import Catalog
 from drillctl.scenario.model import ScenarioBase
 
@@ -38,7 +38,7 @@ AGAIN = {
     "cache-partition": RUNS_020 / "20261207-151522-cache-partition-01f9",
     "postgres-latency": RUNS_020 / "20261207-151635-postgres-latency-586e",
 }
-SWARM = RUNS_020 / "20261207-145805-replica-loss-346f"  # replica-loss: keywords only
+SWARM = RUNS_020 / "20261207-145805-replica-loss-346f"  # replica-loss, on the swarm lab
 LAB_SERVICES = ("ebit-api", "ebit-redis-cache", "ebit-postgres", "prometheus")
 KEYS_BASELINE = 1280.0
 
@@ -148,14 +148,37 @@ def test_a_second_lab_run_of_a_network_drill_earns_the_same_verdict(name: str) -
     assert not judge_claim(claim, _cause(name, service="ebit-redis-cache"))[0]
 
 
-def test_the_swarm_drill_keywords_only_cause_still_gives_a_mismatch_when_wrong() -> None:
-    """replica-loss keeps a keywords-only root cause (informational verdict): a wrong service
-    set over it, or wrong keywords, still come out as a mismatch."""
+def test_the_swarm_drill_is_judged_on_its_fields_a_killed_task_is_a_crash() -> None:
+    """replica-loss: kill, die, create (the replacement) before the symptom: a crash of ebit-api
+    that explains tasks_running; a wrong service or kind comes out as a mismatch."""
     events = read_journal(SWARM / "journal.jsonl").events
     seen = events[: next(i for i, e in enumerate(events) if e.type == "hypothesis.auto")]
     claim = build_claim(seen, {s.name: s.service for s in _scenario("replica-loss").signals})
-    assert claim is not None and claim.service == "ebit-api"
-    assert judge_claim(claim, _cause("replica-loss"))[0]
+    assert claim is not None
+    assert (claim.service, claim.kind, claim.signals) == (
+        "ebit-api",
+        ChangeKind.CRASHED,
+        ["tasks_running"],
+    )
+    matched, hits, compared = judge_claim(claim, _cause("replica-loss"))
+    assert matched and hits == [] and compared["kind"]["matched"], compared
     assert not judge_claim(claim, _cause("replica-loss", service="ebit-postgres"))[0]
-    wrong = _cause("replica-loss", keywords=["postgres", "latency"], min_keywords=1)
-    assert judge_claim(claim, wrong)[:2] == (False, [])
+    assert not judge_claim(claim, _cause("replica-loss", kind="stopped"))[0]
+
+
+@pytest.mark.parametrize(
+    ("actions", "kind"),
+    [
+        # swarm replaces a killed task: the replacement is the recovery, the cause is the crash
+        (["kill", "die", "create", "start", "destroy"], ChangeKind.CRASHED),
+        (["die", "start"], ChangeKind.CRASHED),  # a restart policy started the crashed container
+        (["kill", "die"], ChangeKind.CRASHED),
+        (["kill", "die", "stop"], ChangeKind.STOPPED),  # docker compose stop
+        (["kill", "die", "stop", "start", "restart"], ChangeKind.RESTARTED),  # docker restart
+        (["kill", "die", "stop", "destroy", "create", "start"], ChangeKind.RECREATED),  # up
+        (["oom", "die", "start"], ChangeKind.NETWORK_OR_RESOURCE),
+        (["exec_start"], None),
+    ],
+)
+def test_what_a_services_container_events_say_changed(actions: list[str], kind: Any) -> None:
+    assert _container_kind(actions) == kind
