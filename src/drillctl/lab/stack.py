@@ -17,6 +17,7 @@ from pathlib import Path
 from drillctl.core.errors import TargetError
 from drillctl.lab.endpoints import LabEndpoints
 from drillctl.lab.progress import HealthWatch, Report, quiet
+from drillctl.lab.quiet import wait_until_quiet
 from drillctl.target import docker_cli
 from drillctl.target.docker_cli import ComposeCli
 
@@ -78,7 +79,8 @@ class LabStack:
 
     # -- verbs --------------------------------------------------------------------------------
     def up(self, smoke: bool = False, build: bool = True, report: Report = quiet) -> None:
-        """Build missing or stale images, start the stack, wait until every service is healthy.
+        """Build missing or stale images, start the stack, wait until every service is healthy,
+        then (bounded, never an error) until the lab is quiet (lab/quiet.py).
 
         ``report`` receives one short line per step and per service health change."""
         self.ensure_docker()
@@ -96,6 +98,7 @@ class LabStack:
                 [*profile, "up", "--detach", "--no-build", *wait], timeout=self.wait_timeout + 60
             )
         report("the lab is up and healthy")
+        wait_until_quiet(self.endpoints.prometheus_url, report)
 
     def down(self, volumes: bool = False) -> None:
         self.ensure_docker()

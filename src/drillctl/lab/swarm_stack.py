@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from drillctl.core.errors import TargetError
+from drillctl.lab.quiet import wait_until_quiet
 from drillctl.lab.stack import DEFAULT_PROJECT, LabStack, ServiceStatus
 from drillctl.lab.swarm_file import stack_document
 from drillctl.target import docker_cli
@@ -87,6 +88,7 @@ class SwarmLab:
         if smoke:
             self._docker(["service", "scale", "--detach", f"{self.stack_name}_smoke=1"])
         self.wait_running()
+        wait_until_quiet(self.endpoints.prometheus_url, report)
 
     def down(self, volumes: bool = False) -> None:
         self.compose.ensure_docker()
