@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from run_support import QUIET, lab_state, wait_for
+from run_support import QUIET, lab_state, wait_for, wait_until_quiet
 
 from drillctl.core.errors import TargetError
 from drillctl.lab.stack import DEFAULT_PROJECT, LabStack
@@ -27,6 +27,8 @@ LAB_KEY = pytest.StashKey["tuple[LabStack | None, str | None]"]()
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
+    if session.config.option.collectonly:  # listing tests must not start (and then stop) a lab
+        return
     if any(item.get_closest_marker("lab") for item in session.items):
         session.config.stash[LAB_KEY] = start_lab()
 
@@ -50,6 +52,15 @@ def start_lab() -> tuple[LabStack | None, str | None]:
     except TargetError as exc:
         return stack, f"the lab did not come up: {exc}"
     return stack, None
+
+
+@pytest.fixture(autouse=True)
+def _quiet_lab(request: pytest.FixtureRequest) -> None:
+    """Each lab test starts on a quiet lab: the previous test's alerts resolved, its backlog
+    drained (bounded; the test's own drill then decides)."""
+    stack, error = request.config.stash.get(LAB_KEY, (None, None))
+    if stack is not None and not error and request.node.get_closest_marker("lab"):
+        wait_until_quiet(stack.endpoints.prometheus_url)
 
 
 @pytest.fixture(scope="session")

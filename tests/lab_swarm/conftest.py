@@ -24,7 +24,7 @@ from drillctl.lab.swarm_stack import SwarmLab
 
 # the drill helpers of the compose session work on any lab object with the same attributes
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "lab"))
-from run_support import QUIET, lab_state, wait_for
+from run_support import QUIET, lab_state, wait_for, wait_until_quiet
 
 STEADY_TIMEOUT_S = 120
 LAB_KEY = pytest.StashKey["tuple[SwarmLab | None, str | None]"]()
@@ -32,6 +32,8 @@ SWARM_BEFORE = pytest.StashKey[str]()
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
+    if session.config.option.collectonly:  # listing tests must not start (and then stop) a lab
+        return
     if any(item.get_closest_marker("lab") for item in session.items):
         session.config.stash[LAB_KEY] = start_lab(session.config)
 
@@ -61,6 +63,14 @@ def lab(request: pytest.FixtureRequest) -> SwarmLab:
     if error or stack is None:
         pytest.fail(error or "the swarm lab is not available", pytrace=False)
     return stack
+
+
+@pytest.fixture(autouse=True)
+def _quiet_lab(request: pytest.FixtureRequest) -> None:
+    """Each swarm test starts on a quiet lab (see tests/lab/conftest.py)."""
+    stack, error = request.config.stash.get(LAB_KEY, (None, None))
+    if stack is not None and not error and request.node.get_closest_marker("lab"):
+        wait_until_quiet(stack.endpoints.prometheus_url)
 
 
 @pytest.fixture(scope="session")
