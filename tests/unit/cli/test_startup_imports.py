@@ -138,6 +138,11 @@ def test_help_imports_no_verb_module_and_no_models(tmp_path: Path) -> None:
     assert loaded(["--help"], tmp_path, [*VERB_MODULES, "pydantic", "httpx"]) == []
 
 
+def test_help_renders_without_markdown_or_rich_tracebacks(tmp_path: Path) -> None:
+    unused = ["markdown_it", "rich.markdown", "rich.traceback", "pygments"]
+    assert loaded(["--help"], tmp_path, [*unused, "typer.rich_utils"]) == ["typer.rich_utils"]
+
+
 def test_a_tab_on_a_verb_name_imports_no_verb_module(tmp_path: Path) -> None:
     env = {"_DRILLCTL_COMPLETE": "complete_bash", "COMP_WORDS": "drillctl r", "COMP_CWORD": "1"}
     done = probe([], tmp_path, env, modules=tuple(VERB_MODULES))
