@@ -16,7 +16,7 @@ from typing import Literal
 
 from drillctl.core.errors import ConfigError, DrillError, Problem, ScenarioError
 from drillctl.scenario.loader import load_path, read_limited
-from drillctl.scenario.model import ScenarioBase
+from drillctl.scenario.model import ScenarioBase, fault_types
 from drillctl.scenario.overrides import Assignment
 from drillctl.scenario.source import Document, parse_document
 
@@ -112,8 +112,10 @@ class Catalog:
 
     # --- internals ---------------------------------------------------------------------------
 
-    def _load(self, path: Path, sets: Sequence[Assignment] = ()) -> ScenarioBase:
-        return load_path(path, variables=self.variables, sets=sets)[0]
+    def _load(
+        self, path: Path, sets: Sequence[Assignment] = (), among: frozenset[str] = frozenset()
+    ) -> ScenarioBase:
+        return load_path(path, variables=self.variables, sets=sets, among=among)[0]
 
     def _team_files(self) -> list[Path]:
         return scenario_files(self.team_dir) if self.team_dir else []
@@ -135,9 +137,10 @@ class Catalog:
     def _load_all(self, paths: list[Path], origin: Origin) -> tuple[list[Loaded], list[Problem]]:
         loaded: list[Loaded] = []
         problems: list[Problem] = []
+        among = _fault_types_in(paths)
         for path in paths:
             try:
-                loaded.append(Loaded(self._load(path), path, origin))
+                loaded.append(Loaded(self._load(path, among=among), path, origin))
             except ScenarioError as exc:
                 problems += exc.problems
         problems += check_unique_names(paths)
@@ -165,6 +168,12 @@ def _names_in(paths: Iterable[Path]) -> list[tuple[Path, str]]:
         if isinstance(name, str):
             out.append((path, name))
     return out
+
+
+def _fault_types_in(paths: Iterable[Path]) -> frozenset[str]:
+    """The built-in fault types the files name, read without validation (``model.model_for``)."""
+    docs = (_peek(path) for path in paths)
+    return frozenset().union(*(fault_types(doc.data) or () for doc in docs if doc))
 
 
 def _peek(path: Path) -> Document | None:

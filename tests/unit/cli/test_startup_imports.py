@@ -14,9 +14,12 @@ from importlib.metadata import entry_points
 from pathlib import Path
 
 import pytest
+import yaml
 
 import drillctl.cli
 from drillctl.cli.verbs import VERBS
+from drillctl.faults.registry import BUILTIN_TYPES
+from drillctl.scenario.catalog import builtin_dir
 
 ROOT = Path(__file__).resolve().parents[3]
 HEAVY = ("matplotlib", "docker", "aiohttp", "asyncpg", "python_on_whales", "drillctl.report.chart")
@@ -164,3 +167,35 @@ def test_scenario_verbs_import_their_module_alone_and_no_journal_or_http(
     assert loaded(argv, tmp_path, [*unwanted, "drillctl.cli.scenario_cmds"]) == [
         "drillctl.cli.scenario_cmds"
     ]
+
+
+FAULT_MODULES = {name: f"drillctl.faults.{module}" for name, (module, _) in BUILTIN_TYPES.items()}
+
+
+def test_validate_imports_only_the_fault_types_its_file_names(tmp_path: Path) -> None:
+    file = ROOT / "scenarios" / "bullmq-backpressure.yaml"  # one stop-service fault
+    imported = loaded(["validate", str(file)], tmp_path, sorted(FAULT_MODULES.values()))
+    assert imported == ["drillctl.faults.stop_service"]
+
+
+def test_list_imports_only_the_fault_types_the_scenarios_name(tmp_path: Path) -> None:
+    named = {f.get("type") for path in builtin_dir().glob("*.yaml") for f in faults_in(path)}
+    needed = with_their_imports({FAULT_MODULES[name] for name in named})
+    unused = sorted(set(FAULT_MODULES.values()) - needed)
+    assert unused  # else this test shows nothing
+    assert loaded(["list"], tmp_path, [*unused, FAULT_MODULES["stop-service"]]) == [
+        FAULT_MODULES["stop-service"]
+    ]
+
+
+def faults_in(path: Path) -> list[dict[str, str]]:
+    faults: list[dict[str, str]] = yaml.safe_load(path.read_text(encoding="utf-8"))["faults"]
+    return faults
+
+
+def with_their_imports(modules: set[str]) -> set[str]:
+    """The fault modules and the other fault modules they import from (network_partition takes
+    network_loss's helpers)."""
+    sources = [(ROOT / "src" / Path(*m.split("."))).with_suffix(".py").read_text() for m in modules]
+    wanted = FAULT_MODULES.values()
+    return modules | {m for m in wanted if any(f"from {m} import" in src for src in sources)}
