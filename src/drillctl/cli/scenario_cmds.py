@@ -16,6 +16,7 @@ from drillctl.cli.tables import copyable_column, fits
 from drillctl.core.errors import DrillError, Problem, ScenarioError
 
 if TYPE_CHECKING:
+    from drillctl.config import Settings
     from drillctl.context import Context
     from drillctl.scenario.catalog import Loaded
     from drillctl.scenario.source import Document
@@ -167,16 +168,9 @@ class _ProjectServices:
     def names(self) -> list[str] | None:
         if self.context.settings.config_path is None:
             return None  # no drillctl.toml here: no project to check against (and no docker import)
-        from python_on_whales.exceptions import DockerException
-
-        from drillctl.target.factory import build_driver
-
         if not self._tried:
             self._tried = True
-            try:
-                self._names = build_driver(self.context.settings).services()
-            except (DrillError, DockerException, OSError):  # no docker, no compose file
-                self._names = None
+            self._names = _declared(self.context.settings) or _from_docker(self.context.settings)
         return self._names
 
     def unknown(self, scenario: Any, doc: Document) -> list[Problem]:
@@ -196,6 +190,32 @@ class _ProjectServices:
             for i, name in wanted
             if name not in names
         ]
+
+
+def _declared(settings: Settings) -> list[str] | None:
+    """The compose project's services, read from its files (no Docker); None when only compose
+    can say (swarm, ``include:``, ...): see ``compose_files.declared_services``."""
+    from drillctl.target.compose_files import declared_services, project_files
+
+    if settings.project.driver != "compose":
+        return None
+    try:
+        files = project_files(settings.project.dir or Path.cwd(), settings.project.files)
+    except DrillError:  # no compose file: docker would not find one either
+        return None
+    return declared_services(files)
+
+
+def _from_docker(settings: Settings) -> list[str] | None:
+    """The services as the target driver lists them; None when Docker cannot say."""
+    from python_on_whales.exceptions import DockerException
+
+    from drillctl.target.factory import build_driver
+
+    try:
+        return build_driver(settings).services()
+    except (DrillError, DockerException, OSError):  # no docker, no compose file
+        return None
 
 
 def _service_of(fault: Any) -> str | None:

@@ -199,3 +199,12 @@ def with_their_imports(modules: set[str]) -> set[str]:
     sources = [(ROOT / "src" / Path(*m.split("."))).with_suffix(".py").read_text() for m in modules]
     wanted = FAULT_MODULES.values()
     return modules | {m for m in wanted if any(f"from {m} import" in src for src in sources)}
+
+
+def test_validate_in_a_project_reads_its_services_without_docker(tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text("services:\n  api:\n    image: busybox\n", "utf-8")
+    (tmp_path / "drillctl.toml").write_text('[project]\nname = "startup"\n', "utf-8")
+    done = probe(["validate", str(ROOT / "scenarios" / "bullmq-backpressure.yaml")], tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "service 'ebit-api' is not defined in the project; services: api" in done.stderr
+    assert heavy_of(done) == []  # neither python_on_whales nor the docker SDK
