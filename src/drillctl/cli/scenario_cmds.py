@@ -16,9 +16,9 @@ from drillctl.cli.tables import copyable_column, fits
 from drillctl.core.errors import DrillError, Problem, ScenarioError
 
 if TYPE_CHECKING:
+    from drillctl.commands.list import ListedScenario
     from drillctl.config import Settings
     from drillctl.context import Context
-    from drillctl.scenario.catalog import Loaded
     from drillctl.scenario.source import Document
 
 # The scenario stack (pydantic models of every fault type, YAML) is imported by the commands
@@ -43,27 +43,24 @@ def list_cmd(ctx: typer.Context, output: FormatOption = Format.text) -> None:
         if output is Format.json:
             typer.echo(json.dumps(found.as_json(), indent=2))
         else:
-            _print_listing(ctx.obj.console, found.loaded)
+            _print_listing(ctx.obj.console, found.scenarios)
         if found.problems:
             raise ScenarioError(found.problems)
 
     guarded(body)
 
 
-def _print_listing(console: Console, items: list[Loaded]) -> None:
+def _print_listing(console: Console, items: list[ListedScenario]) -> None:
     """The table; when a custom scenario's path is too long for the terminal, the source column
     gives way to one ``NAME: PATH`` line per custom scenario under the table (whole, copyable)."""
-    from drillctl.scenario.loader import faults_of
-
-    sources = {item.scenario.name: _shown(item) for item in items}
+    sources = {item.name: _shown(item) for item in items}
     for with_source in (True, False):
         table = Table("name", "severity", "faults", title="scenarios")
         if with_source:
             copyable_column(table, "source", list(sources.values()))
         for item in items:
-            faults = ", ".join(str(getattr(f, "type", "?")) for f in faults_of(item.scenario))
-            row = [item.scenario.name, item.scenario.severity, faults]
-            table.add_row(*row, *([sources[row[0]]] if with_source else []))
+            row = [item.name, item.severity, ", ".join(item.faults)]
+            table.add_row(*row, *([sources[item.name]] if with_source else []))
         if with_source and fits(console, table):
             console.print(table)
             return
@@ -73,12 +70,12 @@ def _print_listing(console: Console, items: list[Loaded]) -> None:
             console.print(f"{name}: {source}", markup=False, highlight=False, soft_wrap=True)
 
 
-def _shown(item: Loaded) -> str:
+def _shown(item: ListedScenario) -> str:
     """Where a scenario comes from; a file under the current directory relative to it (shorter)."""
-    cwd = Path.cwd()
-    if item.origin == "built-in" or not item.path.is_relative_to(cwd):
+    cwd, path = Path.cwd(), Path(item.path)
+    if item.origin == "built-in" or not path.is_relative_to(cwd):
         return item.source
-    return item.source.replace(str(item.path), str(item.path.relative_to(cwd)), 1)
+    return item.source.replace(item.path, str(path.relative_to(cwd)), 1)
 
 
 def show_cmd(
@@ -170,7 +167,8 @@ class _ProjectServices:
             return None  # no drillctl.toml here: no project to check against (and no docker import)
         if not self._tried:
             self._tried = True
-            self._names = _declared(self.context.settings) or _from_docker(self.context.settings)
+            settings = self.context.settings
+            self._names = _in_files(settings) or _from_docker(settings)
         return self._names
 
     def unknown(self, scenario: Any, doc: Document) -> list[Problem]:
@@ -192,18 +190,10 @@ class _ProjectServices:
         ]
 
 
-def _declared(settings: Settings) -> list[str] | None:
-    """The compose project's services, read from its files (no Docker); None when only compose
-    can say (swarm, ``include:``, ...): see ``compose_files.declared_services``."""
-    from drillctl.target.compose_files import declared_services, project_files
+def _in_files(settings: Settings) -> list[str] | None:
+    from drillctl.target.declared import project_services
 
-    if settings.project.driver != "compose":
-        return None
-    try:
-        files = project_files(settings.project.dir or Path.cwd(), settings.project.files)
-    except DrillError:  # no compose file: docker would not find one either
-        return None
-    return declared_services(files)
+    return project_services(settings)
 
 
 def _from_docker(settings: Settings) -> list[str] | None:

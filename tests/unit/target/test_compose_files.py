@@ -1,5 +1,5 @@
-"""declared_services: a project's services read from its compose files, or None when only
-``docker compose`` can tell (then validate asks it)."""
+"""declared_services, project_services: a project's services read from its compose files, or
+None when only Docker can tell (then validate asks it)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from drillctl.config import ProjectConfig, Settings
 from drillctl.target.compose_files import declared_services
+from drillctl.target.declared import project_services
 
 
 def write(folder: Path, name: str, text: str) -> Path:
@@ -51,3 +53,19 @@ def test_what_only_compose_can_read_gives_none(tmp_path: Path, text: str) -> Non
 
 def test_a_missing_file_gives_none(tmp_path: Path) -> None:
     assert declared_services([tmp_path / "compose.yaml"]) is None
+
+
+def test_the_configured_project_is_read_from_its_default_files(tmp_path: Path) -> None:
+    write(tmp_path, "compose.yaml", "services:\n  api:\n    image: busybox\n")
+    write(tmp_path, "compose.override.yaml", "services:\n  db:\n    image: pg\n")
+    settings = Settings(project=ProjectConfig(dir=tmp_path))
+    assert project_services(settings) == ["api", "db"]
+
+
+def test_a_swarm_stack_or_a_folder_without_compose_file_is_for_docker_to_say(
+    tmp_path: Path,
+) -> None:
+    assert project_services(Settings(project=ProjectConfig(dir=tmp_path))) is None
+    write(tmp_path, "compose.yaml", "services:\n  api:\n    image: busybox\n")
+    swarm = Settings(project=ProjectConfig(dir=tmp_path, driver="swarm"))
+    assert project_services(swarm) is None
