@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from drillctl import __version__
-from drillctl.cli import helpfmt
+from drillctl.cli import coercion, helpfmt
 from drillctl.cli.lazy import LazyGroup
 from drillctl.cli.verbs import VERBS
 from drillctl.core.errors import DrillError
@@ -30,6 +30,7 @@ class RootGroup(LazyGroup):
 
 
 helpfmt.install()
+coercion.install()
 app = typer.Typer(
     cls=RootGroup,
     name="drillctl",

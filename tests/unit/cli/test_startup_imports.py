@@ -152,6 +152,14 @@ def test_a_tab_on_a_verb_name_imports_no_verb_module(tmp_path: Path) -> None:
     assert heavy_of(done) == []
 
 
+def test_a_tab_coerces_no_option_through_pydantic(tmp_path: Path) -> None:
+    """Options not given are None without typer's pydantic adapters (cli/coercion.py)."""
+    env = {"_DRILLCTL_COMPLETE": "complete_bash", "COMP_WORDS": "drillctl lab ", "COMP_CWORD": "2"}
+    done = probe([], tmp_path, env, modules=("pydantic",))
+    assert done.stdout.split() == ["up", "down", "status", "logs"]
+    assert heavy_of(done) == []
+
+
 @pytest.mark.parametrize(
     "argv",
     [["list"], ["validate", str(ROOT / "scenarios" / "bullmq-backpressure.yaml")]],
