@@ -14,6 +14,8 @@ from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+import yaml
+
 from drillctl.core import inputs
 from drillctl.core.errors import ConfigError, DrillError, Problem, ScenarioError
 from drillctl.scenario.source import MAX_BYTES, Document, parse_document
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
 # reads the built-ins without them (``Catalog.summaries``).
 
 Origin = Literal["built-in", "custom", "file"]
+_FAST = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's safe loader, where PyYAML has it
 SUFFIXES = (".yaml", ".yml")
 
 
@@ -216,8 +219,10 @@ def _names_in(paths: Iterable[Path]) -> list[tuple[Path, str]]:
 
 
 def _builtin_summary(path: Path) -> Summary:
-    doc = _peek(path)
-    data = doc.data if doc and isinstance(doc.data, dict) else {}
+    """A built-in's row, read with libyaml: no positions needed (a built-in has no problems to
+    locate), and the located parse of seven files was a tenth of `list`."""
+    data = yaml.load(path.read_bytes(), Loader=_FAST) if path.is_file() else {}
+    data = data if isinstance(data, dict) else {}
     faults = [f.get("type") if isinstance(f, dict) else None for f in data.get("faults") or []]
     name, severity = str(data.get("name", path.stem)), str(data.get("severity", "?"))
     return Summary(name, severity, [str(t or "?") for t in faults], path, "built-in")
