@@ -8,21 +8,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from drillctl.cli._common import Format, FormatOption, SetOption, catalog, guarded
-from drillctl.cli.tables import copyable_column, fits
 from drillctl.core.errors import DrillError, Problem, ScenarioError
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from drillctl.commands.list import ListedScenario
     from drillctl.config import Settings
     from drillctl.context import Context
     from drillctl.scenario.source import Document
 
-# The scenario stack (pydantic models of every fault type, YAML) is imported by the commands
-# that read scenarios, so that --help, --version and a completion Tab start without it.
+# The scenario stack (pydantic models, YAML) is imported by the commands that read scenarios, so
+# that --help, --version and a completion Tab start without it; rich by those that print with it.
 
 
 def register(app: typer.Typer) -> None:
@@ -53,6 +52,10 @@ def list_cmd(ctx: typer.Context, output: FormatOption = Format.text) -> None:
 def _print_listing(console: Console, items: list[ListedScenario]) -> None:
     """The table; when a custom scenario's path is too long for the terminal, the source column
     gives way to one ``NAME: PATH`` line per custom scenario under the table (whole, copyable)."""
+    from rich.table import Table
+
+    from drillctl.cli.tables import copyable_column, fits
+
     sources = {item.name: _shown(item) for item in items}
     for with_source in (True, False):
         table = Table("name", "severity", "faults", title="scenarios")
@@ -108,6 +111,8 @@ def validate_cmd(
         paths, problems = _expand(files)
         problems = _validate(ctx, paths, set_ or []) + problems
         if problems:
+            from rich.console import Console
+
             err = Console(stderr=True, soft_wrap=True, highlight=False)
             for problem in problems:
                 err.print(str(problem), markup=False)
