@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "drillctl-bench"
 CHAOS_VENV = CACHE / "chaos-venv"
 # Where the commands run: outside any project (no drillctl.toml), except the row that runs in the
-# repository, where `validate` also asks `docker compose config` for the project's services.
+# repository, where `validate` also reads the project's compose files for its services.
 OUTSIDE = Path(tempfile.gettempdir())
 Row = tuple[str, list[str], dict[str, str], Path]
 

@@ -8,12 +8,12 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 
 from drillctl.core.errors import DrillError
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from drillctl.context import Context
     from drillctl.scenario.catalog import Catalog
 
@@ -42,17 +42,25 @@ def warn_deprecated(old: str, new: str) -> None:
 
 def run_guarded(func: Callable[[], Any], console: Console | None = None) -> int:
     """Run a command body; map drillctl's own errors to their exit codes with a clear message."""
-    err = console or Console(stderr=True)
     try:
         func()
     except DrillError as exc:
-        # escape: messages quote user input (argv lists, PromQL) that rich would read as markup
-        message = f"[bold red]error:[/] {escape(str(exc))}"
-        err.print(message, markup=True, highlight=False, soft_wrap=True)
+        print_error(exc, console)
         return int(exc.exit_code)
     except typer.Exit as exc:
         return int(exc.exit_code)
     return 0
+
+
+def print_error(exc: DrillError, console: Console | None = None) -> None:
+    """``error: MESSAGE`` in bold red on stderr (rich is imported here: most runs need none)."""
+    from rich.console import Console
+    from rich.markup import escape
+
+    # escape: messages quote user input (argv lists, PromQL) that rich would read as markup
+    message = f"[bold red]error:[/] {escape(str(exc))}"
+    err = console or Console(stderr=True)
+    err.print(message, markup=True, highlight=False, soft_wrap=True)
 
 
 def guarded(body: Callable[[], Any]) -> None:

@@ -13,11 +13,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 
 from drillctl import __version__
-from drillctl.cli import helpfmt
+from drillctl.cli import coercion, helpfmt
+from drillctl.cli._common import print_error
 from drillctl.cli.lazy import LazyGroup
 from drillctl.cli.verbs import VERBS
 from drillctl.core.errors import DrillError
@@ -30,6 +29,7 @@ class RootGroup(LazyGroup):
 
 
 helpfmt.install()
+coercion.install()
 app = typer.Typer(
     cls=RootGroup,
     name="drillctl",
@@ -106,8 +106,7 @@ def main() -> None:
     try:
         app()  # standalone: click prints usage errors and exits 2 by itself
     except DrillError as exc:
-        message = f"[bold red]error:[/] {escape(str(exc))}"
-        Console(stderr=True).print(message, highlight=False, soft_wrap=True)
+        print_error(exc)
         sys.exit(int(exc.exit_code))
     except Exception as exc:  # anything else is a bug in drillctl: keep the user's terminal clean
         sys.exit(_crash_report(exc))

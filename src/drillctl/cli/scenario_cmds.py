@@ -8,20 +8,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from drillctl.cli._common import Format, FormatOption, SetOption, catalog, guarded
-from drillctl.cli.tables import copyable_column, fits
 from drillctl.core.errors import DrillError, Problem, ScenarioError
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
+    from drillctl.commands.list import ListedScenario
+    from drillctl.config import Settings
     from drillctl.context import Context
-    from drillctl.scenario.catalog import Loaded
     from drillctl.scenario.source import Document
 
-# The scenario stack (pydantic models of every fault type, YAML) is imported by the commands
-# that read scenarios, so that --help, --version and a completion Tab start without it.
+# The scenario stack (pydantic models, YAML) is imported by the commands that read scenarios, so
+# that --help, --version and a completion Tab start without it; rich by those that print with it.
 
 
 def register(app: typer.Typer) -> None:
@@ -42,27 +42,28 @@ def list_cmd(ctx: typer.Context, output: FormatOption = Format.text) -> None:
         if output is Format.json:
             typer.echo(json.dumps(found.as_json(), indent=2))
         else:
-            _print_listing(ctx.obj.console, found.loaded)
+            _print_listing(ctx.obj.console, found.scenarios)
         if found.problems:
             raise ScenarioError(found.problems)
 
     guarded(body)
 
 
-def _print_listing(console: Console, items: list[Loaded]) -> None:
+def _print_listing(console: Console, items: list[ListedScenario]) -> None:
     """The table; when a custom scenario's path is too long for the terminal, the source column
     gives way to one ``NAME: PATH`` line per custom scenario under the table (whole, copyable)."""
-    from drillctl.scenario.loader import faults_of
+    from rich.table import Table
 
-    sources = {item.scenario.name: _shown(item) for item in items}
+    from drillctl.cli.tables import copyable_column, fits
+
+    sources = {item.name: _shown(item) for item in items}
     for with_source in (True, False):
         table = Table("name", "severity", "faults", title="scenarios")
         if with_source:
             copyable_column(table, "source", list(sources.values()))
         for item in items:
-            faults = ", ".join(str(getattr(f, "type", "?")) for f in faults_of(item.scenario))
-            row = [item.scenario.name, item.scenario.severity, faults]
-            table.add_row(*row, *([sources[row[0]]] if with_source else []))
+            row = [item.name, item.severity, ", ".join(item.faults)]
+            table.add_row(*row, *([sources[item.name]] if with_source else []))
         if with_source and fits(console, table):
             console.print(table)
             return
@@ -72,12 +73,12 @@ def _print_listing(console: Console, items: list[Loaded]) -> None:
             console.print(f"{name}: {source}", markup=False, highlight=False, soft_wrap=True)
 
 
-def _shown(item: Loaded) -> str:
+def _shown(item: ListedScenario) -> str:
     """Where a scenario comes from; a file under the current directory relative to it (shorter)."""
-    cwd = Path.cwd()
-    if item.origin == "built-in" or not item.path.is_relative_to(cwd):
+    cwd, path = Path.cwd(), Path(item.path)
+    if item.origin == "built-in" or not path.is_relative_to(cwd):
         return item.source
-    return item.source.replace(str(item.path), str(item.path.relative_to(cwd)), 1)
+    return item.source.replace(item.path, str(path.relative_to(cwd)), 1)
 
 
 def show_cmd(
@@ -110,6 +111,8 @@ def validate_cmd(
         paths, problems = _expand(files)
         problems = _validate(ctx, paths, set_ or []) + problems
         if problems:
+            from rich.console import Console
+
             err = Console(stderr=True, soft_wrap=True, highlight=False)
             for problem in problems:
                 err.print(str(problem), markup=False)
@@ -167,16 +170,10 @@ class _ProjectServices:
     def names(self) -> list[str] | None:
         if self.context.settings.config_path is None:
             return None  # no drillctl.toml here: no project to check against (and no docker import)
-        from python_on_whales.exceptions import DockerException
-
-        from drillctl.target.factory import build_driver
-
         if not self._tried:
             self._tried = True
-            try:
-                self._names = build_driver(self.context.settings).services()
-            except (DrillError, DockerException, OSError):  # no docker, no compose file
-                self._names = None
+            settings = self.context.settings
+            self._names = _in_files(settings) or _from_docker(settings)
         return self._names
 
     def unknown(self, scenario: Any, doc: Document) -> list[Problem]:
@@ -196,6 +193,24 @@ class _ProjectServices:
             for i, name in wanted
             if name not in names
         ]
+
+
+def _in_files(settings: Settings) -> list[str] | None:
+    from drillctl.target.declared import project_services
+
+    return project_services(settings)
+
+
+def _from_docker(settings: Settings) -> list[str] | None:
+    """The services as the target driver lists them; None when Docker cannot say."""
+    from python_on_whales.exceptions import DockerException
+
+    from drillctl.target.factory import build_driver
+
+    try:
+        return build_driver(settings).services()
+    except (DrillError, DockerException, OSError):  # no docker, no compose file
+        return None
 
 
 def _service_of(fault: Any) -> str | None:

@@ -14,8 +14,7 @@ from typing import Any
 
 from drillctl.commands.envelope import envelope
 from drillctl.core.errors import Problem
-from drillctl.scenario.catalog import Catalog, Loaded
-from drillctl.scenario.loader import faults_of
+from drillctl.scenario.catalog import Catalog, Origin, Summary, source_label
 
 KIND = "scenario-list"
 SCHEMA_VERSION = 1
@@ -26,15 +25,18 @@ class ListedScenario:
     name: str
     severity: str
     faults: list[str]  # fault types, in the scenario's order
-    origin: str  # built-in | custom
+    origin: Origin  # built-in | custom
     path: str  # the file (for a built-in, inside the installed package)
     overrides_builtin: bool
+
+    @property
+    def source(self) -> str:
+        return source_label(Path(self.path), self.origin, self.overrides_builtin)
 
 
 @dataclass(frozen=True)
 class ScenarioList:
     scenarios: list[ListedScenario]
-    loaded: list[Loaded]  # the same scenarios, loaded (the table shows paths relative to cwd)
     problems: list[Problem]  # files that did not load: the command exits 2 after listing
 
     def as_json(self) -> dict[str, Any]:
@@ -47,17 +49,16 @@ class ScenarioList:
 
 
 def list_scenarios(*, scenarios_dir: Path | None, variables: Mapping[str, str]) -> ScenarioList:
-    listing = Catalog(scenarios_dir, variables).listing()
-    entries = [_entry(item) for item in listing.scenarios]
-    return ScenarioList(entries, listing.scenarios, listing.problems)
+    """The team's files are validated, the built-ins read (``Catalog.summaries``)."""
+    found, problems = Catalog(scenarios_dir, variables).summaries()
+    return ScenarioList([_entry(item) for item in found], problems)
 
 
-def _entry(item: Loaded) -> ListedScenario:
-    scenario = item.scenario
+def _entry(item: Summary) -> ListedScenario:
     return ListedScenario(
-        name=scenario.name,
-        severity=str(scenario.severity),
-        faults=[str(getattr(f, "type", "?")) for f in faults_of(scenario)],
+        name=item.name,
+        severity=item.severity,
+        faults=item.faults,
         origin=item.origin,
         path=str(item.path),
         overrides_builtin=item.overrides_builtin,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
@@ -26,6 +25,8 @@ class SystemClock:
         return time.monotonic()
 
     async def sleep(self, seconds: float) -> None:
+        import asyncio  # only a running drill sleeps: `list`, `validate` start without asyncio
+
         await asyncio.sleep(seconds)
 
 
@@ -47,5 +48,7 @@ class FakeClock:
         self._mono += seconds
 
     async def sleep(self, seconds: float) -> None:
+        import asyncio
+
         self.advance(seconds)
         await asyncio.sleep(0)

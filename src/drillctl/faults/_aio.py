@@ -7,14 +7,18 @@ revert's ``start``. ``blocking`` waits for the call to finish before it passes t
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
 T = TypeVar("T")
 
+# asyncio is imported where a fault runs: `validate` imports the fault modules its file names
+# (for their parameter models) and never runs one.
+
 
 async def blocking(func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    import asyncio
+
     future = asyncio.ensure_future(asyncio.to_thread(func, *args, **kwargs))
     try:
         return await asyncio.shield(future)
@@ -29,6 +33,8 @@ async def blocking(func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 
 async def uncancellable(coro: Coroutine[Any, Any, T]) -> T:
     """Run coro to its end even if the caller is cancelled meanwhile: a revert is never cut."""
+    import asyncio
+
     task = asyncio.ensure_future(coro)
     while True:
         try:

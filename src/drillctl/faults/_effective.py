@@ -21,14 +21,19 @@ and ``took`` onto the ``fault.injected`` event (drill/rollback.py ``injected_fie
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from datetime import datetime
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from drillctl.faults.base import FaultEnv
 from drillctl.target.base import ContainerEvent
+
+if TYPE_CHECKING:
+    import asyncio
+
+# asyncio is imported where a watch runs: `validate` imports the fault modules its file names
+# (for their parameter models) and never runs one.
 
 WAIT_S = 3.0  # how long after the command returns an event may still arrive
 SIGKILL_EXIT = 137
@@ -40,12 +45,16 @@ class ContainerWatch:
 
     def __init__(self, env: FaultEnv, service: str) -> None:
         self.env, self.service = env, service
+        import asyncio
+
         self.seen: list[ContainerEvent] = []
         self._changed = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
     async def __aenter__(self) -> ContainerWatch:
-        # imported here: the docker SDK is heavy, and `list`/`validate` load every fault module
+        # imported here: the docker SDK is heavy, and `validate` loads the fault modules
+        import asyncio
+
         from drillctl.target.events import follow_container_events
 
         since = self.env.clock.now()
@@ -69,6 +78,8 @@ class ContainerWatch:
 
     async def wait_for(self, action: str, timeout: float = WAIT_S) -> ContainerEvent | None:
         """The first ``action`` event of the service (waiting a little for it), then stop."""
+        import asyncio
+
         deadline = asyncio.get_running_loop().time() + timeout
         try:
             while (found := self._first(action)) is None:
@@ -86,6 +97,8 @@ class ContainerWatch:
         return next((e for e in self.seen if e.action == action), None)
 
     async def close(self) -> None:
+        import asyncio
+
         if self._task is not None and not self._task.done():
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):

@@ -12,15 +12,23 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
+import yaml
+
+from drillctl.core import inputs
 from drillctl.core.errors import ConfigError, DrillError, Problem, ScenarioError
-from drillctl.scenario.loader import load_path, read_limited
-from drillctl.scenario.model import ScenarioBase
-from drillctl.scenario.overrides import Assignment
-from drillctl.scenario.source import Document, parse_document
+from drillctl.scenario.source import MAX_BYTES, Document, parse_document
+
+if TYPE_CHECKING:
+    from drillctl.scenario.model import ScenarioBase
+    from drillctl.scenario.overrides import Assignment
+
+# The scenario models (pydantic) are imported when a file is loaded, not with the catalog: `list`
+# reads the built-ins without them (``Catalog.summaries``).
 
 Origin = Literal["built-in", "custom", "file"]
+_FAST = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's safe loader, where PyYAML has it
 SUFFIXES = (".yaml", ".yml")
 
 
@@ -35,9 +43,36 @@ class Loaded:
 
     @property
     def source(self) -> str:
-        if self.origin == "built-in":
-            return "built-in"
-        return f"{self.path} (overrides built-in)" if self.overrides_builtin else str(self.path)
+        return source_label(self.path, self.origin, self.overrides_builtin)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What `list` shows of a scenario."""
+
+    name: str
+    severity: str
+    faults: list[str]  # fault types, in the scenario's order
+    path: Path
+    origin: Origin
+    overrides_builtin: bool = False
+
+    @property
+    def source(self) -> str:
+        return source_label(self.path, self.origin, self.overrides_builtin)
+
+    @classmethod
+    def of(cls, item: Loaded) -> Summary:
+        faults = [str(getattr(f, "type", "?")) for f in getattr(item.scenario, "faults", [])]
+        severity, name = str(item.scenario.severity), item.scenario.name
+        return cls(name, severity, faults, item.path, item.origin, item.overrides_builtin)
+
+
+def source_label(path: Path, origin: Origin, overrides_builtin: bool) -> str:
+    """Where a scenario comes from, as `list` says it."""
+    if origin == "built-in":
+        return "built-in"
+    return f"{path} (overrides built-in)" if overrides_builtin else str(path)
 
 
 @dataclass
@@ -105,6 +140,17 @@ class Catalog:
         merged += [_mark_override(c, {b.scenario.name for b in builtins}) for c in custom]
         return Listing(sorted(merged, key=lambda s: s.scenario.name), problems + more)
 
+    def summaries(self) -> tuple[list[Summary], list[Problem]]:
+        """``listing()`` as `list` shows it. The team's files are validated (problems come back
+        with the rest); the built-ins are read, not validated: they ship with drillctl and its
+        tests validate them, and validating them made every `list` import every fault type."""
+        builtins = [_builtin_summary(path) for path in scenario_files(self.builtins)]
+        custom, problems = self._load_all(self._team_files(), "custom")
+        taken = {c.scenario.name for c in custom}
+        merged = [b for b in builtins if b.name not in taken]
+        merged += [Summary.of(_mark_override(c, {b.name for b in builtins})) for c in custom]
+        return sorted(merged, key=lambda s: s.name), problems
+
     def names(self) -> list[str]:
         found = {name for _, name in _names_in(scenario_files(self.builtins))}
         found |= {name for _, name in _names_in(self._team_files())}
@@ -112,8 +158,12 @@ class Catalog:
 
     # --- internals ---------------------------------------------------------------------------
 
-    def _load(self, path: Path, sets: Sequence[Assignment] = ()) -> ScenarioBase:
-        return load_path(path, variables=self.variables, sets=sets)[0]
+    def _load(
+        self, path: Path, sets: Sequence[Assignment] = (), among: frozenset[str] = frozenset()
+    ) -> ScenarioBase:
+        from drillctl.scenario.loader import load_path
+
+        return load_path(path, variables=self.variables, sets=sets, among=among)[0]
 
     def _team_files(self) -> list[Path]:
         return scenario_files(self.team_dir) if self.team_dir else []
@@ -135,9 +185,10 @@ class Catalog:
     def _load_all(self, paths: list[Path], origin: Origin) -> tuple[list[Loaded], list[Problem]]:
         loaded: list[Loaded] = []
         problems: list[Problem] = []
+        among = _fault_types_in(paths) if paths else frozenset()
         for path in paths:
             try:
-                loaded.append(Loaded(self._load(path), path, origin))
+                loaded.append(Loaded(self._load(path, among=among), path, origin))
             except ScenarioError as exc:
                 problems += exc.problems
         problems += check_unique_names(paths)
@@ -167,9 +218,27 @@ def _names_in(paths: Iterable[Path]) -> list[tuple[Path, str]]:
     return out
 
 
+def _builtin_summary(path: Path) -> Summary:
+    """A built-in's row, read with libyaml: no positions needed (a built-in has no problems to
+    locate), and the located parse of seven files was a tenth of `list`."""
+    data = yaml.load(path.read_bytes(), Loader=_FAST) if path.is_file() else {}
+    data = data if isinstance(data, dict) else {}
+    faults = [f.get("type") if isinstance(f, dict) else None for f in data.get("faults") or []]
+    name, severity = str(data.get("name", path.stem)), str(data.get("severity", "?"))
+    return Summary(name, severity, [str(t or "?") for t in faults], path, "built-in")
+
+
+def _fault_types_in(paths: Iterable[Path]) -> frozenset[str]:
+    """The built-in fault types the files name, read without validation (``model.model_for``)."""
+    from drillctl.scenario.model import fault_types
+
+    docs = (_peek(path) for path in paths)
+    return frozenset().union(*(fault_types(doc.data) or () for doc in docs if doc))
+
+
 def _peek(path: Path) -> Document | None:
     try:
-        doc, problems = parse_document(read_limited(path), str(path))
+        doc, problems = parse_document(inputs.read_bytes(path, limit=MAX_BYTES), str(path))
     except ScenarioError:
         return None
     return None if problems else doc

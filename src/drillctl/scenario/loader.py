@@ -17,17 +17,23 @@ from drillctl.core import inputs
 from drillctl.core.errors import Problem, ScenarioError
 from drillctl.faults.base import FaultParams
 from drillctl.scenario import overrides, variables
-from drillctl.scenario.model import ScenarioBase, scenario_model
+from drillctl.scenario.model import ScenarioBase, model_for
 from drillctl.scenario.overrides import Assignment
 from drillctl.scenario.problems import problems_from
 from drillctl.scenario.source import MAX_BYTES, Document, format_path, parse_document
 
 
 def load_path(
-    path: Path, *, variables: Mapping[str, str] | None = None, sets: Sequence[Assignment] = ()
+    path: Path,
+    *,
+    variables: Mapping[str, str] | None = None,
+    sets: Sequence[Assignment] = (),
+    among: frozenset[str] = frozenset(),
 ) -> tuple[ScenarioBase, Document]:
-    """Load a scenario file; ``variables`` is the config/env layer, ``sets`` the ``--set`` flags."""
-    return load_bytes(read_limited(path), str(path), variables=variables, sets=sets)
+    """Load a scenario file; ``variables`` is the config/env layer, ``sets`` the ``--set`` flags,
+    ``among`` the fault types of the files loaded with it (``model.model_for``)."""
+    raw = read_limited(path)
+    return load_bytes(raw, str(path), variables=variables, sets=sets, among=among)
 
 
 def read_limited(path: Path) -> bytes:
@@ -41,15 +47,17 @@ def load_bytes(
     *,
     variables: Mapping[str, str] | None = None,
     sets: Sequence[Assignment] = (),
+    among: frozenset[str] = frozenset(),
 ) -> tuple[ScenarioBase, Document]:
     doc, problems = parse_document(raw, file)
     if problems:
         raise ScenarioError(problems)
     problems = _prepare(doc, variables or {}, sets)
+    model = model_for(doc.data, among)  # after --set and variables: they may name a type
     try:
-        scenario = scenario_model().model_validate(doc.data)
+        scenario = model.model_validate(doc.data)
     except ValidationError as exc:
-        problems += problems_from(exc, doc, scenario_model())
+        problems += problems_from(exc, doc, model)
     if problems:
         raise ScenarioError(_note_sets(_sorted(problems), sets))
     return scenario, doc
@@ -70,7 +78,8 @@ def _prepare(doc: Document, layer: Mapping[str, str], sets: Sequence[Assignment]
 
 
 def _field_names() -> list[str]:
-    return [info.alias or name for name, info in scenario_model().model_fields.items()]
+    """The scenario's top-level keys (``faults`` is added by ``scenario_model``)."""
+    return [*(info.alias or name for name, info in ScenarioBase.model_fields.items()), "faults"]
 
 
 def _sorted(problems: list[Problem]) -> list[Problem]:

@@ -28,7 +28,7 @@ from drillctl.core.durations import Bounds, Duration, format_duration
 from drillctl.core.states import ChangeKind
 from drillctl.core.urls import check_url, split_probe, url_problem
 from drillctl.faults.base import FaultParams
-from drillctl.faults.registry import all_params
+from drillctl.faults.registry import all_params, builtin_params
 
 SourceName = Literal[
     "prometheus", "alertmanager", "loki", "logs", "jaeger", "grafana", "http", "redis", "sql", "tcp"
@@ -226,15 +226,53 @@ def _fault_union(params: dict[str, type[FaultParams]]) -> Any:
     return Annotated[Union[models], Field(discriminator="type")]  # noqa: UP007 - runtime union
 
 
+class _NoFault(FaultParams):
+    """A type no scenario reaches a one-type union with (``model_for``): beside it the union stays
+    a tagged union, whose errors are located as in the union of every type (``faults.0.TYPE.x``),
+    where pydantic would reduce a union of one to its member."""
+
+    type: Literal[""]
+
+
 @cache
-def scenario_model() -> type[ScenarioBase]:
-    """The Scenario class for the installed fault types."""
-    fault = _fault_union(all_params())
+def scenario_model(types: frozenset[str] | None = None) -> type[ScenarioBase]:
+    """The Scenario class whose faults may be any installed type, or only the built-in ``types``
+    (then only their modules are imported: see ``model_for``)."""
+    params = builtin_params(types) if types else None
+    if params is not None and len(params) == 1:
+        params[""] = _NoFault
+    fault = _fault_union(params or all_params())
     return create_model(
         "Scenario",
         __base__=ScenarioBase,
         faults=(list[fault], Field(min_length=1)),  # type: ignore[valid-type]
     )
+
+
+def model_for(data: Any, among: frozenset[str] = frozenset()) -> type[ScenarioBase]:
+    """The Scenario class to validate this document with: one over the built-in types its faults
+    name, so that `validate` and `list` import no other fault module. Anything else (a plugin's
+    type, an unknown or missing one, no faults) gets the class of every installed type, whose
+    errors list the known types. A fault validates the same in either: the union picks its
+    model by ``type``. ``among``: the types of the files loaded with this one, so that a listing
+    builds one class for all of them rather than one per file."""
+    named = fault_types(data)
+    if named is None:
+        return scenario_model()
+    if named <= among and builtin_params(among) is not None:
+        named = among
+    return scenario_model(named)
+
+
+def fault_types(data: Any) -> frozenset[str] | None:
+    """The built-in types a document's faults name; None unless every fault names one."""
+    faults = data.get("faults") if isinstance(data, dict) else None
+    items = faults if isinstance(faults, list) else []
+    types = [item.get("type") if isinstance(item, dict) else None for item in items]
+    named = [t for t in types if isinstance(t, str)]
+    if named and len(named) == len(types) and builtin_params(named) is not None:
+        return frozenset(named)
+    return None
 
 
 class _ScenarioSchema(GenerateJsonSchema):

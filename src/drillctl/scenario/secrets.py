@@ -13,7 +13,7 @@ from typing import Any
 
 from drillctl.core.errors import ConfigError
 from drillctl.core.redact import Redactor
-from drillctl.scenario.model import ScenarioBase, scenario_model
+from drillctl.scenario.model import ScenarioBase, model_for
 from drillctl.scenario.source import Path_, format_path
 from drillctl.scenario.variables import strings
 
@@ -50,7 +50,7 @@ def resolve_secrets(
     data = _data(scenario)
     for path, text in list(strings(data)):
         _assign(data, path, ENV_REF.sub(lambda m: env[m.group(1)], text))
-    return scenario_model().model_validate(data)
+    return model_for(data).model_validate(data)
 
 
 def _data(scenario: ScenarioBase) -> Any:

@@ -17,6 +17,7 @@ import pytest
 
 import drillctl.cli
 from drillctl.cli.verbs import VERBS
+from drillctl.faults.registry import BUILTIN_TYPES
 
 ROOT = Path(__file__).resolve().parents[3]
 HEAVY = ("matplotlib", "docker", "aiohttp", "asyncpg", "python_on_whales", "drillctl.report.chart")
@@ -138,11 +139,24 @@ def test_help_imports_no_verb_module_and_no_models(tmp_path: Path) -> None:
     assert loaded(["--help"], tmp_path, [*VERB_MODULES, "pydantic", "httpx"]) == []
 
 
+def test_help_renders_without_markdown_or_rich_tracebacks(tmp_path: Path) -> None:
+    unused = ["markdown_it", "rich.markdown", "rich.traceback", "pygments"]
+    assert loaded(["--help"], tmp_path, [*unused, "typer.rich_utils"]) == ["typer.rich_utils"]
+
+
 def test_a_tab_on_a_verb_name_imports_no_verb_module(tmp_path: Path) -> None:
     env = {"_DRILLCTL_COMPLETE": "complete_bash", "COMP_WORDS": "drillctl r", "COMP_CWORD": "1"}
     done = probe([], tmp_path, env, modules=tuple(VERB_MODULES))
     assert done.returncode == 0
     assert done.stdout.split() == ["run", "recover", "report", "recurrence", "runbook"]
+    assert heavy_of(done) == []
+
+
+def test_a_tab_coerces_no_option_through_pydantic(tmp_path: Path) -> None:
+    """Options not given are None without typer's pydantic adapters (cli/coercion.py)."""
+    env = {"_DRILLCTL_COMPLETE": "complete_bash", "COMP_WORDS": "drillctl lab ", "COMP_CWORD": "2"}
+    done = probe([], tmp_path, env, modules=("pydantic",))
+    assert done.stdout.split() == ["up", "down", "status", "logs"]
     assert heavy_of(done) == []
 
 
@@ -159,3 +173,36 @@ def test_scenario_verbs_import_their_module_alone_and_no_journal_or_http(
     assert loaded(argv, tmp_path, [*unwanted, "drillctl.cli.scenario_cmds"]) == [
         "drillctl.cli.scenario_cmds"
     ]
+
+
+FAULT_MODULES = {name: f"drillctl.faults.{module}" for name, (module, _) in BUILTIN_TYPES.items()}
+
+
+def test_validate_imports_only_the_fault_types_its_file_names(tmp_path: Path) -> None:
+    file = ROOT / "scenarios" / "bullmq-backpressure.yaml"  # one stop-service fault
+    # asyncio: the faults import it to run; rich: validate prints plain lines
+    modules = [*sorted(FAULT_MODULES.values()), "asyncio", "rich"]
+    imported = loaded(["validate", str(file)], tmp_path, modules)
+    assert imported == ["drillctl.faults.stop_service"]
+
+
+def test_list_reads_the_builtins_without_scenario_models(tmp_path: Path) -> None:
+    models = ["drillctl.scenario.model", *FAULT_MODULES.values()]
+    assert loaded(["list"], tmp_path, models) == []
+
+
+def test_list_validates_team_files_with_their_fault_types_only(tmp_path: Path) -> None:
+    team = tmp_path / "team"
+    team.mkdir()
+    (team / "mine.yaml").write_text((ROOT / "scenarios" / "bullmq-backpressure.yaml").read_text())
+    argv = ["--scenarios-dir", str(team), "list"]
+    assert loaded(argv, tmp_path, sorted(FAULT_MODULES.values())) == [FAULT_MODULES["stop-service"]]
+
+
+def test_validate_in_a_project_reads_its_services_without_docker(tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text("services:\n  api:\n    image: busybox\n", "utf-8")
+    (tmp_path / "drillctl.toml").write_text('[project]\nname = "startup"\n', "utf-8")
+    done = probe(["validate", str(ROOT / "scenarios" / "bullmq-backpressure.yaml")], tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "service 'ebit-api' is not defined in the project; services: api" in done.stderr
+    assert heavy_of(done) == []  # neither python_on_whales nor the docker SDK

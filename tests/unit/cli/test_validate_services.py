@@ -42,3 +42,14 @@ def test_a_known_service_gives_no_warning(project: Path) -> None:
     scenario.write_text(GOOD.replace("api_service: ebit-api", "api_service: api"), "utf-8")
     result = CliRunner().invoke(app, ["validate", str(scenario)], env={"COLUMNS": "200"})
     assert (result.exit_code, result.stderr) == (0, "")
+
+
+def test_a_project_that_includes_files_is_read_by_compose(project: Path) -> None:
+    """``include:`` brings services the files alone do not name: docker compose lists them."""
+    (project / "parts.yaml").write_text(COMPOSE, encoding="utf-8")
+    (project / "compose.yaml").write_text("include:\n  - parts.yaml\n", encoding="utf-8")
+    scenario = project / "s.yaml"
+    scenario.write_text(GOOD.replace("api_service: ebit-api", "api_service: apu"), "utf-8")
+    result = CliRunner().invoke(app, ["validate", str(scenario)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert result.stderr.endswith("services: api, db\n")

@@ -23,7 +23,7 @@ from drillctl.report.history import RunRecord
 
 PAGE = Path(__file__).resolve().parents[3] / "docs" / "json-output.md"
 ENVELOPES: dict[str, Any] = {
-    "drillctl.scenario-list": ScenarioList([], [], []),
+    "drillctl.scenario-list": ScenarioList([], []),
     "drillctl.doctor": DoctorReport(None, []),
     "drillctl.history": HistoryListing(HistoryFilters(), []),
     "drillctl.recover": RecoverReport(Path("state"), [], False, Silences()),
