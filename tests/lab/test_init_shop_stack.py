@@ -7,12 +7,14 @@ Prometheus and the services, and the starter drill it writes must run unattended
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import time
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -91,9 +93,24 @@ def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             timeout=UP_TIMEOUT_S + 60,
         )  # fmt: skip
         assert up.returncode == 0, f"shop stack did not come up:\n{up.stdout}\n{up.stderr}"
+        _wait_until_scraped(stack)
         yield stack
     finally:
         stack.compose("down", "--volumes", "--remove-orphans", "--timeout", "5", timeout=180)
+
+
+def _wait_until_scraped(stack: Stack, timeout: float = 60) -> None:
+    """Healthy is not scraped: Prometheus may start before shop-api, and its last scrape then
+    still says down; init's doctor (rightly) calls such a stack not ready. Wait for up == 1."""
+    url = f"http://127.0.0.1:{stack.ports['prometheus']}/api/v1/query"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with contextlib.suppress(httpx.HTTPError, ValueError, KeyError, IndexError):
+            answer = httpx.get(url, params={"query": 'up{job="shop-api"}'}, timeout=5).json()
+            if answer["data"]["result"][0]["value"][1] == "1":
+                return
+        time.sleep(1)
+    pytest.fail(f"Prometheus never scraped shop-api as up within {timeout:.0f} s")
 
 
 @pytest.fixture(scope="module")
