@@ -14,6 +14,8 @@ from typing import Any
 
 import httpx
 
+from drillctl.lab.quiet import QUIET_CHECKS
+
 REPO = Path(__file__).resolve().parents[2]
 DRILLCTL = [sys.executable, "-m", "drillctl"]
 
@@ -64,10 +66,7 @@ class Run:
 # the lab at rest: what a drill's baseline needs, and what a previous test's drill may leave for a
 # few seconds (an alert resolving, a queue draining); drillctl itself refuses such a baseline
 # with exit 5, which is right for a user and a flake for a test that did not cause it
-QUIET = {
-    "no alert firing": 'absent(ALERTS{alertstate="firing"})',
-    "queue drained": 'sum(bullmq_queue_jobs{queue="bet_settled_queue",state="waiting"}) < bool 10',
-}
+QUIET = QUIET_CHECKS  # lab/quiet.py: what lab up itself waits for
 
 
 def wait_until_quiet(prometheus_url: str, timeout: float = 90) -> list[str]:

@@ -3,9 +3,13 @@
 Healthy is not quiet. Right after start-up ebit-game settles bets before the BullMQ worker in
 ebit-api consumes them, so ``bet_settled_queue`` holds a backlog and its alert may fire; a drill
 started then refuses its baseline (an expected alert already firing: exit 5) or measures the
-backlog as normal. Quiet means, read from the lab's Prometheus: no alert firing and the queue's
-depth scraped, with fewer than ``QUEUE_QUIET`` waiting jobs. A lab that stays loud is reported,
-never an error: ``lab up`` succeeded, and the drill's own steady-state check decides.
+backlog as normal. Quiet means, read from the lab's Prometheus: no alert firing but BetsLost,
+and the queue's depth scraped, with fewer than ``QUEUE_QUIET`` waiting jobs. A lab that stays loud
+is reported, never an error: ``lab up`` succeeded, and the drill's own steady-state check decides.
+
+BetsLost is left out on purpose: it tells of bets lost earlier (a cache flush loses queued jobs
+for good, and a lab restarted on an old Postgres volume finds such bets), it clears 2 minutes
+after the last loss, and no drill expects it; waiting for it would add 2 minutes to a lab up.
 """
 
 from __future__ import annotations
@@ -20,8 +24,14 @@ from drillctl.lab.progress import Report, quiet
 
 QUIET_TIMEOUT_S = 90.0
 QUEUE_QUIET = 10  # the lab's alert fires above 25 waiting jobs; a healthy lab stays under 10
-FIRING = 'count by (alertname) (ALERTS{alertstate="firing"})'
+_ALERTS = 'ALERTS{alertstate="firing",alertname!="BetsLost"}'
+FIRING = f"count by (alertname) ({_ALERTS})"
 WAITING = 'sum(bullmq_queue_jobs{queue="bet_settled_queue",state="waiting"})'
+# the same conditions as PromQL that answers 1 when each holds (the lab tests poll these)
+QUIET_CHECKS = {
+    "no alert firing": f"absent({_ALERTS})",
+    "queue drained": f"{WAITING} < bool {QUEUE_QUIET}",
+}
 
 
 def noise(client: httpx.Client) -> list[str]:
