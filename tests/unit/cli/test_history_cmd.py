@@ -3,35 +3,21 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from state_dirs import own_project, with_every_fixture_run
 from typer.testing import CliRunner, Result
 
 from drillctl.cli.app import app
 from drillctl.cli.history_cmd import parse_since
 from drillctl.core.errors import DrillError
-from drillctl.core.journal import read_events
-
-JOURNALS = Path(__file__).resolve().parents[2] / "fixtures" / "journals"
-CONFIG = '[project]\nname = "ebit-lab"\n'  # (config.load_settings needs a [project] table today)
 
 
 @pytest.fixture
 def state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    for key in [k for k in os.environ if k.startswith("DRILLCTL_")]:
-        monkeypatch.delenv(key)
-    (tmp_path / "drillctl.toml").write_text(CONFIG)
-    state_dir = tmp_path / "state"
-    for journal in JOURNALS.glob("*.jsonl"):
-        run_dir = state_dir / "runs" / str(read_events(journal)[0].data["run_id"])
-        run_dir.mkdir(parents=True)
-        shutil.copy(journal, run_dir / "journal.jsonl")
-    return state_dir
+    return with_every_fixture_run(own_project(tmp_path, monkeypatch) / "state")
 
 
 def drillctl(state: Path, *args: str) -> Result:

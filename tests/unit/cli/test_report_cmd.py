@@ -3,38 +3,26 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
 from pathlib import Path
 
 import pytest
 from pytest_httpserver import HTTPServer
+from state_dirs import own_project, with_every_fixture_run
 from typer.testing import CliRunner, Result
 
 from drillctl.cli.app import app
 from drillctl.core.journal import read_events
 from drillctl.report import history
 
-JOURNALS = Path(__file__).resolve().parents[2] / "fixtures" / "journals"
 PASSED = "20260302-100000-bullmq-backpressure-7f3a"
 INTERACTIVE = "20260303-140000-ws-handshake-storm-c41e"
 HOOK = "/services/T0DRILL/B0DRILL/s3cr3tW3bh00kT0k3n"
-CONFIG = '[project]\nname = "ebit-lab"\n'  # (config.load_settings needs a [project] table today)
 
 
 @pytest.fixture
 def state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A state dir holding every fixture run; our own drillctl.toml, no DRILLCTL_* from outside."""
-    monkeypatch.chdir(tmp_path)
-    for key in [k for k in os.environ if k.startswith("DRILLCTL_")]:
-        monkeypatch.delenv(key)
-    (tmp_path / "drillctl.toml").write_text(CONFIG)
-    state_dir = tmp_path / "state"
-    for journal in JOURNALS.glob("*.jsonl"):
-        run_id = read_events(journal)[0].data["run_id"]
-        (state_dir / "runs" / run_id).mkdir(parents=True)
-        shutil.copy(journal, state_dir / "runs" / run_id / "journal.jsonl")
-    return state_dir
+    return with_every_fixture_run(own_project(tmp_path, monkeypatch) / "state")
 
 
 def drillctl(state: Path, *args: str, env: dict[str, str] | None = None) -> Result:

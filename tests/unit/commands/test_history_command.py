@@ -4,40 +4,26 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
+from state_dirs import own_project, with_every_fixture_run
 from typer.testing import CliRunner, Result
 
 from drillctl.cli.app import app
-from drillctl.core.journal import read_events
-
-JOURNALS = Path(__file__).resolve().parents[2] / "fixtures" / "journals"
-CONFIG = '[project]\nname = "ebit-lab"\n'
 
 
 @pytest.fixture
 def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Our own drillctl.toml in the current directory, no DRILLCTL_* from outside."""
-    monkeypatch.chdir(tmp_path)
-    for key in [k for k in os.environ if k.startswith("DRILLCTL_")]:
-        monkeypatch.delenv(key)
-    (tmp_path / "drillctl.toml").write_text(CONFIG)
-    return tmp_path
+    return own_project(tmp_path, monkeypatch)
 
 
 @pytest.fixture
 def state(here: Path) -> Path:
     """Every fixture run in a state dir, indexed."""
-    tmp_path = here
-    state_dir = tmp_path / "state"
-    for journal in JOURNALS.glob("*.jsonl"):
-        run_dir = state_dir / "runs" / str(read_events(journal)[0].data["run_id"])
-        run_dir.mkdir(parents=True)
-        shutil.copy(journal, run_dir / "journal.jsonl")
+    state_dir = with_every_fixture_run(here / "state")
     assert drillctl(state_dir, "history", "rebuild").exit_code == 0
     return state_dir
 

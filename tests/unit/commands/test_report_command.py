@@ -4,11 +4,11 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from pathlib import Path
 
 import pytest
+from state_dirs import own_project
 from typer.testing import CliRunner
 
 from drillctl.cli.app import app
@@ -22,10 +22,7 @@ PASSED = "20260302-100000-bullmq-backpressure-7f3a"
 
 @pytest.fixture
 def state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    for key in [k for k in os.environ if k.startswith("DRILLCTL_")]:
-        monkeypatch.delenv(key)
-    (tmp_path / "drillctl.toml").write_text('[project]\nname = "ebit-lab"\n')
+    own_project(tmp_path, monkeypatch)
     run_dir = tmp_path / "state" / "runs" / PASSED
     run_dir.mkdir(parents=True)
     shutil.copy(JOURNALS / "passed-unattended.jsonl", run_dir / "journal.jsonl")

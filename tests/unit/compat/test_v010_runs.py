@@ -4,13 +4,13 @@ the figures 0.1.0 gave: every `report` format is compared with what 0.1.0 printe
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
+from state_dirs import own_project
 from typer.testing import CliRunner, Result
 
 from drillctl.cli.app import app
@@ -26,10 +26,7 @@ FIGURES = ("run_id", "scenario", "result", "exit_code", "durations", "moments")
 
 @pytest.fixture
 def state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    for key in [k for k in os.environ if k.startswith("DRILLCTL_")]:
-        monkeypatch.delenv(key)
-    (tmp_path / "drillctl.toml").write_text('[project]\nname = "ebit-lab"\n')
+    own_project(tmp_path, monkeypatch)
     shutil.copytree(V010 / "runs", tmp_path / "state" / "runs")
     return tmp_path / "state"
 
