@@ -15,9 +15,10 @@ from __future__ import annotations
 import os
 
 import pytest
-from run_support import QUIET, lab_state, wait_for, wait_until_quiet
+from run_support import lab_state, wait_for
 
 from drillctl.core.errors import TargetError
+from drillctl.lab.quiet import QUIET_CHECKS, wait_until_quiet
 from drillctl.lab.stack import DEFAULT_PROJECT, LabStack
 
 STEADY_TIMEOUT_S = 120
@@ -81,7 +82,7 @@ def wait_until_steady(stack: LabStack, timeout: float = STEADY_TIMEOUT_S) -> Non
         "all targets up": "min(up)",
         "smoke traffic": 'sum(rate(http_requests_total{route="/api/games"}[10s])) > bool 1',
         "smoke sockets": "smoke_ws_connected_clients >= bool 1",
-        **QUIET,  # the start-up backlog drained, nothing firing: the first drill's baseline
+        **QUIET_CHECKS,  # the start-up backlog drained, nothing firing: the first drill's baseline
     }
     pending = wait_for(stack.endpoints.prometheus_url, checks, timeout)
     if pending:

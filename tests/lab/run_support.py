@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 
-from drillctl.lab.quiet import QUIET_CHECKS
+from drillctl.lab.quiet import wait_until_quiet
 
 REPO = Path(__file__).resolve().parents[2]
 DRILLCTL = [sys.executable, "-m", "drillctl"]
@@ -61,18 +61,6 @@ class Run:
     def slack(self) -> str:
         assert self.run_dir is not None
         return (self.run_dir / "timeline.slack.txt").read_text(encoding="utf-8")
-
-
-# the lab at rest: what a drill's baseline needs, and what a previous test's drill may leave for a
-# few seconds (an alert resolving, a queue draining); drillctl itself refuses such a baseline
-# with exit 5, which is right for a user and a flake for a test that did not cause it
-QUIET = QUIET_CHECKS  # lab/quiet.py: what lab up itself waits for
-
-
-def wait_until_quiet(prometheus_url: str, timeout: float = 90) -> list[str]:
-    """Wait (bounded) until the QUIET checks hold; returns those that never did (the drill's own
-    baseline then decides)."""
-    return wait_for(prometheus_url, QUIET, timeout)
 
 
 def wait_for(prometheus_url: str, checks: dict[str, str], timeout: float) -> list[str]:
@@ -122,6 +110,8 @@ def run_drill(
     timeout: float = 420,
     env: dict[str, str] | None = None,
 ) -> Run:
+    # what lab up waits for (bounded): a previous drill's alert or backlog would otherwise be this
+    # drill's not-steady baseline (exit 5): right for a user, a flake for a test not causing it
     wait_until_quiet(lab.endpoints.prometheus_url)
     started = time.monotonic()
     proc = subprocess.run(

@@ -19,12 +19,13 @@ from pathlib import Path
 import pytest
 
 from drillctl.core.errors import TargetError
+from drillctl.lab.quiet import QUIET_CHECKS, wait_until_quiet
 from drillctl.lab.stack import DEFAULT_PROJECT
 from drillctl.lab.swarm_stack import SwarmLab
 
 # the drill helpers of the compose session work on any lab object with the same attributes
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "lab"))
-from run_support import QUIET, lab_state, wait_for, wait_until_quiet
+from run_support import lab_state, wait_for
 
 STEADY_TIMEOUT_S = 120
 LAB_KEY = pytest.StashKey["tuple[SwarmLab | None, str | None]"]()
@@ -84,7 +85,7 @@ def wait_until_steady(stack: SwarmLab, timeout: float = STEADY_TIMEOUT_S) -> Non
         "all targets up": "min(up)",
         "two api tasks": 'count(up{job="ebit-api"} == 1) == bool 2',
         "smoke traffic": 'sum(rate(http_requests_total{route="/api/games"}[10s])) > bool 1',
-        **QUIET,  # the start-up backlog drained, nothing firing: the first drill's baseline
+        **QUIET_CHECKS,  # the start-up backlog drained, nothing firing: the first drill's baseline
     }
     pending = wait_for(stack.endpoints.prometheus_url, checks, timeout)
     if pending:
