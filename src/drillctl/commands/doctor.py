@@ -13,7 +13,7 @@ import os
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
-from drillctl.commands.envelope import envelope
+from drillctl.core.envelope import envelope
 from drillctl.core.errors import DrillError
 
 if TYPE_CHECKING:

@@ -6,10 +6,6 @@ from __future__ import annotations
 import json
 from typing import Any, Protocol
 
-from drillctl.core.envelope import envelope
-
-__all__ = ["Enveloped", "dumps", "envelope"]
-
 
 class Enveloped(Protocol):
     """A command's result that a script can read: ``--format json`` prints ``as_json()``."""

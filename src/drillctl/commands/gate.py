@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from drillctl.commands.envelope import envelope
+from drillctl.core.envelope import envelope
 
 if TYPE_CHECKING:
     from drillctl.context import Context

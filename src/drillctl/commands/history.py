@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from drillctl.commands.envelope import envelope
+from drillctl.core.envelope import envelope
 
 if TYPE_CHECKING:
     from drillctl.context import Context

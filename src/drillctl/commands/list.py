@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from drillctl.commands.envelope import envelope
+from drillctl.core.envelope import envelope
 from drillctl.core.errors import Problem
 from drillctl.scenario.catalog import Catalog, Origin, Summary, source_label
 

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from drillctl.commands.envelope import envelope
+from drillctl.core.envelope import envelope
 
 if TYPE_CHECKING:
     from drillctl.context import Context
