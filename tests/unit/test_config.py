@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from drillctl.config import find_config, load_settings
+from drillctl.config import load_settings
+from drillctl.core.config_layers import find_config
 from drillctl.core.errors import ConfigError
 
 TOML = """

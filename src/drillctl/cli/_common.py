@@ -74,4 +74,5 @@ def catalog(ctx: typer.Context) -> Catalog:
     from drillctl.scenario.catalog import Catalog
 
     context: Context = ctx.obj
-    return Catalog(context.settings.drill.scenarios_dir, context.settings.vars)
+    found = context.scenario_inputs()
+    return Catalog(found.scenarios_dir, found.vars)

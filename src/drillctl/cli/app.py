@@ -7,6 +7,7 @@ turns ``DrillError`` into a message and an exit code (never a traceback).
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -75,8 +76,8 @@ def main_options(
         bool, typer.Option("--version", callback=_version, is_eager=True, help="print the version")
     ] = False,
 ) -> None:
-    from drillctl.config import load_settings  # pydantic: not for --help, --version, a Tab
     from drillctl.context import Context
+    from drillctl.core.config_layers import read_layers
 
     overrides: dict[str, Any] = {
         "project": {
@@ -87,7 +88,10 @@ def main_options(
         },
         "drill": {"state_dir": state_dir, "scenarios_dir": scenarios_dir},
     }
-    ctx.obj = Context(settings=load_settings(config_path=config, overrides=overrides))
+    # the file is found and read now (a missing --config or bad TOML fails every command); the
+    # settings models check it when a command first uses the settings (pydantic: not for `list`)
+    layers = read_layers(config_path=config, env=os.environ, cwd=Path.cwd(), overrides=overrides)
+    ctx.obj = Context(layers=layers)
 
 
 def _crash_report(exc: BaseException) -> int:

@@ -37,8 +37,8 @@ def list_cmd(ctx: typer.Context, output: FormatOption = Format.text) -> None:
     def body() -> None:
         from drillctl.commands.list import list_scenarios
 
-        settings = ctx.obj.settings
-        found = list_scenarios(scenarios_dir=settings.drill.scenarios_dir, variables=settings.vars)
+        inputs = ctx.obj.scenario_inputs()
+        found = list_scenarios(scenarios_dir=inputs.scenarios_dir, variables=inputs.vars)
         if output is Format.json:
             typer.echo(json.dumps(found.as_json(), indent=2))
         else:
@@ -141,7 +141,7 @@ def _validate(ctx: typer.Context, paths: list[Path], sets: list[str]) -> list[Pr
     from drillctl.scenario.overrides import parse_assignments
 
     assignments = parse_assignments(sets)
-    variables = ctx.obj.settings.vars
+    variables = ctx.obj.scenario_inputs().vars
     problems: list[Problem] = []
     services = _ProjectServices(ctx.obj)
     for path in paths:
@@ -168,7 +168,7 @@ class _ProjectServices:
         self._tried = False
 
     def names(self) -> list[str] | None:
-        if self.context.settings.config_path is None:
+        if self.context.config_path is None:
             return None  # no drillctl.toml here: no project to check against (and no docker import)
         if not self._tried:
             self._tried = True

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Union
 from pydantic import BaseModel, Field, create_model
 
 from drillctl import config
-from drillctl.core import durations, events, journal
+from drillctl.core import config_layers, durations, events, journal
 from drillctl.core.events import event_models
 from drillctl.docs_gen.tables import (
     GENERATED,
@@ -115,7 +115,10 @@ drillctl reads `drillctl.toml` (found as `--config PATH`, else `DRILLCTL_CONFIG`
 set by an environment variable `DRILLCTL_<SECTION>_<KEY>` (for example
 `DRILLCTL_SOURCES_PROMETHEUS`), and the global flags override both. Lists in environment
 variables are comma-separated. Paths in the file are relative to the file's folder.
-`drillctl init` writes a commented file for an existing project.
+`drillctl init` writes a commented file for an existing project. The file is checked against the
+tables below by every command that uses the settings; `list`, `show` and `validate` read only
+`[drill] scenarios_dir` and `[vars]` (they start in half the time) and report problems there
+only; `drillctl doctor` checks the whole file.
 """
 
 
@@ -136,7 +139,7 @@ def config_page() -> str:
 
 
 def _aliases() -> list[str]:
-    return sorted(getattr(config, "_ALIASES", {}))
+    return sorted(config_layers.ALIASES)
 
 
 JOURNAL_INTRO = """

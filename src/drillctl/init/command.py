@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from drillctl.config import CONFIG_NAME
+from drillctl.core.config_layers import CONFIG_NAME
 from drillctl.core.errors import ConfigError
 from drillctl.init.compose_source import Runner, load_project, run_argv
 from drillctl.init.model import Project, Tool

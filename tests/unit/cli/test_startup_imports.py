@@ -206,3 +206,16 @@ def test_validate_in_a_project_reads_its_services_without_docker(tmp_path: Path)
     assert done.returncode == 0, done.stderr
     assert "service 'ebit-api' is not defined in the project; services: api" in done.stderr
     assert heavy_of(done) == []  # neither python_on_whales nor the docker SDK
+
+
+@pytest.mark.parametrize("argv", [["list"], ["list", "--format", "json"]], ids=" ".join)
+def test_list_outside_a_project_starts_without_pydantic(argv: list[str], tmp_path: Path) -> None:
+    """The settings are read without their models (Context.scenario_inputs) and --format's
+    value needs no typer adapter (cli/coercion.py): about half of `list`'s start-up."""
+    assert loaded(argv, tmp_path, ["pydantic", "drillctl.config"]) == []
+
+
+def test_list_in_a_project_reads_its_vars_without_pydantic(tmp_path: Path) -> None:
+    (tmp_path / "drillctl.toml").write_text('[vars]\nclients = 200\n[drill]\nscenarios_dir = "s"\n')
+    (tmp_path / "s").mkdir()
+    assert loaded(["list"], tmp_path, ["pydantic"]) == []
