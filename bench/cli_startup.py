@@ -6,11 +6,13 @@ import the heavy parts (matplotlib, the docker SDK, aiohttp, asyncpg, the report
 
     .venv/bin/python bench/cli_startup.py [--runs 5] [--drillctl PATH] [--no-peers]
 
-Prints, per command, the median wall time and the median max RSS of --runs runs (child process
-rusage, so the figure is the command's own). chaostoolkit (our domain peer, also a Python CLI) is
-installed for the bench only, in a throwaway venv under ~/.cache/drillctl-bench/ (not a project
-dependency); `docker compose version` is the Go CLI drillctl drives. Targets for drillctl: <= 0.2 s
-and <= 60 MB, i.e. no slower than `chaos --help` in the same run.
+Prints, per command, the median wall time and the median max RSS of --runs rounds (child process
+rusage, so the figure is the command's own; the rows take turns within a round). The floor row is
+what `validate FILE` cannot go below while typer parses and pydantic checks: those libraries'
+import and first use, and PyYAML's, without drillctl's code. chaostoolkit (our domain peer, also
+a Python CLI) is installed for the bench only, in a throwaway venv under ~/.cache/drillctl-bench/
+(not a project dependency); `docker compose version` is the Go CLI drillctl drives. Targets for
+drillctl: <= 0.2 s and <= 60 MB, i.e. no slower than `chaos --help` in the same run.
 """
 
 from __future__ import annotations
@@ -41,6 +43,12 @@ def drillctl() -> str:
     return str(beside) if beside.exists() else shutil.which("drillctl") or "drillctl"
 
 
+def python_of(exe: str) -> str:
+    """The interpreter of that drillctl's venv (the floor row imports the same libraries)."""
+    beside = Path(exe).parent / "python"
+    return str(beside) if beside.exists() else sys.executable
+
+
 def chaos() -> str | None:
     """`chaos` from the bench's own venv, created on first use; None when pip cannot install it."""
     exe = CHAOS_VENV / "bin" / "chaos"
@@ -69,10 +77,32 @@ def measure(argv: list[str], env: dict[str, str], cwd: Path) -> tuple[float, flo
     return wall, usage.ru_maxrss / 1024
 
 
-def median_of(argv: list[str], runs: int, env: dict[str, str], cwd: Path) -> tuple[float, float]:
-    measure(argv, env, cwd)  # warm the page cache: the figures are the steady cost, not a cold disk
-    samples = [measure(argv, env, cwd) for _ in range(runs)]
-    return statistics.median(s[0] for s in samples), statistics.median(s[1] for s in samples)
+def medians(table: list[Row], runs: int) -> list[tuple[float, float]]:
+    """Per row, the median (wall, RSS) of ``runs`` rounds. The rows take turns within a round, so
+    a burst of load on a shared machine lands on all of them rather than on one row's block."""
+    for _, argv, env, cwd in table:
+        measure(argv, env, cwd)  # warm the page cache: the steady cost, not a cold disk
+    samples: list[list[tuple[float, float]]] = [[] for _ in table]
+    for _ in range(runs):
+        for row, (_, argv, env, cwd) in zip(samples, table, strict=True):
+            row.append(measure(argv, env, cwd))
+    return [
+        (statistics.median(s[0] for s in row), statistics.median(s[1] for s in row))
+        for row in samples
+    ]
+
+
+# What `validate FILE` cannot go below while it parses with typer and checks with pydantic: their
+# import and first use (one adapter, one model) and PyYAML's, with none of drillctl's own code.
+FLOOR = """
+from pathlib import Path
+import typer, typer.main, yaml
+from pydantic import BaseModel, TypeAdapter
+TypeAdapter(list[Path]).validate_python(["x"])
+class Model(BaseModel):
+    name: str
+Model.model_validate(yaml.load(Path(FILE).read_text(), Loader=yaml.CSafeLoader))
+"""
 
 
 def commands(exe: str, peers: bool) -> list[Row]:
@@ -83,7 +113,9 @@ def commands(exe: str, peers: bool) -> list[Row]:
         "COMP_WORDS": "drillctl r",
         "COMP_CWORD": "1",
     }  # what one Tab after `drillctl r` runs
-    validate = [exe, "validate", str(ROOT / "scenarios" / "bullmq-backpressure.yaml")]
+    file = ROOT / "scenarios" / "bullmq-backpressure.yaml"
+    validate = [exe, "validate", str(file)]
+    floor = FLOOR.replace("FILE", repr(str(file)))
     table: list[Row] = [
         ("drillctl --version", [exe, "--version"], env, OUTSIDE),
         ("drillctl --help", [exe, "--help"], env, OUTSIDE),
@@ -91,6 +123,7 @@ def commands(exe: str, peers: bool) -> list[Row]:
         ("drillctl validate FILE", validate, env, OUTSIDE),
         ("drillctl <Tab> (bash completion)", [exe], complete, OUTSIDE),
         ("drillctl validate FILE, in the repo", validate, env, ROOT),
+        ("floor: typer + pydantic + PyYAML alone", [python_of(exe), "-c", floor], env, OUTSIDE),
     ]
     peer = chaos() if peers else None
     if peer:
@@ -112,11 +145,11 @@ def main() -> None:
     parser.add_argument("--no-peers", action="store_true", help="drillctl's commands only")
     args = parser.parse_args()
     print(f"load average at the start: {load()} ({os.cpu_count()} CPUs)")
-    print(f"{'command':<36} {'wall (median)':>14} {'max RSS (median)':>17}")
-    for label, argv, env, cwd in commands(args.drillctl, not args.no_peers):
-        wall, rss = median_of(argv, args.runs, env, cwd)
-        print(f"{label:<36} {wall:>12.3f} s {rss:>14.1f} MB", flush=True)
-    print(f"medians of {args.runs} runs each; targets for drillctl: <= 0.2 s, <= 60 MB")
+    print(f"{'command':<40} {'wall (median)':>12} {'max RSS (median)':>17}")
+    table = commands(args.drillctl, not args.no_peers)
+    for (label, *_), (wall, rss) in zip(table, medians(table, args.runs), strict=True):
+        print(f"{label:<40} {wall:>10.3f} s {rss:>14.1f} MB")
+    print(f"medians of {args.runs} rounds, rows interleaved; targets: <= 0.2 s, <= 60 MB")
     print(f"load average at the end: {load()}")
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from importlib.metadata import entry_points
@@ -219,3 +220,25 @@ def test_list_in_a_project_reads_its_vars_without_pydantic(tmp_path: Path) -> No
     (tmp_path / "drillctl.toml").write_text('[vars]\nclients = 200\n[drill]\nscenarios_dir = "s"\n')
     (tmp_path / "s").mkdir()
     assert loaded(["list"], tmp_path, ["pydantic"]) == []
+
+
+def test_the_startup_bench_prints_a_row_per_command_and_the_floor() -> None:
+    """bench/cli_startup.py runs on a fresh clone (figures are printed, never asserted)."""
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "cli_startup.py"), "--runs", "1", "--no-peers"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    figures = re.compile(r"^(.+?)\s+\d+\.\d{3} s\s+\d+\.\d MB$")
+    rows = [m.group(1) for line in done.stdout.splitlines() if (m := figures.match(line))]
+    assert rows == [
+        "drillctl --version",
+        "drillctl --help",
+        "drillctl list",
+        "drillctl validate FILE",
+        "drillctl <Tab> (bash completion)",
+        "drillctl validate FILE, in the repo",
+        "floor: typer + pydantic + PyYAML alone",
+    ]
