@@ -8,11 +8,11 @@ name is its ``name:`` field, not its file name; two files in one folder may not 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from importlib.resources import files
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 import yaml
 
@@ -135,10 +135,7 @@ class Catalog:
         """Every built-in and custom scenario; a custom one replaces the built-in of its name."""
         builtins, problems = self._load_all(scenario_files(self.builtins), "built-in")
         custom, more = self._load_all(self._team_files(), "custom")
-        taken = {c.scenario.name for c in custom}
-        merged = [b for b in builtins if b.scenario.name not in taken]
-        merged += [_mark_override(c, {b.scenario.name for b in builtins}) for c in custom]
-        return Listing(sorted(merged, key=lambda s: s.scenario.name), problems + more)
+        return Listing(_custom_first(builtins, custom, lambda s: s.scenario.name), problems + more)
 
     def summaries(self) -> tuple[list[Summary], list[Problem]]:
         """``listing()`` as `list` shows it. The team's files are validated (problems come back
@@ -146,10 +143,8 @@ class Catalog:
         tests validate them, and validating them made every `list` import every fault type."""
         builtins = [_builtin_summary(path) for path in scenario_files(self.builtins)]
         custom, problems = self._load_all(self._team_files(), "custom")
-        taken = {c.scenario.name for c in custom}
-        merged = [b for b in builtins if b.name not in taken]
-        merged += [Summary.of(_mark_override(c, {b.name for b in builtins})) for c in custom]
-        return sorted(merged, key=lambda s: s.name), problems
+        summaries = [Summary.of(c) for c in custom]
+        return _custom_first(builtins, summaries, lambda s: s.name), problems
 
     def names(self) -> list[str]:
         found = {name for _, name in _names_in(scenario_files(self.builtins))}
@@ -201,10 +196,18 @@ class Catalog:
         return name is not None and self._builtin_named(name) is not None
 
 
-def _mark_override(loaded: Loaded, builtin_names: set[str]) -> Loaded:
-    if loaded.scenario.name not in builtin_names:
-        return loaded
-    return Loaded(loaded.scenario, loaded.path, loaded.origin, overrides_builtin=True)
+_Item = TypeVar("_Item", Loaded, Summary)
+
+
+def _custom_first(
+    builtins: list[_Item], custom: list[_Item], name: Callable[[_Item], str]
+) -> list[_Item]:
+    """Built-ins and custom scenarios by name; a custom one replaces (and is marked as replacing)
+    the built-in of its name."""
+    taken, builtin_names = {name(c) for c in custom}, {name(b) for b in builtins}
+    merged = [b for b in builtins if name(b) not in taken]
+    merged += [replace(c, overrides_builtin=name(c) in builtin_names) for c in custom]
+    return sorted(merged, key=name)
 
 
 def _names_in(paths: Iterable[Path]) -> list[tuple[Path, str]]:
