@@ -1,4 +1,4 @@
-"""CLI start-up: drillctl's cheap commands beside `chaos --help` and `docker compose version`.
+"""CLI start-up: drillctl's cheap commands beside chaostoolkit's and `docker compose version`.
 
 Every command a user types, every script call and every shell-completion Tab pays the start-up, so
 the cheap commands (`--version`, `--help`, `list`, `validate FILE`, a completion request) must not
@@ -9,10 +9,13 @@ import the heavy parts (matplotlib, the docker SDK, aiohttp, asyncpg, the report
 Prints, per command, the median wall time and the median max RSS of --runs rounds (child process
 rusage, so the figure is the command's own; the rows take turns within a round). The floor row is
 what `validate FILE` cannot go below while typer parses and pydantic checks: those libraries'
-import and first use, and PyYAML's, without drillctl's code. chaostoolkit (our domain peer, also
-a Python CLI) is installed for the bench only, in a throwaway venv under ~/.cache/drillctl-bench/
-(not a project dependency); `docker compose version` is the Go CLI drillctl drives. Targets for
-drillctl: <= 0.2 s and <= 60 MB, i.e. no slower than `chaos --help` in the same run.
+import and first use, and PyYAML's, without drillctl's code.
+
+chaostoolkit (our domain peer, also a Python CLI) is installed for the bench only, in a throwaway
+venv under ~/.cache/drillctl-bench/ (not a project dependency); `chaos validate` checks
+bench/peers/chaos-bullmq-backpressure.json, the peer's form of the drill `validate FILE` checks.
+`docker compose version` is the Go CLI drillctl drives. Targets for drillctl: <= 0.2 s and
+<= 60 MB, i.e. no slower than `chaos --help` in the same run.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "drillctl-bench"
 CHAOS_VENV = CACHE / "chaos-venv"
+CHAOS_EXPERIMENT = ROOT / "bench" / "peers" / "chaos-bullmq-backpressure.json"
 # Where the commands run: outside any project (no drillctl.toml), except the row that runs in the
 # repository, where `validate` also reads the project's compose files for its services.
 OUTSIDE = Path(tempfile.gettempdir())
@@ -128,6 +132,9 @@ def commands(exe: str, peers: bool) -> list[Row]:
     peer = chaos() if peers else None
     if peer:
         table.append(("chaos --help (chaostoolkit)", [peer, "--help"], env, OUTSIDE))
+        # the like-for-like peer of `validate FILE`; --log-file: chaos writes a log beside it
+        check = [peer, "--log-file", os.devnull, "validate", str(CHAOS_EXPERIMENT)]
+        table.append(("chaos validate FILE (chaostoolkit)", check, env, OUTSIDE))
     if peers and shutil.which("docker"):
         table.append(("docker compose version", ["docker", "compose", "version"], env, OUTSIDE))
     return table
