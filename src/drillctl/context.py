@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, overload
+from typing import TYPE_CHECKING, Generic, TypeVar, overload
 
 from drillctl.core.clock import Clock, SystemClock
 from drillctl.core.config_layers import Layers, ScenarioInputs, scenario_inputs
@@ -18,10 +19,15 @@ if TYPE_CHECKING:
 STATE_DIR_NAME = ".drillctl"
 
 
-class _Console:
-    """The ``console`` field: the one given, else a stdout console made when first used, so that
-    a command that prints no table (``validate``) starts without rich. A descriptor-typed
-    dataclass field: its default is what ``__get__`` answers on the class (None: not given)."""
+T = TypeVar("T")
+
+
+class _MadeWhenUsed(Generic[T]):
+    """A dataclass field whose value is the one given, else ``make(context)`` when first read
+    (and kept). Its default is what ``__get__`` answers on the class: None, not given."""
+
+    def __init__(self, make: Callable[[Context], T]) -> None:
+        self._make = make
 
     def __set_name__(self, owner: type, name: str) -> None:
         self._slot = f"_{name}"
@@ -30,59 +36,44 @@ class _Console:
     def __get__(self, context: None, owner: type | None = None) -> None: ...
 
     @overload
-    def __get__(self, context: Context, owner: type | None = None) -> Console: ...
+    def __get__(self, context: Context, owner: type | None = None) -> T: ...
 
-    def __get__(self, context: Context | None, owner: type | None = None) -> Console | None:
+    def __get__(self, context: Context | None, owner: type | None = None) -> T | None:
         if context is None:
             return None
-        console: Console | None = getattr(context, self._slot, None)
-        if console is None:
-            from rich.console import Console
+        value: T | None = getattr(context, self._slot, None)
+        if value is None:
+            value = self._make(context)
+            setattr(context, self._slot, value)
+        return value
 
-            console = Console(stderr=False)
-            setattr(context, self._slot, console)
-        return console
-
-    def __set__(self, context: Context, console: Console | None) -> None:
-        setattr(context, self._slot, console)
+    def __set__(self, context: Context, value: T | None) -> None:
+        setattr(context, self._slot, value)
 
 
-class _Settings:
-    """The ``settings`` field: the ones given, else the context's ``layers`` checked by the
-    settings models when first used. The CLI gives layers: the scenario verbs read what they need
-    from them (``scenario_inputs``) and start without pydantic; a bad drillctl.toml is reported by
-    the first command that uses the settings."""
+def _stdout_console(context: Context) -> Console:
+    """Made when first used, so that a command that prints no table (``validate``) starts
+    without rich."""
+    from rich.console import Console
 
-    def __set_name__(self, owner: type, name: str) -> None:
-        self._slot = f"_{name}"
+    return Console(stderr=False)
 
-    @overload
-    def __get__(self, context: None, owner: type | None = None) -> None: ...
 
-    @overload
-    def __get__(self, context: Context, owner: type | None = None) -> Settings: ...
+def _checked_settings(context: Context) -> Settings:
+    """The context's layers checked by the settings models. The CLI gives layers, not settings:
+    the scenario verbs read what they need from the layers (``scenario_inputs``) and start
+    without pydantic; a bad drillctl.toml is reported by the first command that uses settings."""
+    from drillctl.config import settings_from
 
-    def __get__(self, context: Context | None, owner: type | None = None) -> Settings | None:
-        if context is None:
-            return None
-        settings: Settings | None = getattr(context, self._slot, None)
-        if settings is None:
-            from drillctl.config import settings_from  # pydantic: only when settings are used
-
-            if context.layers is None:
-                raise TypeError("Context needs settings or layers")
-            settings = settings_from(context.layers)
-            setattr(context, self._slot, settings)
-        return settings
-
-    def __set__(self, context: Context, settings: Settings | None) -> None:
-        setattr(context, self._slot, settings)
+    if context.layers is None:
+        raise TypeError("Context needs settings or layers")
+    return settings_from(context.layers)
 
 
 @dataclass
 class Context:
-    settings: _Settings = _Settings()
-    console: _Console = _Console()
+    settings: _MadeWhenUsed[Settings] = _MadeWhenUsed(_checked_settings)
+    console: _MadeWhenUsed[Console] = _MadeWhenUsed(_stdout_console)
     clock: Clock = field(default_factory=SystemClock)
     redactor: Redactor = field(default_factory=Redactor)
     layers: Layers | None = None  # what the settings are read from, when not given
