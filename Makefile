@@ -4,17 +4,26 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+DEV_STAMP := $(VENV)/.dev-stamp
 
-.PHONY: demo test test-unit test-lab venv lab-prereqs lint static clean fuzz dist
+.PHONY: demo test test-unit test-lab venv dev-venv lab-prereqs lint static clean fuzz dist
 
+# drillctl and what the lab's set-up needs (the `lab` extra): all `make demo` installs.
 $(STAMP): pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev,docs]'
-	$(BIN)/pip install --quiet -e tests/plugins/drillctl-example-fault  # a third-party fault type, for the entry-point test
+	$(BIN)/pip install --quiet -e '.[lab]'
 	touch $(STAMP)
 
+# The test, lint and docs tools on top (half of the install's time): what `make test` adds.
+$(DEV_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet -e '.[dev,docs]'
+	$(BIN)/pip install --quiet -e tests/plugins/drillctl-example-fault  # a third-party fault type, for the entry-point test
+	touch $(DEV_STAMP)
+
 venv: $(STAMP)
+
+dev-venv: $(DEV_STAMP)
 
 # Docker engine, Compose v2 plugin, debian:bookworm-slim base image and the wheelhouse for lab images.
 lab-prereqs: venv
@@ -28,22 +37,22 @@ demo: lab-prereqs
 
 # The static checks first (seconds), so a broken layer or type fails before the long pytest; then
 # the compose lab session, then the swarm lab session (the compose lab is down by then).
-test: lab-prereqs
+test: dev-venv lab-prereqs
 	$(MAKE) --no-print-directory static
 	$(BIN)/pytest && $(BIN)/pytest tests/lab_swarm
 
-test-unit: venv
+test-unit: dev-venv
 	$(BIN)/pytest -m 'not lab'
 
 # The property-based suite (tests/property/) with many random examples instead of `make test`'s
 # few derandomized ones; a failure prints the example and the seed that replays it.
-fuzz: venv
+fuzz: dev-venv
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest tests/property -p no:cacheprovider --hypothesis-show-statistics -q
 
-lint: venv static
+lint: dev-venv static
 
 # ruff, mypy and the import contracts of pyproject.toml (the layers of docs/architecture.md)
-static: venv
+static: dev-venv
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 	$(BIN)/lint-imports
@@ -53,7 +62,7 @@ clean:
 
 # The release artefacts: wheel and sdist in dist/, checked by twine. `make test` proves the wheel
 # installs and runs outside the clone (tests/unit/test_dist.py builds its own into a tmp dir).
-dist: venv
+dist: dev-venv
 	rm -rf dist
 	$(BIN)/python -m build --quiet --outdir dist .
 	$(BIN)/twine check --strict dist/*
