@@ -1,4 +1,4 @@
-"""The context object: built once by the CLI from the settings and passed down. No globals."""
+"""The context object: built once by the CLI from the configuration layers, passed down."""
 
 from __future__ import annotations
 
