@@ -18,6 +18,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 from drillctl.core.config_layers import (
     ALIASES,
+    PATH_FIELDS,
     Layers,
     read_layers,
     resolve,
@@ -177,19 +178,12 @@ def _env_name(loc: tuple[str, ...]) -> str:
 
 
 def _relative_to(settings: Settings, base: Path) -> Settings:
-    """Paths in drillctl.toml are relative to the file's folder, not to the current directory."""
-
-    def fix(p: Path | None) -> Path | None:
-        return None if p is None else resolve(p, base)
-
-    project = settings.project.model_copy(update={"dir": fix(settings.project.dir)})
-    drill = settings.drill.model_copy(
-        update={
-            k: fix(getattr(settings.drill, k))
-            for k in ("runbooks_dir", "scenarios_dir", "state_dir")
-        }
+    """Paths in drillctl.toml are relative to the file's folder, not to the current directory
+    (the path fields are those the layers know: ``config_layers.PATH_FIELDS``)."""
+    fixed: dict[str, dict[str, Path | None]] = {}
+    for section, field in PATH_FIELDS:
+        value = getattr(getattr(settings, section), field)
+        fixed.setdefault(section, {})[field] = None if value is None else resolve(value, base)
+    return settings.model_copy(
+        update={name: getattr(settings, name).model_copy(update=u) for name, u in fixed.items()}
     )
-    readiness = settings.readiness.model_copy(
-        update={k: fix(getattr(settings.readiness, k)) for k in ReadinessConfig.model_fields}
-    )
-    return settings.model_copy(update={"project": project, "drill": drill, "readiness": readiness})
